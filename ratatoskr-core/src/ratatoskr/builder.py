@@ -1,0 +1,169 @@
+"""``GatewayBuilder``: an ``EmbeddedGateway`` from settings, plugins, and providers given in code.
+
+::
+
+    gateway = (
+        EmbeddedGateway.builder()
+        .provider(MyChatProvider())          # capabilities found from the protocols it implements
+        .routing({"chat": "anthropic"})
+        .retry(RetryPolicy(max_attempts=5))
+        .build()
+    )
+
+Config sections it reads: ``[gateway] validation = "warn"|"error"|"ignore"``, ``[retry]``, ``[routing]``,
+``[cache]`` (its presence turns the response cache on), ``[defaults]`` (default model per capability),
+``[registry] path`` (a cached registry file merged over the seed).
+"""
+
+from __future__ import annotations
+
+from collections.abc import Mapping
+from pathlib import Path
+from typing import Any
+
+from ratatoskr.config import Settings
+from ratatoskr.errors import ConfigurationError
+from ratatoskr.gateway import DEFAULT_MODELS, EmbeddedGateway
+from ratatoskr.metadata.registry import ModelRegistry
+from ratatoskr.plugins import PluginManager
+from ratatoskr.providers import Capability, Provider
+from ratatoskr.registry.cache import CacheConfig, ResponseCache
+from ratatoskr.registry.chain import ProviderRegistry, protocol_for
+from ratatoskr.registry.retry import RetryPolicy
+from ratatoskr.registry.routing import RoutingConfig
+from ratatoskr.types import ParameterValidationPolicy
+
+__all__ = ["GatewayBuilder"]
+
+_UNSET: Any = object()
+
+
+class GatewayBuilder:
+    def __init__(self) -> None:
+        self._settings: Settings | None = None
+        self._plugins: PluginManager | None | Any = _UNSET
+        self._providers: list[tuple[Provider, tuple[Capability, ...]]] = []
+        self._routing: RoutingConfig | None = None
+        self._retry: RetryPolicy | None = None
+        self._validation: ParameterValidationPolicy | None = None
+        self._cache: CacheConfig | None | Any = _UNSET
+        self._registry: ModelRegistry | None = None
+
+    def settings(self, settings: Settings | None) -> GatewayBuilder:
+        self._settings = settings
+        return self
+
+    def plugins(self, plugins: PluginManager | None | bool) -> GatewayBuilder:
+        """Which plugins contribute providers: a manager, ``True`` (entry points), ``False`` (none).
+
+        ``None`` keeps the default: entry points when building from settings, none when only in-code
+        providers were given.
+        """
+        self._plugins = _UNSET if plugins is None or plugins is True else plugins
+        if plugins is False:
+            self._plugins = None
+        return self
+
+    def provider(self, provider: Provider, *capabilities: Capability | str) -> GatewayBuilder:
+        caps = tuple(Capability(c) for c in capabilities) or tuple(
+            cap for cap in Capability if isinstance(provider, protocol_for(cap))
+        )
+        if not caps:
+            raise ConfigurationError(f"{provider!r} implements no provider protocol")
+        for cap in caps:
+            if not isinstance(provider, protocol_for(cap)):
+                raise ConfigurationError(f"{provider!r} does not implement {protocol_for(cap).__name__}")
+        self._providers.append((provider, caps))
+        return self
+
+    def routing(self, routing: RoutingConfig | Mapping[str, Any]) -> GatewayBuilder:
+        self._routing = routing if isinstance(routing, RoutingConfig) else RoutingConfig.from_config(routing)
+        return self
+
+    def retry(self, retry: RetryPolicy) -> GatewayBuilder:
+        self._retry = retry
+        return self
+
+    def validation(self, policy: ParameterValidationPolicy | str) -> GatewayBuilder:
+        self._validation = ParameterValidationPolicy(policy)
+        return self
+
+    def cache(self, config: CacheConfig | None) -> GatewayBuilder:
+        self._cache = config
+        return self
+
+    def model_registry(self, registry: ModelRegistry) -> GatewayBuilder:
+        self._registry = registry
+        return self
+
+    def build(self) -> EmbeddedGateway:
+        settings = self._settings
+        plugins = self._plugins
+        if plugins is _UNSET:
+            if settings is None and self._providers:
+                plugins = None  # a gateway assembled in code does not pick up installed plugins by surprise
+            else:
+                plugins = PluginManager()
+                plugins.load_entrypoints()
+        if settings is None:
+            settings = Settings.load() if plugins is not None else Settings.from_dict({})
+
+        chains: dict[Capability, list[Provider]] = {cap: [] for cap in Capability}
+        if plugins is not None:
+            plugins.configure(settings)
+            for cap in Capability:
+                chains[cap].extend(plugins.providers(cap, settings))
+        for provider, caps in self._providers:
+            for cap in caps:
+                chains[cap].append(provider)
+        _check_unique_names(chains)
+
+        gateway_table = settings.section("gateway")
+        unknown = set(gateway_table) - {"validation"}
+        if unknown:
+            raise ConfigurationError(f"unknown [gateway] keys: {', '.join(sorted(unknown))}")
+        try:
+            validation = self._validation or ParameterValidationPolicy(gateway_table.get("validation", "warn"))
+        except ValueError as exc:
+            raise ConfigurationError(f"gateway.validation must be warn, error or ignore: {exc}") from exc
+
+        registry = ProviderRegistry(
+            chains,
+            routing=self._routing or RoutingConfig.from_config(settings.section("routing")),
+            retry=self._retry or RetryPolicy.from_config(dict(settings.section("retry"))),
+            validation=validation,
+        )
+        cache_config = self._cache
+        if cache_config is _UNSET:
+            table = settings.data.get("cache")
+            cache_config = CacheConfig.from_config(dict(table)) if table is not None else None
+
+        models = self._registry or ModelRegistry.with_seed()
+        registry_path = settings.section("registry").get("path")
+        if registry_path:
+            models.load_file(Path(registry_path).expanduser())
+
+        defaults = settings.section("defaults")
+        unknown = set(defaults) - set(DEFAULT_MODELS)
+        if unknown:
+            raise ConfigurationError(
+                f"unknown [defaults] keys: {', '.join(sorted(unknown))} (known: {', '.join(DEFAULT_MODELS)})"
+            )
+        return EmbeddedGateway(
+            registry,
+            models=models,
+            cache=ResponseCache(cache_config) if cache_config is not None else None,
+            defaults=dict(defaults),
+            plugins=plugins,
+        )
+
+
+def _check_unique_names(chains: Mapping[Capability, list[Provider]]) -> None:
+    for cap, chain in chains.items():
+        seen: dict[str, Provider] = {}
+        for provider in chain:
+            other = seen.setdefault(provider.name, provider)
+            if other is not provider:
+                raise ConfigurationError(
+                    f"two {cap.value} providers are named {provider.name!r}; provider names must be unique"
+                )

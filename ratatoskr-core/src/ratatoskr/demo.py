@@ -1,0 +1,236 @@
+"""The built-in DEMO plugin: toy providers that need no model, no key and no network.
+
+Registered through the ``ratatoskr`` entry point like any plugin, at the lowest priority, so a real provider
+always wins. Its answers are NOT model output: chat echoes the last user message, embeddings are hash vectors
+(equal texts give equal vectors, nothing more), NLI/zero-shot/stance use word overlap. It exists so that the
+gateway, the CLI and the tests work before any real provider is installed. Turn it off with
+``[providers.demo] enabled = false``.
+"""
+
+from __future__ import annotations
+
+import hashlib
+import math
+import re
+import struct
+from collections.abc import AsyncIterator, Sequence
+from typing import TYPE_CHECKING
+
+from ratatoskr.plugins import hookimpl
+from ratatoskr.providers import PRIORITY_DEMO
+from ratatoskr.types import (
+    ChatEvent,
+    ChatOptions,
+    ChatResponse,
+    ClassifyResult,
+    ContentEvent,
+    DoneEvent,
+    Embedding,
+    FinishReason,
+    GenerateDone,
+    GenerateEvent,
+    GenerateOptions,
+    GenerateResponse,
+    Message,
+    ModelInfo,
+    ModelStatus,
+    ModelStatusKind,
+    NliResult,
+    Role,
+    StanceResult,
+    TextEvent,
+    Token,
+    ToolDefinition,
+    Usage,
+    UsageEvent,
+)
+
+if TYPE_CHECKING:
+    from ratatoskr.config import Settings
+
+NAME = "demo"
+DIMENSIONS = 64
+_WORD = re.compile(r"\w+|[^\w\s]", re.UNICODE)
+_NEGATIONS = frozenset({"not", "no", "never", "nobody", "nothing", "none"})
+
+
+def _words(text: str) -> list[str]:
+    return [w.lower() for w in _WORD.findall(text)]
+
+
+class DemoProvider:
+    """One object serving every capability with toy logic (see the module docstring)."""
+
+    name = NAME
+    models: frozenset[str] | None = None
+    supports_tools = False
+
+    def __init__(self, priority: int = PRIORITY_DEMO) -> None:
+        self.priority = priority
+
+    # chat / generate ------------------------------------------------------------------------------------
+
+    @staticmethod
+    def _reply(messages: Sequence[Message]) -> str:
+        last = next((m.content for m in reversed(messages) if m.role is Role.USER), "")
+        return f"echo: {last}"
+
+    @staticmethod
+    def _usage(prompt: str, completion: str) -> Usage:
+        p, c = len(_words(prompt)), len(_words(completion))
+        return Usage(prompt_tokens=p, completion_tokens=c, total_tokens=p + c)
+
+    async def chat(
+        self, messages: Sequence[Message], tools: Sequence[ToolDefinition] | None, options: ChatOptions
+    ) -> ChatResponse:
+        reply = self._reply(messages)
+        prompt = " ".join(m.content for m in messages)
+        return ChatResponse(
+            content=reply, usage=self._usage(prompt, reply), model=options.model, provider=NAME
+        )
+
+    async def chat_stream(
+        self, messages: Sequence[Message], tools: Sequence[ToolDefinition] | None, options: ChatOptions
+    ) -> AsyncIterator[ChatEvent]:
+        reply = self._reply(messages)
+        for piece in re.findall(r"\S+\s*", reply):
+            yield ContentEvent(piece)
+        yield UsageEvent(self._usage(" ".join(m.content for m in messages), reply))
+        yield DoneEvent(FinishReason.STOP)
+
+    async def generate(self, prompt: str, options: GenerateOptions) -> GenerateResponse:
+        text = f"echo: {prompt}"
+        return GenerateResponse(text, self._usage(prompt, text), model=options.model, provider=NAME)
+
+    async def generate_stream(self, prompt: str, options: GenerateOptions) -> AsyncIterator[GenerateEvent]:
+        for piece in re.findall(r"\S+\s*", f"echo: {prompt}"):
+            yield TextEvent(piece)
+        yield GenerateDone(FinishReason.STOP)
+
+    # embeddings ------------------------------------------------------------------------------------------
+
+    @staticmethod
+    def hash_vector(text: str) -> list[float]:
+        """A unit vector from SHA-256 of the text: deterministic, meaningless."""
+        raw = b"".join(hashlib.sha256(f"{i}:{text}".encode()).digest() for i in range(DIMENSIONS // 8))
+        values = [v / 2**31 for v in struct.unpack(f"<{DIMENSIONS}i", raw)]
+        norm = math.sqrt(sum(v * v for v in values)) or 1.0
+        return [v / norm for v in values]
+
+    async def embed(self, text: str, model: str) -> Embedding:
+        return Embedding(self.hash_vector(text), model, NAME)
+
+    async def embed_batch(self, texts: Sequence[str], model: str) -> list[Embedding]:
+        return [Embedding(self.hash_vector(t), model, NAME) for t in texts]
+
+    # NLI, zero-shot, stance by word overlap -------------------------------------------------------------
+
+    @staticmethod
+    def _overlap_scores(premise: str, hypothesis: str) -> tuple[float, float, float]:
+        p, h = set(_words(premise)), set(_words(hypothesis))
+        if (p | h) & _NEGATIONS:
+            return 0.1, 0.8, 0.1
+        share = len(p & h) / max(len(h), 1)
+        entail = 0.1 + 0.8 * share
+        return entail, 0.1, round(0.9 - entail, 6)
+
+    async def infer_nli(self, premise: str, hypothesis: str, model: str) -> NliResult:
+        e, c, n = self._overlap_scores(premise, hypothesis)
+        return NliResult.from_scores(e, c, n, model=model, provider=NAME)
+
+    async def infer_nli_batch(self, pairs: Sequence[tuple[str, str]], model: str) -> list[NliResult]:
+        return [await self.infer_nli(p, h, model) for p, h in pairs]
+
+    async def classify_zero_shot(
+        self,
+        text: str,
+        labels: Sequence[str],
+        model: str,
+        *,
+        multi_label: bool = False,
+        hypothesis_template: str | None = None,
+    ) -> ClassifyResult:
+        words = set(_words(text))
+        raw = {label: 1.0 + len(words & set(_words(label))) for label in labels}
+        total = sum(raw.values()) if not multi_label else None
+        scores = {k: (v / total if total else min(v / 2, 1.0)) for k, v in raw.items()}
+        return ClassifyResult.from_scores(scores, model=model, provider=NAME, multi_label=multi_label)
+
+    async def classify_stance(self, text: str, target: str, model: str) -> StanceResult:
+        words = set(_words(text))
+        mentions = bool(words & set(_words(target)))
+        if mentions and words & _NEGATIONS:
+            scores = (0.1, 0.8, 0.1)
+        elif mentions:
+            scores = (0.8, 0.1, 0.1)
+        else:
+            scores = (0.1, 0.1, 0.8)
+        return StanceResult.from_scores(*scores, target=target, model=model, provider=NAME)
+
+    # tokens (whitespace and punctuation, with byte offsets) ---------------------------------------------
+
+    async def tokenize(self, text: str, model: str) -> list[Token]:
+        tokens: list[Token] = []
+        byte_pos, char_pos = 0, 0
+        for match in _WORD.finditer(text):
+            byte_pos += len(text[char_pos : match.start()].encode())
+            piece = match.group()
+            size = len(piece.encode())
+            token_id = int.from_bytes(hashlib.sha256(piece.encode()).digest()[:3], "little")
+            tokens.append(Token(token_id, piece, byte_pos, byte_pos + size))
+            byte_pos += size
+            char_pos = match.end()
+        return tokens
+
+    async def count_tokens(self, text: str, model: str) -> int:
+        return len(_WORD.findall(text))
+
+    # introspection ------------------------------------------------------------------------------------
+
+    async def list_models(self) -> list[ModelInfo]:
+        return [ModelInfo("demo", NAME, ())]
+
+    async def model_status(self, model: str) -> ModelStatus:
+        return ModelStatus(ModelStatusKind.AVAILABLE, "demo provider: toy answers", NAME)
+
+
+def _provider(settings: Settings) -> list[DemoProvider]:
+    table = settings.provider(NAME, default_enabled=True)
+    if table is None:
+        return []
+    return [DemoProvider(table.priority if table.priority is not None else PRIORITY_DEMO)]
+
+
+@hookimpl
+def ratatoskr_chat_providers(settings: Settings) -> list[DemoProvider]:
+    return _provider(settings)
+
+
+@hookimpl
+def ratatoskr_generate_providers(settings: Settings) -> list[DemoProvider]:
+    return _provider(settings)
+
+
+@hookimpl
+def ratatoskr_embed_providers(settings: Settings) -> list[DemoProvider]:
+    return _provider(settings)
+
+
+@hookimpl
+def ratatoskr_nli_providers(settings: Settings) -> list[DemoProvider]:
+    return _provider(settings)
+
+
+@hookimpl
+def ratatoskr_classify_providers(settings: Settings) -> list[DemoProvider]:
+    return _provider(settings)
+
+
+@hookimpl
+def ratatoskr_stance_providers(settings: Settings) -> list[DemoProvider]:
+    return _provider(settings)
+
+
+@hookimpl
+def ratatoskr_tokenize_providers(settings: Settings) -> list[DemoProvider]:
+    return _provider(settings)

@@ -1,0 +1,291 @@
+"""The error hierarchy of Ratatoskr.
+
+Every error raised by the gateway, its registry or a provider derives from :class:`RatatoskrError`.
+Each class knows two things the dispatch pipeline needs:
+
+- ``transient``: a retry of the same call may succeed (rate limits, 5xx, timeouts, dropped connections).
+- ``moves_on``: the request should go to the next provider in the fallback chain. ``ModelNotAvailable``
+  always moves on; a transient error moves on once its retries are exhausted; anything else stops the chain.
+
+::
+
+    RatatoskrError
+    ├── ConfigurationError ............ bad settings, a missing plugin, a bad plugin hook result
+    │   └── InsecureSecretsFile ....... secrets file readable by group/other
+    ├── InvalidInput .................. bad arguments from the caller (also a ValueError)
+    │   └── UnsupportedParameter ...... an option the provider/model cannot take
+    ├── CapabilityNotSupported ........ the gateway has no provider for a capability (also NotImplementedError)
+    ├── NoProvider .................... the chain for a capability is empty
+    ├── ModelNotAvailable ............. "not served here": moves the request to the next provider
+    ├── ModelNotFound ................. the provider knows the model does not exist
+    ├── PresetNotFound ................ ``ratatoskr:<tier>/<capability>`` names no preset
+    └── ProviderError ................. the provider failed; ``status`` is the HTTP status when there was one
+        ├── AuthenticationFailed ...... 401
+        ├── PaymentRequired ........... 402
+        ├── PermissionDenied .......... 403
+        ├── ContentFiltered ........... refused by a safety filter
+        ├── ContextLengthExceeded ..... the input does not fit the model's context
+        ├── RequestTooLarge ........... 413
+        ├── RateLimited ............... 429, transient, carries ``retry_after``
+        ├── ApiError .................. any other HTTP error; transient when status >= 500
+        │   └── Overloaded ............ 503/529, transient
+        ├── TransportError ............ connection refused/reset, DNS, TLS; transient
+        │   └── RequestTimeout ........ transient
+        ├── StreamError ............... a stream broke or carried an error object; transient
+        ├── ResponseFormatError ....... the provider sent something we cannot decode
+        └── EmptyResponse ............. transient
+"""
+
+from __future__ import annotations
+
+from typing import ClassVar
+
+__all__ = [
+    "ApiError",
+    "AuthenticationFailed",
+    "CapabilityNotSupported",
+    "ConfigurationError",
+    "ContentFiltered",
+    "ContextLengthExceeded",
+    "EmptyResponse",
+    "InsecureSecretsFile",
+    "InvalidInput",
+    "ModelNotAvailable",
+    "ModelNotFound",
+    "NoProvider",
+    "Overloaded",
+    "PaymentRequired",
+    "PermissionDenied",
+    "PresetNotFound",
+    "ProviderError",
+    "RateLimited",
+    "RatatoskrError",
+    "RequestTimeout",
+    "RequestTooLarge",
+    "ResponseFormatError",
+    "StreamError",
+    "TransportError",
+    "UnsupportedParameter",
+]
+
+
+class RatatoskrError(Exception):
+    """Root of every error this library raises."""
+
+    transient: ClassVar[bool] = False
+    #: Whether the fallback chain tries the next provider (after retries, when transient).
+    moves_on_when_exhausted: ClassVar[bool] = False
+
+    def __init__(self, message: str = "", *, provider: str | None = None) -> None:
+        super().__init__(message or self.__class__.__doc__ or self.__class__.__name__)
+        self.message = message or (self.__class__.__doc__ or "").strip().splitlines()[0]
+        self.provider = provider
+
+    @property
+    def is_transient(self) -> bool:
+        """Whether retrying the same call may succeed."""
+        return self.transient
+
+    @property
+    def moves_on(self) -> bool:
+        """Whether the request goes to the next provider once retries (if any) are exhausted."""
+        return self.moves_on_when_exhausted or self.is_transient
+
+    @property
+    def retry_after(self) -> float | None:
+        """Seconds the provider asked us to wait before retrying, when it said so."""
+        return None
+
+    def __str__(self) -> str:
+        return self.message
+
+
+class ConfigurationError(RatatoskrError):
+    """The configuration is invalid."""
+
+
+class InsecureSecretsFile(ConfigurationError):
+    """The secrets file is readable by other users."""
+
+    def __init__(self, path: str, mode: int) -> None:
+        super().__init__(
+            f"secrets file {path} has insecure permissions {mode:04o}; it must be 0600 or 0400 "
+            f"(run: chmod 600 {path})"
+        )
+        self.path = path
+        self.mode = mode
+
+
+class InvalidInput(RatatoskrError, ValueError):
+    """The request is invalid."""
+
+
+class UnsupportedParameter(InvalidInput):
+    """A parameter the provider or model cannot take."""
+
+    def __init__(self, parameter: str, *, model: str, provider: str, reason: str = "") -> None:
+        text = f"unsupported parameter {parameter!r} for model {model!r} (provider: {provider})"
+        super().__init__(f"{text}: {reason}" if reason else text, provider=provider)
+        self.parameter = parameter
+        self.model = model
+
+
+class CapabilityNotSupported(RatatoskrError, NotImplementedError):
+    """The gateway cannot perform this operation."""
+
+    def __init__(self, operation: str, detail: str = "") -> None:
+        super().__init__(
+            f"operation not supported: {operation}" + (f" ({detail})" if detail else "")
+        )
+        self.operation = operation
+
+
+class NoProvider(RatatoskrError):
+    """No provider is configured for this capability."""
+
+    def __init__(self, capability: str) -> None:
+        super().__init__(
+            f"no provider configured for {capability}; install a provider plugin "
+            f"(e.g. `pip install ratatoskr[local]`) and enable it in the config"
+        )
+        self.capability = capability
+
+
+class ModelNotAvailable(RatatoskrError):
+    """The model is not served by this provider."""
+
+    moves_on_when_exhausted = True
+
+    def __init__(self, model: str = "", *, provider: str | None = None, reason: str = "") -> None:
+        text = f"model {model!r} is not available from provider {provider or '?'}"
+        super().__init__(f"{text}: {reason}" if reason else text, provider=provider)
+        self.model = model
+        self.reason = reason
+
+
+class ModelNotFound(RatatoskrError):
+    """The model does not exist."""
+
+    def __init__(self, model: str, *, provider: str | None = None, detail: str = "") -> None:
+        super().__init__(f"model not found: {model}" + (f" ({detail})" if detail else ""), provider=provider)
+        self.model = model
+
+
+class PresetNotFound(RatatoskrError):
+    """No preset for this tier and capability."""
+
+    def __init__(self, tier: str, capability: str) -> None:
+        super().__init__(f"preset not found: tier {tier!r}, capability {capability!r}")
+        self.tier = tier
+        self.capability = capability
+
+
+class ProviderError(RatatoskrError):
+    """The provider failed."""
+
+    def __init__(
+        self, message: str = "", *, provider: str | None = None, status: int | None = None
+    ) -> None:
+        super().__init__(message, provider=provider)
+        self.status = status
+
+
+class AuthenticationFailed(ProviderError):
+    """Authentication failed: check the API key."""
+
+
+class PaymentRequired(ProviderError):
+    """The account has insufficient credits."""
+
+
+class PermissionDenied(ProviderError):
+    """The key is not allowed to use this model or endpoint."""
+
+
+class ContentFiltered(ProviderError):
+    """The request or response was blocked by a content filter."""
+
+
+class ContextLengthExceeded(ProviderError):
+    """The input does not fit in the model's context window."""
+
+    def __init__(self, message: str = "", *, limit: int | None = None, **kw: object) -> None:
+        super().__init__(message, **kw)  # type: ignore[arg-type]
+        self.limit = limit
+
+
+class RequestTooLarge(ProviderError):
+    """The request body is too large for the endpoint."""
+
+
+class RateLimited(ProviderError):
+    """Rate limited by the provider."""
+
+    transient = True
+
+    def __init__(
+        self,
+        message: str = "",
+        *,
+        retry_after: float | None = None,
+        provider: str | None = None,
+        status: int | None = 429,
+    ) -> None:
+        super().__init__(message, provider=provider, status=status)
+        self._retry_after = retry_after
+
+    @property
+    def retry_after(self) -> float | None:
+        return self._retry_after
+
+
+class ApiError(ProviderError):
+    """The provider returned an error status."""
+
+    @property
+    def is_transient(self) -> bool:
+        return self.status is not None and (self.status >= 500 or self.status == 408)
+
+
+class Overloaded(ApiError):
+    """The provider is overloaded or the model is still loading."""
+
+    transient = True
+
+    def __init__(self, message: str = "", *, retry_after: float | None = None, **kw: object) -> None:
+        super().__init__(message, **kw)  # type: ignore[arg-type]
+        self._retry_after = retry_after
+
+    @property
+    def is_transient(self) -> bool:
+        return True
+
+    @property
+    def retry_after(self) -> float | None:
+        return self._retry_after
+
+
+class TransportError(ProviderError):
+    """The connection to the provider failed."""
+
+    transient = True
+
+
+class RequestTimeout(TransportError):
+    """The provider did not answer in time."""
+
+
+class StreamError(ProviderError):
+    """The response stream broke or carried an error."""
+
+    transient = True
+
+
+class ResponseFormatError(ProviderError):
+    """The provider's response could not be decoded."""
+
+
+class EmptyResponse(ProviderError):
+    """The model returned an empty response."""
+
+    transient = True

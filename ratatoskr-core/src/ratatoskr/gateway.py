@@ -1,0 +1,384 @@
+"""``EmbeddedGateway``: the in-process ``ModelGateway``.
+
+Every method takes the same road: resolve the model string (``ratatoskr:<tier>/<capability>`` presets, then
+``provider:model`` pins in the registry), consult the response cache where the operation is deterministic, then
+dispatch along the capability's fallback chain (:mod:`ratatoskr.registry.chain`).
+"""
+
+from __future__ import annotations
+
+from collections.abc import AsyncIterator, Mapping, Sequence
+from typing import TYPE_CHECKING, Any
+
+import attrs
+
+from ratatoskr.errors import InvalidInput, ModelNotAvailable
+from ratatoskr.metadata.registry import PRESET_SCHEME, ModelRegistry
+from ratatoskr.providers import Capability
+from ratatoskr.registry.cache import ResponseCache
+from ratatoskr.registry.chain import ProviderRegistry
+from ratatoskr.streams import normalise_chat_stream, normalise_generate_stream
+from ratatoskr.types import (
+    ChatEvent,
+    ChatOptions,
+    ChatResponse,
+    ClassifyResult,
+    Embedding,
+    GenerateEvent,
+    GenerateOptions,
+    GenerateResponse,
+    Message,
+    ModelCapability,
+    ModelInfo,
+    ModelMetadata,
+    ModelStatus,
+    ModelStatusKind,
+    NliResult,
+    PresetResolution,
+    StanceResult,
+    Token,
+    ToolDefinition,
+)
+
+if TYPE_CHECKING:
+    from ratatoskr.builder import GatewayBuilder
+    from ratatoskr.config import Settings
+    from ratatoskr.plugins import PluginManager
+
+__all__ = ["DEFAULT_MODELS", "EmbeddedGateway"]
+
+#: Models used when a caller (e.g. the CLI) names none; ``[defaults]`` in the config overrides them.
+DEFAULT_MODELS: Mapping[str, str] = {
+    "chat": "ratatoskr:free/agentic",
+    "generate": "ratatoskr:free/text-generation",
+    "embed": "sentence-transformers/all-MiniLM-L6-v2",
+    "nli": "cross-encoder/nli-deberta-v3-small",
+    "classify": "cross-encoder/nli-deberta-v3-small",
+    "stance": "cross-encoder/nli-deberta-v3-small",
+    "tokenize": "sentence-transformers/all-MiniLM-L6-v2",
+}
+
+
+def _need_text(name: str, value: object) -> None:
+    if not isinstance(value, str):
+        raise InvalidInput(f"{name} must be a string, got {type(value).__name__}")
+    if not value.strip():
+        raise InvalidInput(f"{name} is empty")
+
+
+def _need_model(model: object) -> str:
+    if not isinstance(model, str) or not model.strip():
+        raise InvalidInput(f"model must be a non-empty string, got {model!r}")
+    return model
+
+
+class EmbeddedGateway:
+    """The gateway running in this process. Build it with :meth:`from_settings` or :meth:`builder`."""
+
+    def __init__(
+        self,
+        registry: ProviderRegistry,
+        *,
+        models: ModelRegistry | None = None,
+        cache: ResponseCache | None = None,
+        defaults: Mapping[str, str] | None = None,
+        plugins: PluginManager | None = None,
+    ) -> None:
+        self.registry = registry
+        self.models = models if models is not None else ModelRegistry.with_seed()
+        self.cache = cache
+        self.defaults = {**DEFAULT_MODELS, **(defaults or {})}
+        self.plugins = plugins
+        self._metadata_cache: dict[str, ModelMetadata] = {}
+
+    @classmethod
+    def builder(cls) -> GatewayBuilder:
+        from ratatoskr.builder import GatewayBuilder
+
+        return GatewayBuilder()
+
+    @classmethod
+    def from_settings(cls, settings: Settings | None = None, *, plugins: PluginManager | None = None) -> EmbeddedGateway:
+        """A gateway with every enabled plugin provider, configured from ``settings`` (default: load from disk)."""
+        return cls.builder().settings(settings).plugins(plugins).build()
+
+    async def __aenter__(self) -> EmbeddedGateway:
+        return self
+
+    async def __aexit__(self, *exc: object) -> None:
+        await self.aclose()
+
+    async def aclose(self) -> None:
+        await self.registry.aclose()
+
+    def default_model(self, capability: str) -> str:
+        return self.defaults[capability]
+
+    # ---- model resolution ------------------------------------------------------------------------------
+
+    def _preset(self, model: str) -> PresetResolution | None:
+        if model.startswith(PRESET_SCHEME):
+            return self.models.resolve_uri(model)
+        return None
+
+    def _model(self, model: str) -> str:
+        model = _need_model(model)
+        preset = self._preset(model)
+        return preset.model if preset is not None else model
+
+    def _with_preset(self, options: Any) -> Any:
+        if options is None:
+            raise InvalidInput("options with a model are required")
+        preset = self._preset(options.model)
+        if preset is None:
+            return options
+        defaults = preset.parameters.as_defaults() if preset.parameters is not None else {}
+        return attrs.evolve(options.with_defaults(**defaults), model=preset.model)
+
+    # ---- chat and generate ---------------------------------------------------------------------------------
+
+    async def chat(
+        self,
+        messages: Sequence[Message],
+        tools: Sequence[ToolDefinition] | None = None,
+        options: ChatOptions | None = None,
+    ) -> ChatResponse:
+        if not messages:
+            raise InvalidInput("chat needs at least one message")
+        options = self._with_preset(options)
+        return await self.registry.dispatch(
+            Capability.CHAT, "chat", options.model, lambda p, o: p.chat(messages, tools, o), options
+        )
+
+    async def chat_stream(
+        self,
+        messages: Sequence[Message],
+        tools: Sequence[ToolDefinition] | None = None,
+        options: ChatOptions | None = None,
+    ) -> AsyncIterator[ChatEvent]:
+        if not messages:
+            raise InvalidInput("chat needs at least one message")
+        options = self._with_preset(options)
+        provider, model, events = await self.registry.open_stream(
+            Capability.CHAT, "chat_stream", options.model, lambda p, o: p.chat_stream(messages, tools, o), options
+        )
+        async for event in normalise_chat_stream(events, provider.name, model):
+            yield event
+
+    async def generate(self, prompt: str, options: GenerateOptions) -> GenerateResponse:
+        _need_text("prompt", prompt)
+        options = self._with_preset(options)
+        return await self.registry.dispatch(
+            Capability.GENERATE, "generate", options.model, lambda p, o: p.generate(prompt, o), options
+        )
+
+    async def generate_stream(self, prompt: str, options: GenerateOptions) -> AsyncIterator[GenerateEvent]:
+        _need_text("prompt", prompt)
+        options = self._with_preset(options)
+        provider, model, events = await self.registry.open_stream(
+            Capability.GENERATE, "generate_stream", options.model, lambda p, o: p.generate_stream(prompt, o), options
+        )
+        async for event in normalise_generate_stream(events, provider.name, model):
+            yield event
+
+    # ---- deterministic capabilities (cacheable) ----------------------------------------------------------
+
+    async def _cached(self, key: tuple[Any, ...], call: Any) -> Any:
+        if self.cache is None:
+            return await call()
+        return await self.cache.get_or_call(key, call)
+
+    async def embed(self, text: str, model: str) -> Embedding:
+        _need_text("text", text)
+        model = self._model(model)
+        return await self._cached(
+            ("embed", model, text),
+            lambda: self.registry.dispatch(Capability.EMBED, "embed", model, lambda p, m: p.embed(text, m)),
+        )
+
+    async def embed_batch(self, texts: Sequence[str], model: str) -> list[Embedding]:
+        if isinstance(texts, str) or not texts:
+            raise InvalidInput("embed_batch needs a non-empty list of texts")
+        for i, text in enumerate(texts):
+            _need_text(f"texts[{i}]", text)
+        model = self._model(model)
+
+        async def call(items: list[str]) -> list[Embedding]:
+            result = await self.registry.dispatch(
+                Capability.EMBED, "embed_batch", model, lambda p, m: p.embed_batch(items, m)
+            )
+            if len(result) != len(items):
+                raise InvalidInput(f"provider returned {len(result)} embeddings for {len(items)} texts")
+            return result
+
+        if self.cache is None:
+            return await call(list(texts))
+        return await self.cache.get_or_call_batch([("embed", model, t) for t in texts], texts, call)
+
+    async def infer_nli(self, premise: str, hypothesis: str, model: str) -> NliResult:
+        _need_text("premise", premise)
+        _need_text("hypothesis", hypothesis)
+        model = self._model(model)
+        return await self._cached(
+            ("nli", model, premise, hypothesis),
+            lambda: self.registry.dispatch(
+                Capability.NLI, "infer_nli", model, lambda p, m: p.infer_nli(premise, hypothesis, m)
+            ),
+        )
+
+    async def infer_nli_batch(self, pairs: Sequence[tuple[str, str]], model: str) -> list[NliResult]:
+        if not pairs:
+            raise InvalidInput("infer_nli_batch needs a non-empty list of (premise, hypothesis) pairs")
+        for i, pair in enumerate(pairs):
+            if not isinstance(pair, tuple | list) or len(pair) != 2:
+                raise InvalidInput(f"pairs[{i}] must be a (premise, hypothesis) pair")
+            _need_text(f"pairs[{i}] premise", pair[0])
+            _need_text(f"pairs[{i}] hypothesis", pair[1])
+        model = self._model(model)
+        items = [(p, h) for p, h in pairs]
+
+        async def call(batch: list[tuple[str, str]]) -> list[NliResult]:
+            return await self.registry.dispatch(
+                Capability.NLI, "infer_nli_batch", model, lambda p, m: p.infer_nli_batch(batch, m)
+            )
+
+        if self.cache is None:
+            return await call(items)
+        return await self.cache.get_or_call_batch([("nli", model, p, h) for p, h in items], items, call)
+
+    async def classify_zero_shot(
+        self,
+        text: str,
+        labels: Sequence[str],
+        model: str,
+        *,
+        multi_label: bool = False,
+        hypothesis_template: str | None = None,
+    ) -> ClassifyResult:
+        _need_text("text", text)
+        if isinstance(labels, str) or not labels:
+            raise InvalidInput("classify_zero_shot needs a non-empty list of labels")
+        for i, label in enumerate(labels):
+            _need_text(f"labels[{i}]", label)
+        if len(set(labels)) != len(labels):
+            dupes = sorted({label for label in labels if list(labels).count(label) > 1})
+            raise InvalidInput(f"labels must be distinct; repeated: {', '.join(dupes)}")
+        if hypothesis_template is not None and "{}" not in hypothesis_template:
+            raise InvalidInput("hypothesis_template must contain {} where the label goes")
+        model = self._model(model)
+        labels = list(labels)
+        return await self._cached(
+            ("classify", model, text, tuple(labels), multi_label, hypothesis_template),
+            lambda: self.registry.dispatch(
+                Capability.CLASSIFY,
+                "classify_zero_shot",
+                model,
+                lambda p, m: p.classify_zero_shot(
+                    text, labels, m, multi_label=multi_label, hypothesis_template=hypothesis_template
+                ),
+            ),
+        )
+
+    async def classify_stance(self, text: str, target: str, model: str) -> StanceResult:
+        _need_text("text", text)
+        _need_text("target", target)
+        model = self._model(model)
+        return await self._cached(
+            ("stance", model, text, target),
+            lambda: self.registry.dispatch(
+                Capability.STANCE, "classify_stance", model, lambda p, m: p.classify_stance(text, target, m)
+            ),
+        )
+
+    async def count_tokens(self, text: str, model: str) -> int:
+        if not isinstance(text, str):
+            raise InvalidInput(f"text must be a string, got {type(text).__name__}")
+        model = self._model(model)
+        return await self.registry.dispatch(
+            Capability.TOKENIZE, "count_tokens", model, lambda p, m: p.count_tokens(text, m)
+        )
+
+    async def tokenize(self, text: str, model: str) -> list[Token]:
+        if not isinstance(text, str):
+            raise InvalidInput(f"text must be a string, got {type(text).__name__}")
+        model = self._model(model)
+        return await self.registry.dispatch(Capability.TOKENIZE, "tokenize", model, lambda p, m: p.tokenize(text, m))
+
+    # ---- introspection -----------------------------------------------------------------------------------
+
+    async def list_models(self) -> list[ModelInfo]:
+        found: dict[tuple[str, str], ModelInfo] = {}
+        for provider in self.registry.all_providers():
+            lister = getattr(provider, "list_models", None)
+            if lister is None:
+                continue
+            for info in await lister():
+                found.setdefault((info.provider, info.id), info)
+        return [found[k] for k in sorted(found)]
+
+    async def model_status(self, model: str) -> ModelStatus:
+        model = self._model(model)
+        prefix, sep, rest = model.partition(":")
+        names = self.registry.provider_names()
+        pinned = prefix if sep and prefix in names else None
+        first: ModelStatus | None = None
+        for provider in self.registry.all_providers():
+            status_of = getattr(provider, "model_status", None)
+            if status_of is None or (pinned and provider.name != pinned):
+                continue
+            try:
+                status = await status_of(rest if pinned else model)
+            except ModelNotAvailable as exc:
+                status = ModelStatus(ModelStatusKind.UNAVAILABLE, exc.reason or str(exc), provider.name)
+            if status.provider is None:
+                status = attrs.evolve(status, provider=provider.name)
+            if status.kind is not ModelStatusKind.UNAVAILABLE:
+                return status
+            first = first or status
+        return first or ModelStatus(ModelStatusKind.UNAVAILABLE, f"no provider reports model {model!r}")
+
+    async def model_metadata(self, model: str) -> ModelMetadata | None:
+        model = self._model(model)
+        return self.models.get(model) or self._metadata_cache.get(model)
+
+    async def fetch_model_metadata(self, model: str) -> ModelMetadata:
+        model = self._model(model)
+        found: ModelMetadata = await self.registry.dispatch(
+            Capability.METADATA, "fetch_metadata", model, lambda p, m: p.fetch_metadata(m)
+        )
+        if len(self._metadata_cache) >= 1000:
+            self._metadata_cache.pop(next(iter(self._metadata_cache)))
+        self._metadata_cache[model] = found
+        return found
+
+    async def capabilities(self) -> frozenset[ModelCapability]:
+        caps: set[ModelCapability] = set()
+        chain = self.registry.chain
+        if chain(Capability.CHAT):
+            caps |= {ModelCapability.CHAT, ModelCapability.CHAT_STREAMING}
+            if any(getattr(p, "supports_tools", False) for p in chain(Capability.CHAT)):
+                caps.add(ModelCapability.TOOL_USE)
+        simple = {
+            Capability.GENERATE: ModelCapability.GENERATE,
+            Capability.EMBED: ModelCapability.EMBED,
+            Capability.NLI: ModelCapability.NLI,
+            Capability.CLASSIFY: ModelCapability.CLASSIFY,
+            Capability.STANCE: ModelCapability.STANCE,
+            Capability.TOKENIZE: ModelCapability.TOKEN_COUNTING,
+        }
+        caps |= {mc for cap, mc in simple.items() if chain(cap)}
+        if any(getattr(p, "local", False) for p in self.registry.all_providers()):
+            caps.add(ModelCapability.LOCAL_INFERENCE)
+        return frozenset(caps)
+
+    async def resolve_preset(self, tier: str, capability: str) -> PresetResolution | None:
+        return self.models.preset(tier, capability)
+
+    async def list_presets(self) -> dict[str, frozenset[str]]:
+        return self.models.presets()
+
+    def __repr__(self) -> str:
+        names = ", ".join(sorted(self.registry.provider_names())) or "no providers"
+        return f"<EmbeddedGateway {names}>"
+
+

@@ -1,0 +1,140 @@
+"""Every hook a Ratatoskr plugin can implement.
+
+A plugin is a module (or object) registered under the entry-point group ``ratatoskr``. It implements any of
+the hooks below, decorated with :data:`ratatoskr.hookimpl`. Hooks are synchronous *registrations*: they get the
+parsed settings and return provider objects. They must do no network I/O and no heavy imports (import
+``onnxruntime``, ``httpx`` clients etc. lazily inside the providers), because the CLI loads every plugin at start.
+
+Each ``ratatoskr_*_providers`` hook returns an iterable of providers for one capability (or ``None``); all
+plugins' results are collected into that capability's fallback chain, ordered by provider ``priority`` and
+then by the ``[routing]`` config. The provider protocols are in :mod:`ratatoskr.providers`.
+``docs/plugins/hooks.md`` documents each hook; a test keeps the two in step.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Iterable
+from typing import TYPE_CHECKING, Any
+
+import pluggy
+
+if TYPE_CHECKING:
+    from ratatoskr.config import Settings
+    from ratatoskr.providers import (
+        ChatProvider,
+        ClassifyProvider,
+        EmbeddingProvider,
+        GenerateProvider,
+        MetadataProvider,
+        NliProvider,
+        StanceProvider,
+        TokenizerProvider,
+    )
+
+PROJECT = "ratatoskr"
+_hookspec = pluggy.HookspecMarker(PROJECT)
+
+# -------------------------------------------------------------------------------------------------------------
+# configuration
+# -------------------------------------------------------------------------------------------------------------
+
+
+@_hookspec
+def ratatoskr_configure(settings: Settings) -> None:
+    """Inspect and validate the settings before any provider is built.
+
+    :param settings: the parsed configuration (config file, secrets file, environment).
+    :return: nothing. Raise :class:`~ratatoskr.errors.ConfigurationError` for an invalid table of yours.
+    """
+
+
+# -------------------------------------------------------------------------------------------------------------
+# provider registration, one hook per capability
+# -------------------------------------------------------------------------------------------------------------
+
+
+@_hookspec
+def ratatoskr_chat_providers(settings: Settings) -> Iterable[ChatProvider] | None:
+    """Register chat providers (``chat`` and ``chat_stream``).
+
+    :param settings: the parsed configuration; use ``settings.provider(name)`` to read your table.
+    :return: providers implementing :class:`~ratatoskr.providers.ChatProvider`, or ``None``.
+    """
+
+
+@_hookspec
+def ratatoskr_generate_providers(settings: Settings) -> Iterable[GenerateProvider] | None:
+    """Register text generation providers (``generate`` and ``generate_stream``).
+
+    :param settings: the parsed configuration.
+    :return: providers implementing :class:`~ratatoskr.providers.GenerateProvider`, or ``None``.
+    """
+
+
+@_hookspec
+def ratatoskr_embed_providers(settings: Settings) -> Iterable[EmbeddingProvider] | None:
+    """Register embedding providers (``embed`` and ``embed_batch``).
+
+    :param settings: the parsed configuration.
+    :return: providers implementing :class:`~ratatoskr.providers.EmbeddingProvider`, or ``None``.
+    """
+
+
+@_hookspec
+def ratatoskr_nli_providers(settings: Settings) -> Iterable[NliProvider] | None:
+    """Register natural language inference providers (``infer_nli`` and ``infer_nli_batch``).
+
+    :param settings: the parsed configuration.
+    :return: providers implementing :class:`~ratatoskr.providers.NliProvider`, or ``None``.
+    """
+
+
+@_hookspec
+def ratatoskr_classify_providers(settings: Settings) -> Iterable[ClassifyProvider] | None:
+    """Register zero-shot classification providers (``classify_zero_shot``).
+
+    :param settings: the parsed configuration.
+    :return: providers implementing :class:`~ratatoskr.providers.ClassifyProvider`, or ``None``.
+    """
+
+
+@_hookspec
+def ratatoskr_stance_providers(settings: Settings) -> Iterable[StanceProvider] | None:
+    """Register stance detection providers (``classify_stance``).
+
+    :param settings: the parsed configuration.
+    :return: providers implementing :class:`~ratatoskr.providers.StanceProvider`, or ``None``.
+    """
+
+
+@_hookspec
+def ratatoskr_tokenize_providers(settings: Settings) -> Iterable[TokenizerProvider] | None:
+    """Register tokenizer providers (``count_tokens`` and ``tokenize``).
+
+    :param settings: the parsed configuration.
+    :return: providers implementing :class:`~ratatoskr.providers.TokenizerProvider`, or ``None``.
+    """
+
+
+@_hookspec
+def ratatoskr_metadata_providers(settings: Settings) -> Iterable[MetadataProvider] | None:
+    """Register model metadata providers (``fetch_metadata``).
+
+    :param settings: the parsed configuration.
+    :return: providers implementing :class:`~ratatoskr.providers.MetadataProvider`, or ``None``.
+    """
+
+
+# -------------------------------------------------------------------------------------------------------------
+# command line
+# -------------------------------------------------------------------------------------------------------------
+
+
+@_hookspec
+def ratatoskr_register_commands(app: Any) -> None:
+    """Add commands to the ``ratatoskr`` CLI.
+
+    :param app: the root ``cyclopts.App``; call ``app.command(func, name=...)`` or add a sub-``App``.
+        Import what your commands need inside the command functions, not at module level.
+    :return: nothing.
+    """

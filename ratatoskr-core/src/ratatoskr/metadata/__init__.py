@@ -1,0 +1,1 @@
+"""Model metadata: the curated registry (seed JSON + cached remote file) and the live metadata cache."""

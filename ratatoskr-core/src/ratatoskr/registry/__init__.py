@@ -1,0 +1,1 @@
+"""The provider registry and the stages of the dispatch pipeline, one module each."""

@@ -1,0 +1,43 @@
+"""Parameter validation: report options a provider does not take, per the validation policy."""
+
+from __future__ import annotations
+
+import warnings
+from typing import Any, TypeVar
+
+import attrs
+
+from ratatoskr.errors import UnsupportedParameter
+from ratatoskr.types import ParameterValidationPolicy
+
+__all__ = ["UnsupportedParameterWarning", "check_parameters"]
+
+O = TypeVar("O")
+
+
+class UnsupportedParameterWarning(UserWarning):
+    """A request option was dropped because the provider does not take it (policy ``warn``)."""
+
+
+def check_parameters(options: O, provider: Any, policy: ParameterValidationPolicy) -> O:
+    """Return the options to send to ``provider``.
+
+    ``warn``: drop each unsupported option with a warning naming it; ``error``: raise UnsupportedParameter
+    (the registry then tries the next provider); ``ignore``: send everything.
+    """
+    supported = getattr(provider, "supported_parameters", None)
+    if supported is None or policy is ParameterValidationPolicy.IGNORE:
+        return options
+    rejected = [name for name in options.set_parameters() if name not in supported]  # type: ignore[attr-defined]
+    if not rejected:
+        return options
+    model = options.model  # type: ignore[attr-defined]
+    if policy is ParameterValidationPolicy.ERROR:
+        raise UnsupportedParameter(rejected[0], model=model, provider=provider.name)
+    for name in rejected:
+        warnings.warn(
+            f"provider {provider.name} does not take {name!r} for model {model!r}; it was not sent",
+            UnsupportedParameterWarning,
+            stacklevel=4,
+        )
+    return attrs.evolve(options, **dict.fromkeys(rejected))  # type: ignore[misc]

@@ -1,0 +1,117 @@
+"""Results of the classic-NLP capabilities: embeddings, NLI, zero-shot, stance, tokens."""
+
+from __future__ import annotations
+
+import enum
+
+from attrs import field, frozen
+
+__all__ = [
+    "ClassifyResult",
+    "Embedding",
+    "NliLabel",
+    "NliResult",
+    "StanceLabel",
+    "StanceResult",
+    "Token",
+]
+
+
+@frozen
+class Embedding:
+    values: tuple[float, ...] = field(converter=tuple)
+    model: str
+    provider: str | None = None
+    #: True when the input was longer than the model's maximum length and was cut.
+    truncated: bool = False
+
+    @property
+    def dimensions(self) -> int:
+        return len(self.values)
+
+
+class NliLabel(enum.StrEnum):
+    ENTAILMENT = "entailment"
+    CONTRADICTION = "contradiction"
+    NEUTRAL = "neutral"
+
+
+@frozen
+class NliResult:
+    entailment: float
+    contradiction: float
+    neutral: float
+    label: NliLabel = field(converter=NliLabel)
+    model: str | None = None
+    provider: str | None = None
+    truncated: bool = False
+
+    @classmethod
+    def from_scores(
+        cls, entailment: float, contradiction: float, neutral: float, **kw: object
+    ) -> NliResult:
+        """Label = highest score; ties go entailment, then contradiction, then neutral."""
+        if entailment >= contradiction and entailment >= neutral:
+            label = NliLabel.ENTAILMENT
+        elif contradiction >= neutral:
+            label = NliLabel.CONTRADICTION
+        else:
+            label = NliLabel.NEUTRAL
+        return cls(entailment, contradiction, neutral, label, **kw)  # type: ignore[arg-type]
+
+
+@frozen
+class ClassifyResult:
+    scores: dict[str, float]
+    top_label: str
+    confidence: float
+    model: str | None = None
+    provider: str | None = None
+    multi_label: bool = False
+
+    @classmethod
+    def from_scores(cls, scores: dict[str, float], **kw: object) -> ClassifyResult:
+        top = max(scores, key=scores.__getitem__)
+        return cls(scores, top, scores[top], **kw)  # type: ignore[arg-type]
+
+
+class StanceLabel(enum.StrEnum):
+    FAVOR = "favor"
+    AGAINST = "against"
+    NEUTRAL = "neutral"
+
+
+@frozen
+class StanceResult:
+    favor: float
+    against: float
+    neutral: float
+    label: StanceLabel = field(converter=StanceLabel)
+    target: str = ""
+    model: str | None = None
+    provider: str | None = None
+
+    @classmethod
+    def from_scores(cls, favor: float, against: float, neutral: float, target: str, **kw: object) -> StanceResult:
+        """Label = highest score; ties go favor, then against, then neutral."""
+        if favor >= against and favor >= neutral:
+            label = StanceLabel.FAVOR
+        elif against >= neutral:
+            label = StanceLabel.AGAINST
+        else:
+            label = StanceLabel.NEUTRAL
+        return cls(favor, against, neutral, label, target, **kw)  # type: ignore[arg-type]
+
+
+@frozen
+class Token:
+    """One token; ``start``/``end`` are byte offsets into the UTF-8 text (end exclusive)."""
+
+    id: int
+    text: str
+    start: int
+    end: int
+
+    @property
+    def byte_len(self) -> int:
+        return self.end - self.start

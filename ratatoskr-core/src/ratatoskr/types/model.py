@@ -1,0 +1,102 @@
+"""Model introspection types: capabilities, info, status, metadata and pricing."""
+
+from __future__ import annotations
+
+import enum
+
+import attrs
+from attrs import field, frozen
+
+from ratatoskr.types.parameter import ParameterAvailability, ParameterName
+
+__all__ = [
+    "ModelCapability",
+    "ModelInfo",
+    "ModelMetadata",
+    "ModelStatus",
+    "ModelStatusKind",
+    "PricingInfo",
+]
+
+
+class ModelCapability(enum.StrEnum):
+    """What a model or gateway can do. Serialised in PascalCase like the original registry JSON."""
+
+    CHAT = "Chat"
+    CHAT_STREAMING = "ChatStreaming"
+    GENERATE = "Generate"
+    TOOL_USE = "ToolUse"
+    EMBED = "Embed"
+    NLI = "Nli"
+    CLASSIFY = "Classify"
+    STANCE = "Stance"
+    TOKEN_COUNTING = "TokenCounting"
+    LOCAL_INFERENCE = "LocalInference"
+
+
+@frozen
+class ModelInfo:
+    id: str
+    provider: str
+    capabilities: tuple[ModelCapability, ...] = field(default=(), converter=tuple)
+    context_window: int | None = None
+    dimensions: int | None = None
+
+
+class ModelStatusKind(enum.StrEnum):
+    AVAILABLE = "available"
+    LOADING = "loading"
+    READY = "ready"
+    UNAVAILABLE = "unavailable"
+
+
+@frozen
+class ModelStatus:
+    """``available`` (can be used, maybe after a load), ``loading``, ``ready`` (loaded) or ``unavailable``."""
+
+    kind: ModelStatusKind = field(converter=ModelStatusKind)
+    reason: str | None = None
+    provider: str | None = None
+
+    @property
+    def is_usable(self) -> bool:
+        return self.kind in (ModelStatusKind.AVAILABLE, ModelStatusKind.READY)
+
+
+@frozen
+class PricingInfo:
+    """USD per one million tokens."""
+
+    prompt_cost_per_mtok: float | None = None
+    completion_cost_per_mtok: float | None = None
+
+    @property
+    def combined(self) -> float:
+        if self.prompt_cost_per_mtok is None or self.completion_cost_per_mtok is None:
+            return float("inf")
+        return self.prompt_cost_per_mtok + self.completion_cost_per_mtok
+
+
+@frozen
+class ModelMetadata:
+    info: ModelInfo
+    parameters: dict[ParameterName, ParameterAvailability] = field(factory=dict)
+    pricing: PricingInfo | None = None
+    max_output_tokens: int | None = None
+
+    def merged_with(self, newer: ModelMetadata) -> ModelMetadata:
+        """Registry merge: parameters override per key, scalars replace only when present, capabilities union."""
+        caps = tuple(dict.fromkeys((*self.info.capabilities, *newer.info.capabilities)))
+        info = attrs.evolve(
+            self.info,
+            provider=newer.info.provider or self.info.provider,
+            capabilities=caps,
+            context_window=newer.info.context_window or self.info.context_window,
+            dimensions=newer.info.dimensions or self.info.dimensions,
+        )
+        return ModelMetadata(
+            info=info,
+            parameters={**self.parameters, **newer.parameters},
+            pricing=newer.pricing or self.pricing,
+            max_output_tokens=newer.max_output_tokens or self.max_output_tokens,
+        )
