@@ -86,7 +86,7 @@ class DemoProvider:
         reply = self._reply(messages)
         prompt = " ".join(m.content for m in messages)
         return ChatResponse(
-            content=reply, usage=self._usage(prompt, reply), model=options.model, provider=NAME
+            content=reply, usage=self._usage(prompt, reply), model=options.model, provider=self.name
         )
 
     async def chat_stream(
@@ -100,7 +100,7 @@ class DemoProvider:
 
     async def generate(self, prompt: str, options: GenerateOptions) -> GenerateResponse:
         text = f"echo: {prompt}"
-        return GenerateResponse(text, self._usage(prompt, text), model=options.model, provider=NAME)
+        return GenerateResponse(text, self._usage(prompt, text), model=options.model, provider=self.name)
 
     async def generate_stream(self, prompt: str, options: GenerateOptions) -> AsyncIterator[GenerateEvent]:
         for piece in re.findall(r"\S+\s*", f"echo: {prompt}"):
@@ -118,10 +118,10 @@ class DemoProvider:
         return [v / norm for v in values]
 
     async def embed(self, text: str, model: str) -> Embedding:
-        return Embedding(self.hash_vector(text), model, NAME)
+        return Embedding(self.hash_vector(text), model, self.name)
 
     async def embed_batch(self, texts: Sequence[str], model: str) -> list[Embedding]:
-        return [Embedding(self.hash_vector(t), model, NAME) for t in texts]
+        return [Embedding(self.hash_vector(t), model, self.name) for t in texts]
 
     # NLI, zero-shot, stance by word overlap -------------------------------------------------------------
 
@@ -136,7 +136,7 @@ class DemoProvider:
 
     async def infer_nli(self, premise: str, hypothesis: str, model: str) -> NliResult:
         e, c, n = self._overlap_scores(premise, hypothesis)
-        return NliResult.from_scores(e, c, n, model=model, provider=NAME)
+        return NliResult.from_scores(e, c, n, model=model, provider=self.name)
 
     async def infer_nli_batch(self, pairs: Sequence[tuple[str, str]], model: str) -> list[NliResult]:
         return [await self.infer_nli(p, h, model) for p, h in pairs]
@@ -154,7 +154,7 @@ class DemoProvider:
         raw = {label: 1.0 + len(words & set(_words(label))) for label in labels}
         total = sum(raw.values()) if not multi_label else None
         scores = {k: (v / total if total else min(v / 2, 1.0)) for k, v in raw.items()}
-        return ClassifyResult.from_scores(scores, model=model, provider=NAME, multi_label=multi_label)
+        return ClassifyResult.from_scores(scores, model=model, provider=self.name, multi_label=multi_label)
 
     async def classify_stance(self, text: str, target: str, model: str) -> StanceResult:
         words = set(_words(text))
@@ -165,7 +165,7 @@ class DemoProvider:
             scores = (0.8, 0.1, 0.1)
         else:
             scores = (0.1, 0.1, 0.8)
-        return StanceResult.from_scores(*scores, target=target, model=model, provider=NAME)
+        return StanceResult.from_scores(*scores, target=target, model=model, provider=self.name)
 
     # tokens (whitespace and punctuation, with byte offsets) ---------------------------------------------
 
@@ -188,10 +188,10 @@ class DemoProvider:
     # introspection ------------------------------------------------------------------------------------
 
     async def list_models(self) -> list[ModelInfo]:
-        return [ModelInfo("demo", NAME, ())]
+        return [ModelInfo("demo", self.name, ())]
 
     async def model_status(self, model: str) -> ModelStatus:
-        return ModelStatus(ModelStatusKind.AVAILABLE, "demo provider: toy answers", NAME)
+        return ModelStatus(ModelStatusKind.AVAILABLE, "demo provider: toy answers", self.name)
 
 
 def _provider(settings: Settings) -> list[DemoProvider]:
