@@ -13,6 +13,12 @@ def _isolated_config(monkeypatch: pytest.MonkeyPatch, tmp_path_factory: pytest.T
     """Tests never read the developer's own ~/.ratatoskr or ~/.config/ratatoskr, nor their plugin switches."""
     home = tmp_path_factory.mktemp("home")
     monkeypatch.setenv("HOME", str(home))
-    for name in ("RATATOSKR_CONFIG", "RATATOSKR_SECRETS", "RATATOSKR_DISABLE_PLUGIN_AUTOLOAD",
-                 "RATATOSKR_BLOCK_PLUGINS", "RATATOSKR_PLUGINS", "RATATOSKR_TRACE_HOOKS"):
+    for name in (
+        "RATATOSKR_CONFIG",
+        "RATATOSKR_SECRETS",
+        "RATATOSKR_DISABLE_PLUGIN_AUTOLOAD",
+        "RATATOSKR_BLOCK_PLUGINS",
+        "RATATOSKR_PLUGINS",
+        "RATATOSKR_TRACE_HOOKS",
+    ):
         monkeypatch.delenv(name, raising=False)

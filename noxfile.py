@@ -13,7 +13,10 @@ nox.options.sessions = ["tests", "lint", "typecheck", "docs"]
 def _sync(session: nox.Session) -> None:
     # The uv workspace is the one source of truth for versions: install exactly what uv.lock says.
     session.run_install(
-        "uv", "sync", "--all-packages", "--locked",
+        "uv",
+        "sync",
+        "--all-packages",
+        "--locked",
         env={"UV_PROJECT_ENVIRONMENT": session.virtualenv.location},
     )
 

@@ -31,10 +31,10 @@ def import_budget() -> None:
     httpx = interpreter_time("import httpx") - bare
     rat = interpreter_time("import ratatoskr") - bare
     typical = interpreter_time("from ratatoskr import EmbeddedGateway, ChatOptions, Message") - bare
-    print("import cost (best of %d, interpreter start-up %.1f ms subtracted)" % (RUNS, bare * 1e3))
-    print(f"  import httpx                                   {httpx * 1e3:7.1f} ms")
-    print(f"  import ratatoskr                               {rat * 1e3:7.1f} ms   ratio {rat / httpx:5.2f}x (budget 1.5x)")
-    print(f"  from ratatoskr import EmbeddedGateway, ...     {typical * 1e3:7.1f} ms   ratio {typical / httpx:5.2f}x")
+    print(f"import cost (best of {RUNS}, interpreter start-up {bare * 1e3:.1f} ms subtracted)")
+    print(f"  import httpx                               {httpx * 1e3:7.1f} ms")
+    print(f"  import ratatoskr                           {rat * 1e3:7.1f} ms   ratio {rat / httpx:5.2f}x (budget 1.5x)")
+    print(f"  from ratatoskr import EmbeddedGateway, ... {typical * 1e3:7.1f} ms   ratio {typical / httpx:5.2f}x")
 
 
 async def overhead(backend: str) -> None:
@@ -68,8 +68,10 @@ async def overhead(backend: str) -> None:
     gw = await per_call(through_gateway)
     print(f"per-call chat overhead on {backend} (median of 5 x {n} calls)")
     print(f"  provider.chat directly      {raw * 1e6:7.2f} us")
-    print(f"  gateway.chat (demo)         {gw * 1e6:7.2f} us   overhead {(gw - raw) * 1e6:6.2f} us (budget 50 us)"
-          f"   ratio {gw / raw:5.2f}x")
+    print(
+        f"  gateway.chat (demo)         {gw * 1e6:7.2f} us   overhead {(gw - raw) * 1e6:6.2f} us (budget 50 us)"
+        f"   ratio {gw / raw:5.2f}x"
+    )
 
 
 def main() -> None:

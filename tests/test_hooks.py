@@ -9,7 +9,6 @@ from types import SimpleNamespace
 from typing import Any
 
 import pytest
-
 from ratatoskr import (
     ChatOptions,
     ConfigurationError,
@@ -33,7 +32,7 @@ class Demo2(DemoProvider):
     name = "second-demo"
 
 
-def Plugin(hook: str, result: Any) -> Any:  # noqa: N802 - reads like the class it stands for
+def Plugin(hook: str, result: Any) -> Any:
     """A plugin object implementing the hook named ``hook`` (returning ``result``) and nothing else."""
 
     def impl(settings: Settings) -> Any:

@@ -14,7 +14,6 @@ import zipfile
 from pathlib import Path
 
 import pytest
-
 from ratatoskr import Capability, EmbeddedGateway, PluginManager, Settings
 
 PLUGIN_SOURCE = '''
@@ -72,8 +71,19 @@ def installed_plugin(tmp_path_factory: pytest.TempPathFactory) -> Path:
     target = work / "site"
     wheel = build_wheel(work)
     subprocess.run(
-        [uv, "pip", "install", "--quiet", "--no-deps", "--offline", "--target", str(target),
-         "--python", sys.executable, str(wheel)],
+        [
+            uv,
+            "pip",
+            "install",
+            "--quiet",
+            "--no-deps",
+            "--offline",
+            "--target",
+            str(target),
+            "--python",
+            sys.executable,
+            str(wheel),
+        ],
         check=True,
     )
     assert (target / "ratatoskr_acme.py").is_file()
@@ -114,8 +124,9 @@ def test_blocking_the_plugin_removes_it(on_path: Path) -> None:
 
 def _cli(args: list[str], site: Path, **env: str) -> subprocess.CompletedProcess[str]:
     full_env = {**os.environ, "PYTHONPATH": str(site), **env}
-    return subprocess.run([sys.executable, "-m", "ratatoskr.cli", *args], capture_output=True, text=True,
-                          env=full_env, timeout=60)
+    return subprocess.run(
+        [sys.executable, "-m", "ratatoskr.cli", *args], capture_output=True, text=True, env=full_env, timeout=60
+    )
 
 
 def test_ratatoskr_plugins_lists_it_and_the_block_switch_hides_it(installed_plugin: Path) -> None:

@@ -2,7 +2,6 @@ import os
 from pathlib import Path
 
 import pytest
-
 from ratatoskr import ConfigurationError, EmbeddedGateway, Settings
 from ratatoskr.errors import InsecureSecretsFile
 

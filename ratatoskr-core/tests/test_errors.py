@@ -1,5 +1,4 @@
 import pytest
-
 from ratatoskr import errors as e
 
 

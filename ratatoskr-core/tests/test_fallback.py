@@ -1,7 +1,6 @@
 """Fallback semantics of the provider registry, through the gateway."""
 
 import pytest
-
 from ratatoskr import (
     AuthenticationFailed,
     ChatOptions,

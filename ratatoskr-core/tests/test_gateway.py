@@ -1,5 +1,4 @@
 import pytest
-
 from ratatoskr import (
     ChatOptions,
     EmbeddedGateway,
@@ -96,7 +95,10 @@ async def test_a_missing_capability_raises_no_provider_naming_it(call, capabilit
 async def test_capabilities_follow_the_configured_chains() -> None:
     gw = EmbeddedGateway.builder().provider(FakeChatProvider("c")).provider(FakeEmbeddingProvider("e")).build()
     assert await gw.capabilities() == {
-        ModelCapability.CHAT, ModelCapability.CHAT_STREAMING, ModelCapability.TOOL_USE, ModelCapability.EMBED,
+        ModelCapability.CHAT,
+        ModelCapability.CHAT_STREAMING,
+        ModelCapability.TOOL_USE,
+        ModelCapability.EMBED,
     }
 
 
@@ -114,7 +116,9 @@ async def test_model_metadata_comes_from_the_seed_registry_without_network() -> 
     meta = await gw.model_metadata("anthropic/claude-sonnet-4.6")
     assert meta is not None and meta.pricing is not None
     assert meta.pricing.prompt_cost_per_mtok == 3.0
-    assert await gw.model_metadata("ratatoskr:premium/summariser") == await gw.model_metadata("anthropic/claude-haiku-4.5")
+    assert await gw.model_metadata("ratatoskr:premium/summariser") == await gw.model_metadata(
+        "anthropic/claude-haiku-4.5"
+    )
     assert await gw.model_metadata("unknown/model") is None
 
 

@@ -2,7 +2,6 @@ import sys
 from types import SimpleNamespace
 
 import pytest
-
 from ratatoskr import ConfigurationError, PluginManager, Settings, hookimpl
 from ratatoskr.providers import Capability
 from ratatoskr.testing import FakeEmbeddingProvider
@@ -35,8 +34,9 @@ def test_blocked_plugin_is_not_loaded_or_registered() -> None:
 
 
 def test_trace_switch_writes_hook_calls_to_stderr(capsys: pytest.CaptureFixture[str]) -> None:
-    pm = PluginManager(env={"RATATOSKR_TRACE_HOOKS": "1", "RATATOSKR_DISABLE_PLUGIN_AUTOLOAD": "1",
-                            "RATATOSKR_PLUGINS": "demo"})
+    pm = PluginManager(
+        env={"RATATOSKR_TRACE_HOOKS": "1", "RATATOSKR_DISABLE_PLUGIN_AUTOLOAD": "1", "RATATOSKR_PLUGINS": "demo"}
+    )
     pm.load_entrypoints()
     pm.providers(Capability.EMBED, Settings.from_dict({}))
     assert "ratatoskr_embed_providers" in capsys.readouterr().err

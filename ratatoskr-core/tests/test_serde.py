@@ -4,7 +4,6 @@ import json
 
 from hypothesis import given
 from hypothesis import strategies as st
-
 from ratatoskr import (
     ContentEvent,
     DoneEvent,
@@ -23,8 +22,13 @@ from ratatoskr import (
 from ratatoskr.serde import event_from_json, event_to_json, structure, unstructure
 
 ORIGINAL_ENTRY = {
-    "info": {"id": "x/y", "provider": "openrouter", "capabilities": ["Chat", "ToolUse"], "context_window": 1000,
-             "dimensions": None},
+    "info": {
+        "id": "x/y",
+        "provider": "openrouter",
+        "capabilities": ["Chat", "ToolUse"],
+        "context_window": 1000,
+        "dimensions": None,
+    },
     "parameters": {
         "temperature": {"availability": "mutable", "range": {"min": 0.0, "max": 2.0}},
         "tools": {"availability": "opaque"},
@@ -56,8 +60,10 @@ def test_model_status_is_externally_tagged() -> None:
 
 def test_stream_events_use_type_and_data() -> None:
     assert event_to_json(ContentEvent("hi")) == {"type": "content", "data": "hi"}
-    assert event_to_json(ToolCallStart(0, "c", "f")) == {"type": "tool_call_start",
-                                                         "data": {"index": 0, "id": "c", "name": "f"}}
+    assert event_to_json(ToolCallStart(0, "c", "f")) == {
+        "type": "tool_call_start",
+        "data": {"index": 0, "id": "c", "name": "f"},
+    }
     assert event_to_json(DoneEvent()) == {"type": "done"}
     usage = UsageEvent(Usage(1, 2, 3))
     assert event_from_json(event_to_json(usage)) == usage
@@ -65,7 +71,6 @@ def test_stream_events_use_type_and_data() -> None:
 
 def test_registry_payload_round_trips_and_rejects_newer_versions() -> None:
     import pytest
-
     from ratatoskr import ConfigurationError
 
     seeded = ModelRegistry.with_seed()
@@ -82,8 +87,10 @@ def test_registry_payload_round_trips_and_rejects_newer_versions() -> None:
 def test_merge_overrides_parameters_per_key_and_unions_capabilities() -> None:
     registry = ModelRegistry()
     registry.load_payload([ORIGINAL_ENTRY], source="a")
-    newer = {"info": {"id": "x/y", "provider": "openrouter", "capabilities": ["Chat", "Generate"]},
-             "parameters": {"tools": {"availability": "unsupported"}}}
+    newer = {
+        "info": {"id": "x/y", "provider": "openrouter", "capabilities": ["Chat", "Generate"]},
+        "parameters": {"tools": {"availability": "unsupported"}},
+    }
     registry.load_payload([newer], source="b")
     meta = registry.get("x/y")
     assert meta is not None

@@ -1,7 +1,6 @@
 """Stream dispatch and normalisation: usage at most once, done exactly once and last, fallback before the first event."""
 
 import pytest
-
 from ratatoskr import (
     AuthenticationFailed,
     ChatOptions,

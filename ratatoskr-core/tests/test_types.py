@@ -1,5 +1,4 @@
 import pytest
-
 from ratatoskr import (
     ChatOptions,
     ClassifyResult,
@@ -53,7 +52,9 @@ def test_tool_call_arguments_parse_and_fail_clearly() -> None:
 def test_tool_definition_keeps_nested_schema_untouched() -> None:
     schema = {
         "type": "object",
-        "properties": {"filters": {"type": "array", "items": {"type": "object", "properties": {"op": {"enum": ["eq"]}}}}},
+        "properties": {
+            "filters": {"type": "array", "items": {"type": "object", "properties": {"op": {"enum": ["eq"]}}}}
+        },
         "required": ["filters"],
     }
     tool = ToolDefinition.from_openai({"type": "function", "function": {"name": "search", "parameters": schema}})
@@ -114,7 +115,11 @@ def test_parameter_name_is_a_flat_string_with_custom_fallback() -> None:
 
 @pytest.mark.parametrize(
     ("scores", "label"),
-    [((0.4, 0.4, 0.2), NliLabel.ENTAILMENT), ((0.2, 0.4, 0.4), NliLabel.CONTRADICTION), ((0.1, 0.2, 0.7), NliLabel.NEUTRAL)],
+    [
+        ((0.4, 0.4, 0.2), NliLabel.ENTAILMENT),
+        ((0.2, 0.4, 0.4), NliLabel.CONTRADICTION),
+        ((0.1, 0.2, 0.7), NliLabel.NEUTRAL),
+    ],
 )
 def test_nli_label_ties_go_entailment_then_contradiction(scores: tuple[float, float, float], label: NliLabel) -> None:
     assert NliResult.from_scores(*scores).label is label
@@ -122,7 +127,11 @@ def test_nli_label_ties_go_entailment_then_contradiction(scores: tuple[float, fl
 
 @pytest.mark.parametrize(
     ("scores", "label"),
-    [((0.4, 0.4, 0.2), StanceLabel.FAVOR), ((0.2, 0.4, 0.4), StanceLabel.AGAINST), ((0.1, 0.2, 0.7), StanceLabel.NEUTRAL)],
+    [
+        ((0.4, 0.4, 0.2), StanceLabel.FAVOR),
+        ((0.2, 0.4, 0.4), StanceLabel.AGAINST),
+        ((0.1, 0.2, 0.7), StanceLabel.NEUTRAL),
+    ],
 )
 def test_stance_label_ties_go_favor_then_against(scores: tuple[float, float, float], label: StanceLabel) -> None:
     assert StanceResult.from_scores(*scores, target="t").label is label

@@ -41,19 +41,19 @@ _UNSET: Any = object()
 class GatewayBuilder:
     def __init__(self) -> None:
         self._settings: Settings | None = None
-        self._plugins: PluginManager | None | Any = _UNSET
+        self._plugins: PluginManager | Any | None = _UNSET
         self._providers: list[tuple[Provider, tuple[Capability, ...]]] = []
         self._routing: RoutingConfig | None = None
         self._retry: RetryPolicy | None = None
         self._validation: ParameterValidationPolicy | None = None
-        self._cache: CacheConfig | None | Any = _UNSET
+        self._cache: CacheConfig | Any | None = _UNSET
         self._registry: ModelRegistry | None = None
 
     def settings(self, settings: Settings | None) -> GatewayBuilder:
         self._settings = settings
         return self
 
-    def plugins(self, plugins: PluginManager | None | bool) -> GatewayBuilder:
+    def plugins(self, plugins: PluginManager | bool | None) -> GatewayBuilder:
         """Which plugins contribute providers: a manager, ``True`` (entry points), ``False`` (none).
 
         ``None`` keeps the default: entry points when building from settings, none when only in-code

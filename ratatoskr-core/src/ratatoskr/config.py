@@ -139,8 +139,9 @@ class Settings:
         )
 
     @classmethod
-    def from_dict(cls, data: Mapping[str, Any], *, secrets: Mapping[str, Any] | None = None,
-                  env: Mapping[str, str] | None = None) -> Settings:
+    def from_dict(
+        cls, data: Mapping[str, Any], *, secrets: Mapping[str, Any] | None = None, env: Mapping[str, str] | None = None
+    ) -> Settings:
         """Settings built in code (tests, the builder)."""
         return cls(data=dict(data), secrets=dict(secrets or {}), env=dict(env or {}))
 

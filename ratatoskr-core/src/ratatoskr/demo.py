@@ -85,9 +85,7 @@ class DemoProvider:
     ) -> ChatResponse:
         reply = self._reply(messages)
         prompt = " ".join(m.content for m in messages)
-        return ChatResponse(
-            content=reply, usage=self._usage(prompt, reply), model=options.model, provider=self.name
-        )
+        return ChatResponse(content=reply, usage=self._usage(prompt, reply), model=options.model, provider=self.name)
 
     async def chat_stream(
         self, messages: Sequence[Message], tools: Sequence[ToolDefinition] | None, options: ChatOptions

@@ -109,8 +109,7 @@ class InsecureSecretsFile(ConfigurationError):
 
     def __init__(self, path: str, mode: int) -> None:
         super().__init__(
-            f"secrets file {path} has insecure permissions {mode:04o}; it must be 0600 or 0400 "
-            f"(run: chmod 600 {path})"
+            f"secrets file {path} has insecure permissions {mode:04o}; it must be 0600 or 0400 (run: chmod 600 {path})"
         )
         self.path = path
         self.mode = mode
@@ -134,9 +133,7 @@ class CapabilityNotSupported(RatatoskrError, NotImplementedError):
     """The gateway cannot perform this operation."""
 
     def __init__(self, operation: str, detail: str = "") -> None:
-        super().__init__(
-            f"operation not supported: {operation}" + (f" ({detail})" if detail else "")
-        )
+        super().__init__(f"operation not supported: {operation}" + (f" ({detail})" if detail else ""))
         self.operation = operation
 
 
@@ -183,9 +180,7 @@ class PresetNotFound(RatatoskrError):
 class ProviderError(RatatoskrError):
     """The provider failed."""
 
-    def __init__(
-        self, message: str = "", *, provider: str | None = None, status: int | None = None
-    ) -> None:
+    def __init__(self, message: str = "", *, provider: str | None = None, status: int | None = None) -> None:
         super().__init__(message, provider=provider)
         self.status = status
 

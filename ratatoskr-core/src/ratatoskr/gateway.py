@@ -7,12 +7,12 @@ dispatch along the capability's fallback chain (:mod:`ratatoskr.registry.chain`)
 
 from __future__ import annotations
 
-from collections.abc import AsyncIterator, Mapping, Sequence
-from typing import TYPE_CHECKING, Any
+from collections.abc import AsyncIterator, Awaitable, Callable, Mapping, Sequence
+from typing import TYPE_CHECKING, Any, TypeVar
 
 import attrs
 
-from ratatoskr.errors import InvalidInput, ModelNotAvailable
+from ratatoskr.errors import InvalidInput, ModelNotAvailable, ResponseFormatError
 from ratatoskr.metadata.registry import PRESET_SCHEME, ModelRegistry
 from ratatoskr.providers import Capability
 from ratatoskr.registry.cache import ResponseCache
@@ -47,6 +47,8 @@ if TYPE_CHECKING:
 
 __all__ = ["DEFAULT_MODELS", "EmbeddedGateway"]
 
+T = TypeVar("T")
+
 #: Models used when a caller (e.g. the CLI) names none; ``[defaults]`` in the config overrides them.
 DEFAULT_MODELS: Mapping[str, str] = {
     "chat": "ratatoskr:free/agentic",
@@ -64,6 +66,15 @@ def _need_text(name: str, value: object) -> None:
         raise InvalidInput(f"{name} must be a string, got {type(value).__name__}")
     if not value.strip():
         raise InvalidInput(f"{name} is empty")
+
+
+def _one_per_input(results: list[T], inputs: Sequence[Any]) -> list[T]:
+    if len(results) != len(inputs):
+        provider = getattr(results[0], "provider", None) if results else None
+        raise ResponseFormatError(
+            f"provider returned {len(results)} results for {len(inputs)} inputs", provider=provider
+        )
+    return results
 
 
 def _need_model(model: object) -> str:
@@ -98,7 +109,9 @@ class EmbeddedGateway:
         return GatewayBuilder()
 
     @classmethod
-    def from_settings(cls, settings: Settings | None = None, *, plugins: PluginManager | None = None) -> EmbeddedGateway:
+    def from_settings(
+        cls, settings: Settings | None = None, *, plugins: PluginManager | None = None
+    ) -> EmbeddedGateway:
         """A gateway with every enabled plugin provider, configured from ``settings`` (default: load from disk)."""
         return cls.builder().settings(settings).plugins(plugins).build()
 
@@ -183,7 +196,7 @@ class EmbeddedGateway:
 
     # ---- deterministic capabilities (cacheable) ----------------------------------------------------------
 
-    async def _cached(self, key: tuple[Any, ...], call: Any) -> Any:
+    async def _cached(self, key: tuple[Any, ...], call: Callable[[], Awaitable[T]]) -> T:
         if self.cache is None:
             return await call()
         return await self.cache.get_or_call(key, call)
@@ -204,12 +217,10 @@ class EmbeddedGateway:
         model = self._model(model)
 
         async def call(items: list[str]) -> list[Embedding]:
-            result = await self.registry.dispatch(
+            result: list[Embedding] = await self.registry.dispatch(
                 Capability.EMBED, "embed_batch", model, lambda p, m: p.embed_batch(items, m)
             )
-            if len(result) != len(items):
-                raise InvalidInput(f"provider returned {len(result)} embeddings for {len(items)} texts")
-            return result
+            return _one_per_input(result, items)
 
         if self.cache is None:
             return await call(list(texts))
@@ -238,9 +249,10 @@ class EmbeddedGateway:
         items = [(p, h) for p, h in pairs]
 
         async def call(batch: list[tuple[str, str]]) -> list[NliResult]:
-            return await self.registry.dispatch(
+            result: list[NliResult] = await self.registry.dispatch(
                 Capability.NLI, "infer_nli_batch", model, lambda p, m: p.infer_nli_batch(batch, m)
             )
+            return _one_per_input(result, batch)
 
         if self.cache is None:
             return await call(items)
@@ -327,7 +339,7 @@ class EmbeddedGateway:
             if status_of is None or (pinned and provider.name != pinned):
                 continue
             try:
-                status = await status_of(rest if pinned else model)
+                status: ModelStatus = await status_of(rest if pinned else model)
             except ModelNotAvailable as exc:
                 status = ModelStatus(ModelStatusKind.UNAVAILABLE, exc.reason or str(exc), provider.name)
             if status.provider is None:
@@ -380,5 +392,3 @@ class EmbeddedGateway:
     def __repr__(self) -> str:
         names = ", ".join(sorted(self.registry.provider_names())) or "no providers"
         return f"<EmbeddedGateway {names}>"
-
-

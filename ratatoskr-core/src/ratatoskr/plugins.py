@@ -79,11 +79,13 @@ class PluginManager:
             except Exception as exc:  # a broken third-party plugin must name itself, not crash obscurely
                 raise ConfigurationError(f"plugin {ep.name!r} ({ep.value}) failed to load: {exc!r}") from exc
             dist = ep.dist
-            self.register(plugin, ep.name, distribution=dist.name if dist else None,
-                          version=dist.version if dist else None)
+            self.register(
+                plugin, ep.name, distribution=dist.name if dist else None, version=dist.version if dist else None
+            )
 
-    def register(self, plugin: object, name: str, *, distribution: str | None = None,
-                 version: str | None = None) -> None:
+    def register(
+        self, plugin: object, name: str, *, distribution: str | None = None, version: str | None = None
+    ) -> None:
         if name in self.blocked:
             return
         self._pm.register(plugin, name=name)

@@ -7,6 +7,7 @@ stream events are ``{"type": ..., "data": ...}``, and ``None`` fields are omitte
 
 from __future__ import annotations
 
+from collections.abc import Callable
 from typing import Any
 
 import attrs
@@ -28,7 +29,7 @@ converter.register_unstructure_hook(ParameterName, str)
 
 
 def _drop_none(cls: type) -> Any:
-    base = make_dict_unstructure_fn(cls, converter)
+    base: Callable[[Any], dict[str, Any]] = make_dict_unstructure_fn(cls, converter)
 
     def unstructure(obj: Any) -> dict[str, Any]:
         return {k: v for k, v in base(obj).items() if v is not None}
@@ -84,13 +85,18 @@ converter.register_unstructure_hook(ModelStatus, _status_unstructure)
 converter.register_structure_hook(ModelStatus, _status_structure)
 
 _EVENT_TYPES: dict[str, type] = {
-    cls.type: cls  # type: ignore[attr-defined]
+    cls.type: cls
     for cls in (
-        _chat.ContentEvent, _chat.ReasoningEvent, _chat.ToolCallStart, _chat.ToolCallDelta,
-        _chat.ToolCallEnd, _chat.UsageEvent, _chat.DoneEvent,
+        _chat.ContentEvent,
+        _chat.ReasoningEvent,
+        _chat.ToolCallStart,
+        _chat.ToolCallDelta,
+        _chat.ToolCallEnd,
+        _chat.UsageEvent,
+        _chat.DoneEvent,
     )
 }
-_GEN_EVENT_TYPES: dict[str, type] = {cls.type: cls for cls in (_gen.TextEvent, _gen.GenerateDone)}  # type: ignore[attr-defined]
+_GEN_EVENT_TYPES: dict[str, type] = {cls.type: cls for cls in (_gen.TextEvent, _gen.GenerateDone)}
 
 
 def event_to_json(event: Any) -> dict[str, Any]:
@@ -111,6 +117,8 @@ def event_from_json(value: dict[str, Any], *, generate: bool = False) -> Any:
         raise InvalidInput(f"unknown stream event {value!r}") from exc
     data = value.get("data")
     if cls in (_chat.ContentEvent, _chat.ReasoningEvent, _gen.TextEvent):
+        if not isinstance(data, str):
+            raise InvalidInput(f"{value['type']} event needs text data, got {data!r}")
         return cls(data)
     if cls is _chat.UsageEvent:
         return cls(converter.structure(data, _chat.Usage))

@@ -82,8 +82,9 @@ class ModelRegistry:
 
         presets = {
             tier: {
-                cap: res.model if res.parameters is None else {"model": res.model,
-                                                               "parameters": unstructure(res.parameters)}
+                cap: res.model
+                if res.parameters is None
+                else {"model": res.model, "parameters": unstructure(res.parameters)}
                 for cap, res in sorted(slots.items())
             }
             for tier, slots in sorted(self._presets.items())

@@ -10,7 +10,7 @@ from __future__ import annotations
 
 import time
 from collections.abc import AsyncIterator, Awaitable, Callable, Iterable, Mapping
-from typing import Any, TypeVar
+from typing import Any, TypeVar, cast
 
 import attrs
 
@@ -159,7 +159,7 @@ class ProviderRegistry:
                 elapsed = time.perf_counter() - start
                 self._latency[provider.name].observe(elapsed)
                 self.telemetry.record(operation, provider.name, resolved, elapsed, error)
-            return _stamp(result, provider.name)
+            return cast(T, _stamp(result, provider.name))
         assert last is not None
         raise last
 
@@ -200,8 +200,9 @@ class ProviderRegistry:
             try:
                 events, first = await self._call(provider, operation, lambda p, a: open_first(), None)
             except RatatoskrError as exc:
-                self.telemetry.record(operation, provider.name, resolved, time.perf_counter() - start,
-                                      type(exc).__name__)
+                self.telemetry.record(
+                    operation, provider.name, resolved, time.perf_counter() - start, type(exc).__name__
+                )
                 if exc.provider is None:
                     exc.provider = provider.name
                 if not exc.moves_on:

@@ -12,14 +12,14 @@ from ratatoskr.types import ParameterValidationPolicy
 
 __all__ = ["UnsupportedParameterWarning", "check_parameters"]
 
-O = TypeVar("O")
+OptionsT = TypeVar("OptionsT")
 
 
 class UnsupportedParameterWarning(UserWarning):
     """A request option was dropped because the provider does not take it (policy ``warn``)."""
 
 
-def check_parameters(options: O, provider: Any, policy: ParameterValidationPolicy) -> O:
+def check_parameters(options: OptionsT, provider: Any, policy: ParameterValidationPolicy) -> OptionsT:
     """Return the options to send to ``provider``.
 
     ``warn``: drop each unsupported option with a warning naming it; ``error``: raise UnsupportedParameter

@@ -6,10 +6,10 @@ installed; it provides ``ratatoskr_plugins`` (register an in-process plugin for 
 """
 
 from ratatoskr.testing.fakes import (
+    Fail,
     FakeChatProvider,
     FakeEmbeddingProvider,
     FakeNliProvider,
-    Fail,
 )
 
 __all__ = ["Fail", "FakeChatProvider", "FakeEmbeddingProvider", "FakeNliProvider"]

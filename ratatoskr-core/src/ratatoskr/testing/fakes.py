@@ -79,8 +79,9 @@ class FakeChatProvider(_Fake):
     async def chat(
         self, messages: Sequence[Message], tools: Sequence[ToolDefinition] | None, options: ChatOptions
     ) -> ChatResponse:
-        reply = self._next("chat", (messages, tools, options), options.model,
-                           ChatResponse(content=messages[-1].content))
+        reply: ChatResponse | str = self._next(
+            "chat", (messages, tools, options), options.model, ChatResponse(content=messages[-1].content)
+        )
         if isinstance(reply, str):
             reply = ChatResponse(content=reply)
         return attrs.evolve(reply, model=reply.model or options.model)
@@ -88,8 +89,9 @@ class FakeChatProvider(_Fake):
     async def chat_stream(
         self, messages: Sequence[Message], tools: Sequence[ToolDefinition] | None, options: ChatOptions
     ) -> AsyncIterator[ChatEvent]:
-        events = self._next("chat_stream", (messages, tools, options), options.model,
-                            [ContentEvent(messages[-1].content), DoneEvent()])
+        events = self._next(
+            "chat_stream", (messages, tools, options), options.model, [ContentEvent(messages[-1].content), DoneEvent()]
+        )
         for event in events:
             if isinstance(event, Fail):
                 raise event.error

@@ -4,12 +4,14 @@ from __future__ import annotations
 
 import enum
 import json
+from collections.abc import Iterable
 from typing import Any, TypeAlias
 
 import attrs
 from attrs import field, frozen
 
 from ratatoskr.errors import InvalidInput
+from ratatoskr.types import _convert
 from ratatoskr.types._validate import in_range, non_empty_str
 from ratatoskr.types.parameter import ParameterName
 
@@ -82,7 +84,7 @@ class Message:
 
     role: Role = field(converter=Role)
     content: str = ""
-    tool_calls: tuple[ToolCall, ...] = field(default=(), converter=tuple)
+    tool_calls: tuple[ToolCall, ...] = field(default=(), converter=_convert.tool_calls)
     name: str | None = None
     tool_call_id: str | None = None
 
@@ -101,8 +103,8 @@ class Message:
         return cls(Role.USER, text)
 
     @classmethod
-    def assistant(cls, text: str = "", tool_calls: tuple[ToolCall, ...] | list[ToolCall] = ()) -> Message:
-        return cls(Role.ASSISTANT, text, tuple(tool_calls))
+    def assistant(cls, text: str = "", tool_calls: Iterable[ToolCall] = ()) -> Message:
+        return cls(Role.ASSISTANT, text, _convert.tool_calls(tool_calls))
 
     @classmethod
     def tool_result(cls, tool_call_id: str, text: str, *, name: str | None = None) -> Message:
@@ -188,7 +190,7 @@ class ChatOptions:
     max_tokens: int | None = field(default=None, validator=in_range(1))
     top_p: float | None = field(default=None, validator=in_range(0, 1))
     top_k: int | None = field(default=None, validator=in_range(0))
-    stop: tuple[str, ...] | None = field(default=None, converter=attrs.converters.optional(tuple))
+    stop: tuple[str, ...] | None = field(default=None, converter=_convert.strings)
     frequency_penalty: float | None = field(default=None, validator=in_range(-2, 2))
     presence_penalty: float | None = field(default=None, validator=in_range(-2, 2))
     seed: int | None = None
@@ -202,11 +204,7 @@ class ChatOptions:
 
     def set_parameters(self) -> list[ParameterName]:
         """The well-known parameters this request sets (everything but model and raw options)."""
-        return [
-            ParameterName(a.name)
-            for a in _CHAT_PARAMETER_FIELDS
-            if getattr(self, a.name) is not None
-        ]
+        return [ParameterName(a.name) for a in _CHAT_PARAMETER_FIELDS if getattr(self, a.name) is not None]
 
     def with_defaults(self, **defaults: Any) -> ChatOptions:
         """A copy where each given default fills a field that is ``None`` (never overwrites)."""
@@ -214,9 +212,7 @@ class ChatOptions:
         return attrs.evolve(self, **fill) if fill else self
 
 
-_CHAT_PARAMETER_FIELDS = tuple(
-    a for a in attrs.fields(ChatOptions) if a.name not in ("model", "raw_provider_options")
-)
+_CHAT_PARAMETER_FIELDS = tuple(a for a in attrs.fields(ChatOptions) if a.name not in ("model", "raw_provider_options"))
 
 
 @frozen
@@ -237,7 +233,7 @@ class ChatResponse:
 
     content: str = ""
     reasoning: str | None = None
-    tool_calls: tuple[ToolCall, ...] = field(default=(), converter=tuple)
+    tool_calls: tuple[ToolCall, ...] = field(default=(), converter=_convert.tool_calls)
     usage: Usage | None = None
     finish_reason: FinishReason = FinishReason.STOP
     model: str | None = None

@@ -2,11 +2,12 @@
 
 from __future__ import annotations
 
-from typing import TypeAlias
+from typing import Any, TypeAlias
 
 import attrs
 from attrs import field, frozen
 
+from ratatoskr.types import _convert
 from ratatoskr.types._validate import in_range, non_empty_str
 from ratatoskr.types.chat import FinishReason, ReasoningConfig, Usage
 from ratatoskr.types.parameter import ParameterName
@@ -21,7 +22,7 @@ class GenerateOptions:
     temperature: float | None = field(default=None, validator=in_range(0, 2))
     top_p: float | None = field(default=None, validator=in_range(0, 1))
     top_k: int | None = field(default=None, validator=in_range(0))
-    stop: tuple[str, ...] | None = field(default=None, converter=attrs.converters.optional(tuple))
+    stop: tuple[str, ...] | None = field(default=None, converter=_convert.strings)
     frequency_penalty: float | None = field(default=None, validator=in_range(-2, 2))
     presence_penalty: float | None = field(default=None, validator=in_range(-2, 2))
     seed: int | None = None
@@ -31,12 +32,14 @@ class GenerateOptions:
     def set_parameters(self) -> list[ParameterName]:
         return [ParameterName(a.name) for a in _FIELDS if getattr(self, a.name) is not None]
 
-    def with_defaults(self, **defaults: object) -> GenerateOptions:
-        fill = {k: v for k, v in defaults.items() if v is not None and hasattr(self, k) and getattr(self, k) is None}
+    def with_defaults(self, **defaults: Any) -> GenerateOptions:
+        """A copy where each given default fills a field that is ``None``; chat-only defaults are ignored."""
+        fill = {k: v for k, v in defaults.items() if v is not None and k in _NAMES and getattr(self, k) is None}
         return attrs.evolve(self, **fill) if fill else self
 
 
 _FIELDS = tuple(a for a in attrs.fields(GenerateOptions) if a.name not in ("model", "raw_provider_options"))
+_NAMES = frozenset(a.name for a in attrs.fields(GenerateOptions))
 
 
 @frozen

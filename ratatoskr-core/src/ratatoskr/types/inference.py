@@ -6,6 +6,8 @@ import enum
 
 from attrs import field, frozen
 
+from ratatoskr.types import _convert
+
 __all__ = [
     "ClassifyResult",
     "Embedding",
@@ -19,7 +21,7 @@ __all__ = [
 
 @frozen
 class Embedding:
-    values: tuple[float, ...] = field(converter=tuple)
+    values: tuple[float, ...] = field(converter=_convert.floats)
     model: str
     provider: str | None = None
     #: True when the input was longer than the model's maximum length and was cut.
@@ -47,9 +49,7 @@ class NliResult:
     truncated: bool = False
 
     @classmethod
-    def from_scores(
-        cls, entailment: float, contradiction: float, neutral: float, **kw: object
-    ) -> NliResult:
+    def from_scores(cls, entailment: float, contradiction: float, neutral: float, **kw: object) -> NliResult:
         """Label = highest score; ties go entailment, then contradiction, then neutral."""
         if entailment >= contradiction and entailment >= neutral:
             label = NliLabel.ENTAILMENT

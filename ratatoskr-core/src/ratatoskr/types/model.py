@@ -7,6 +7,7 @@ import enum
 import attrs
 from attrs import field, frozen
 
+from ratatoskr.types import _convert
 from ratatoskr.types.parameter import ParameterAvailability, ParameterName
 
 __all__ = [
@@ -38,7 +39,7 @@ class ModelCapability(enum.StrEnum):
 class ModelInfo:
     id: str
     provider: str
-    capabilities: tuple[ModelCapability, ...] = field(default=(), converter=tuple)
+    capabilities: tuple[ModelCapability, ...] = field(default=(), converter=_convert.capabilities)
     context_window: int | None = None
     dimensions: int | None = None
 

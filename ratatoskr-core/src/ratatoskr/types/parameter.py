@@ -49,8 +49,19 @@ class ParameterName(str):
 
 WELL_KNOWN_PARAMETERS: frozenset[str] = frozenset(
     (
-        "temperature", "top_p", "top_k", "max_tokens", "frequency_penalty", "presence_penalty", "seed",
-        "stop", "reasoning", "cache_prompt", "response_format", "tool_choice", "parallel_tool_calls",
+        "temperature",
+        "top_p",
+        "top_k",
+        "max_tokens",
+        "frequency_penalty",
+        "presence_penalty",
+        "seed",
+        "stop",
+        "reasoning",
+        "cache_prompt",
+        "response_format",
+        "tool_choice",
+        "parallel_tool_calls",
     )
 )
 for _name in WELL_KNOWN_PARAMETERS:
