@@ -34,6 +34,14 @@ Each class knows two things the dispatch pipeline needs:
         ├── StreamError ............... a stream broke or carried an error object; transient
         ├── ResponseFormatError ....... the provider sent something we cannot decode
         └── EmptyResponse ............. transient
+
+Every case of the original project's error enum has a home here: ``Http`` → TransportError, ``Api`` → ApiError
+(transient when status >= 500), ``RateLimited``, ``AuthenticationFailed``, ``ModelNotFound``, ``PresetNotFound``,
+``Stream`` → StreamError, ``Json`` and ``DataError`` → ResponseFormatError, ``InvalidInput``, ``NoProvider``,
+``ModelNotAvailable``, ``Configuration`` → ConfigurationError, ``NotImplemented`` and ``Unsupported`` →
+CapabilityNotSupported, ``UnsupportedParameter``, ``EmptyResponse``, ``ContentFiltered``,
+``ContextLengthExceeded``; the catch-all ``Llm`` (classified by keywords) is replaced by mapping each provider error
+to its specific class at the provider's boundary.
 """
 
 from __future__ import annotations

@@ -1,0 +1,114 @@
+"""What the Hub and TEI's ``/info`` say about a model: served tasks, deployment status, capabilities.
+
+- Hub model info, documented at https://huggingface.co/docs/inference-providers/hub-api:
+  ``GET {hub}/api/models/{id}?expand[]=inferenceProviderMapping&expand[]=pipeline_tag``; the mapping is a dict
+  keyed by provider (``{"hf-inference": {"status": "live", "task": ...}}``) or, in newer answers, a list of
+  entries with a ``provider`` key. Both are read.
+- TEI ``GET /info`` (``docs/openapi.json`` of text-embeddings-inference): ``model_id``, ``model_type``
+  (``{"embedding": {...}}``, ``{"classifier": {"id2label": ...}}`` or ``{"reranker": ...}``) and
+  ``max_client_batch_size``.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Mapping
+from typing import Any
+
+from attrs import frozen
+from ratatoskr.errors import ResponseFormatError
+from ratatoskr.types import ModelCapability
+
+from ratatoskr_providers_hf._config import NAME
+
+__all__ = [
+    "HF_INFERENCE", "HubModel", "TeiInfo", "capabilities_for_task", "parse_hub_model", "parse_tei_info",
+]
+
+#: The provider key of HF's own serverless inference in the Hub's provider mapping.
+HF_INFERENCE = "hf-inference"
+
+_TASK_CAPABILITIES: Mapping[str, tuple[ModelCapability, ...]] = {
+    "feature-extraction": (ModelCapability.EMBED,),
+    "sentence-similarity": (ModelCapability.EMBED,),
+    "text-classification": (ModelCapability.NLI,),
+    "zero-shot-classification": (ModelCapability.CLASSIFY, ModelCapability.STANCE),
+}
+_TEI_CAPABILITIES: Mapping[str, tuple[ModelCapability, ...]] = {
+    "embedding": (ModelCapability.EMBED,),
+    # TEI has no zero-shot route; an NLI classifier serves zero-shot and stance through /predict pairs.
+    "classifier": (ModelCapability.NLI, ModelCapability.CLASSIFY, ModelCapability.STANCE),
+}
+
+
+def capabilities_for_task(task: str | None) -> tuple[ModelCapability, ...]:
+    return _TASK_CAPABILITIES.get(task or "", ())
+
+
+@frozen
+class HubModel:
+    id: str
+    pipeline_tag: str | None
+    #: The hf-inference entry: ``status`` ("live"/"staging") and ``task``, or None when not deployed there.
+    hf_inference_status: str | None
+    hf_inference_task: str | None
+
+    @property
+    def task(self) -> str | None:
+        return self.hf_inference_task or self.pipeline_tag
+
+
+def _mapping_entry(mapping: Any) -> Mapping[str, Any] | None:
+    if isinstance(mapping, dict):
+        entry = mapping.get(HF_INFERENCE)
+        return entry if isinstance(entry, dict) else None
+    if isinstance(mapping, list):
+        for entry in mapping:
+            if isinstance(entry, dict) and entry.get("provider") == HF_INFERENCE:
+                return entry
+    return None
+
+
+def parse_hub_model(data: Any, model: str) -> HubModel:
+    if not isinstance(data, dict):
+        raise ResponseFormatError(f"Hub model info for {model!r} is not an object", provider=NAME)
+    entry = _mapping_entry(data.get("inferenceProviderMapping"))
+    tag = data.get("pipeline_tag")
+    return HubModel(
+        id=str(data.get("id") or model),
+        pipeline_tag=tag if isinstance(tag, str) else None,
+        hf_inference_status=str(entry.get("status")) if entry and entry.get("status") else None,
+        hf_inference_task=str(entry.get("task")) if entry and entry.get("task") else None,
+    )
+
+
+@frozen
+class TeiInfo:
+    model_id: str
+    #: "embedding", "classifier" or "reranker".
+    model_type: str
+    max_client_batch_size: int | None
+    id2label: dict[int, str] | None
+
+    @property
+    def capabilities(self) -> tuple[ModelCapability, ...]:
+        return _TEI_CAPABILITIES.get(self.model_type, ())
+
+
+def parse_tei_info(data: Any) -> TeiInfo:
+    if not isinstance(data, dict) or not isinstance(data.get("model_id"), str):
+        raise ResponseFormatError("TEI /info answer lacks model_id", provider=NAME)
+    model_type = data.get("model_type")
+    kind: str = ""
+    details: Any = {}
+    if isinstance(model_type, dict) and model_type:
+        kind, details = next(iter(model_type.items()))
+    raw = details.get("id2label") if isinstance(details, dict) else None
+    id2label = {int(k): str(v) for k, v in raw.items() if str(k).isdigit()} if isinstance(raw, dict) else None
+    batch = data.get("max_client_batch_size")
+    return TeiInfo(
+        model_id=data["model_id"],
+        model_type=str(kind),
+        max_client_batch_size=batch if isinstance(batch, int) and not isinstance(batch, bool) and batch > 0
+        else None,
+        id2label=id2label,
+    )

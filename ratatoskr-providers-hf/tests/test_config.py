@@ -1,0 +1,85 @@
+"""The [providers.huggingface] table and when the plugin turns itself on."""
+
+from __future__ import annotations
+
+import pytest
+from ratatoskr.config import Settings
+from ratatoskr.errors import ConfigurationError
+from ratatoskr_providers_hf import HFConfig, Kind, plugin
+from ratatoskr_providers_hf._config import DEFAULT_SERVERLESS_URL
+
+
+def _built(data: dict, *, env: dict | None = None, secrets: dict | None = None) -> list:
+    return plugin.ratatoskr_embed_providers(Settings.from_dict(data, env=env or {}, secrets=secrets))
+
+
+def test_off_without_table_or_token() -> None:
+    assert _built({}) == []
+
+
+@pytest.mark.parametrize("var", ["HF_TOKEN", "HF_API_KEY"])
+def test_on_from_the_environment(var: str) -> None:
+    (provider,) = _built({}, env={var: "hf_env"})
+    assert provider.config.api_key == "hf_env"
+    assert provider.config.base_url == DEFAULT_SERVERLESS_URL and provider.config.kind is Kind.SERVERLESS
+
+
+def test_enabled_false_wins_over_the_environment() -> None:
+    assert _built({"providers": {"huggingface": {"enabled": False}}}, env={"HF_TOKEN": "x"}) == []
+
+
+def test_key_order_table_then_secrets_then_environment() -> None:
+    table = {"providers": {"huggingface": {}}}
+    assert _built(table, secrets={"huggingface": {"api_key": "from_secrets"}},
+                  env={"HF_TOKEN": "env"})[0].config.api_key == "from_secrets"
+    assert _built(table, env={"HF_TOKEN": "tok", "HF_API_KEY": "key"})[0].config.api_key == "tok"
+    assert _built(table)[0].config.api_key is None  # a TEI server on a LAN may need none
+
+
+def test_priority_from_the_table() -> None:
+    (provider,) = _built({"providers": {"huggingface": {"priority": 7}}})
+    assert provider.priority == 7
+
+
+def test_full_table() -> None:
+    config = HFConfig.from_options({
+        "kind": "tei", "base_url": "http://tei:8080/", "models": ["BAAI/bge-small-en-v1.5"], "batch_size": 8,
+        "normalize": False, "wait_for_model": True, "stance_model": "x/y", "timeout": 5, "hub_url": "http://hub",
+    })
+    assert (config.kind, config.base_url, config.batch_size, config.timeout) == (Kind.TEI, "http://tei:8080", 8, 5.0)
+    assert config.models == frozenset({"BAAI/bge-small-en-v1.5"})
+
+
+@pytest.mark.parametrize(
+    ("options", "message"),
+    [
+        ({"kind": "lambda"}, "kind must be serverless, endpoint or tei"),
+        ({"kind": "tei"}, "base_url is required"),
+        ({"base_url": "ftp://x"}, "must start with http"),
+        ({"batch_size": 0}, "batch_size must be a positive integer"),
+        ({"batch_size": True}, "batch_size must be"),
+        ({"models": []}, "models must be a non-empty list"),
+        ({"models": "a/b"}, "models must be a list"),
+        ({"timeout": -1}, "timeout must be a positive number"),
+        ({"normalize": "yes"}, "normalize must be true or false"),
+        ({"base_url_typo": "x"}, "unknown \\[providers.huggingface\\] keys: base_url_typo"),
+    ],
+)
+def test_bad_tables_are_named(options: dict, message: str) -> None:
+    with pytest.raises(ConfigurationError, match=message):
+        HFConfig.from_options(options)
+
+
+def test_configure_hook_checks_the_table() -> None:
+    with pytest.raises(ConfigurationError, match="batch_size"):
+        plugin.ratatoskr_configure(Settings.from_dict({"providers": {"huggingface": {"batch_size": -3}}}))
+
+
+def test_plugin_module_stays_cheap() -> None:
+    import subprocess
+    import sys
+
+    code = ("import sys, ratatoskr_providers_hf.plugin; "
+            "print(sorted(m for m in ('httpx', 'huggingface_hub') if m in sys.modules))")
+    out = subprocess.run([sys.executable, "-c", code], capture_output=True, text=True, check=True).stdout
+    assert out.strip() == "[]"
