@@ -39,7 +39,7 @@ def import_budget() -> None:
 
 async def overhead(backend: str) -> None:
     from ratatoskr import ChatOptions, EmbeddedGateway, Message, RetryPolicy
-    from ratatoskr.demo import DemoProvider
+    from ratatoskr.demo.provider import DemoProvider
 
     provider = DemoProvider()
     gateway = EmbeddedGateway.builder().provider(provider).retry(RetryPolicy()).build()

@@ -22,7 +22,7 @@ from ratatoskr import (
     hookimpl,
     hookspecs,
 )
-from ratatoskr.demo import DemoProvider
+from ratatoskr.demo.provider import DemoProvider
 
 ROOT = Path(__file__).resolve().parents[1]
 HOOK_NAMES = sorted(n for n, f in inspect.getmembers(hookspecs, inspect.isfunction) if n.startswith("ratatoskr_"))

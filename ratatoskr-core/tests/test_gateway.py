@@ -11,7 +11,7 @@ from ratatoskr import (
     NoProvider,
     PresetNotFound,
 )
-from ratatoskr.demo import DemoProvider
+from ratatoskr.demo.provider import DemoProvider
 from ratatoskr.testing import FakeChatProvider, FakeEmbeddingProvider
 
 

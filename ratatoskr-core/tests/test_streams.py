@@ -117,7 +117,7 @@ async def test_failure_after_the_first_event_reaches_the_caller() -> None:
 
 
 async def test_generate_stream_through_demo_provider_ends_with_one_done() -> None:
-    from ratatoskr.demo import DemoProvider
+    from ratatoskr.demo.provider import DemoProvider
 
     gw = gateway(DemoProvider())
     events = [e async for e in gw.generate_stream("one two", GenerateOptions(model="x"))]

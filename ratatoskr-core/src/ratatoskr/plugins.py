@@ -135,4 +135,9 @@ class PluginManager:
         return items
 
     def register_commands(self, app: Any) -> None:
-        self._pm.hook.ratatoskr_register_commands(app=app)
+        """Let each plugin add CLI commands; a failing plugin is named in the error."""
+        for impl in self._pm.hook.ratatoskr_register_commands.get_hookimpls():
+            try:
+                impl.function(**{name: app for name in impl.argnames if name == "app"})
+            except Exception as exc:  # a broken third-party plugin must name itself
+                raise ConfigurationError(f"plugin {impl.plugin_name!r} failed to add its commands: {exc!r}") from exc

@@ -15,26 +15,27 @@ from __future__ import annotations
 
 import enum
 from collections.abc import AsyncIterator, Sequence
-from typing import Protocol, runtime_checkable
+from typing import TYPE_CHECKING, Protocol, runtime_checkable
 
-from ratatoskr.types import (
-    ChatEvent,
-    ChatOptions,
-    ChatResponse,
-    ClassifyResult,
-    Embedding,
-    GenerateEvent,
-    GenerateOptions,
-    GenerateResponse,
-    Message,
-    ModelInfo,
-    ModelMetadata,
-    ModelStatus,
-    NliResult,
-    StanceResult,
-    Token,
-    ToolDefinition,
-)
+if TYPE_CHECKING:
+    from ratatoskr.types import (
+        ChatEvent,
+        ChatOptions,
+        ChatResponse,
+        ClassifyResult,
+        Embedding,
+        GenerateEvent,
+        GenerateOptions,
+        GenerateResponse,
+        Message,
+        ModelInfo,
+        ModelMetadata,
+        ModelStatus,
+        NliResult,
+        StanceResult,
+        Token,
+        ToolDefinition,
+    )
 
 __all__ = [
     "PRIORITY_DEMO",

@@ -36,7 +36,7 @@ def check_parameters(options: OptionsT, provider: Any, policy: ParameterValidati
         raise UnsupportedParameter(rejected[0], model=model, provider=provider.name)
     for name in rejected:
         warnings.warn(
-            f"provider {provider.name} does not take {name!r} for model {model!r}; it was not sent",
+            f"provider {provider.name} does not take '{name}' for model {model!r}; it was not sent",
             UnsupportedParameterWarning,
             stacklevel=4,
         )

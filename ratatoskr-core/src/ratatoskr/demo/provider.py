@@ -1,4 +1,4 @@
-"""The built-in DEMO plugin: toy providers that need no model, no key and no network.
+"""The DEMO provider: toy answers that need no model, no key and no network.
 
 Registered through the ``ratatoskr`` entry point like any plugin, at the lowest priority, so a real provider
 always wins. Its answers are NOT model output: chat echoes the last user message, embeddings are hash vectors
@@ -14,9 +14,7 @@ import math
 import re
 import struct
 from collections.abc import AsyncIterator, Sequence
-from typing import TYPE_CHECKING
 
-from ratatoskr.plugins import hookimpl
 from ratatoskr.providers import PRIORITY_DEMO
 from ratatoskr.types import (
     ChatEvent,
@@ -44,9 +42,6 @@ from ratatoskr.types import (
     Usage,
     UsageEvent,
 )
-
-if TYPE_CHECKING:
-    from ratatoskr.config import Settings
 
 NAME = "demo"
 DIMENSIONS = 64
@@ -190,45 +185,3 @@ class DemoProvider:
 
     async def model_status(self, model: str) -> ModelStatus:
         return ModelStatus(ModelStatusKind.AVAILABLE, "demo provider: toy answers", self.name)
-
-
-def _provider(settings: Settings) -> list[DemoProvider]:
-    table = settings.provider(NAME, default_enabled=True)
-    if table is None:
-        return []
-    return [DemoProvider(table.priority if table.priority is not None else PRIORITY_DEMO)]
-
-
-@hookimpl
-def ratatoskr_chat_providers(settings: Settings) -> list[DemoProvider]:
-    return _provider(settings)
-
-
-@hookimpl
-def ratatoskr_generate_providers(settings: Settings) -> list[DemoProvider]:
-    return _provider(settings)
-
-
-@hookimpl
-def ratatoskr_embed_providers(settings: Settings) -> list[DemoProvider]:
-    return _provider(settings)
-
-
-@hookimpl
-def ratatoskr_nli_providers(settings: Settings) -> list[DemoProvider]:
-    return _provider(settings)
-
-
-@hookimpl
-def ratatoskr_classify_providers(settings: Settings) -> list[DemoProvider]:
-    return _provider(settings)
-
-
-@hookimpl
-def ratatoskr_stance_providers(settings: Settings) -> list[DemoProvider]:
-    return _provider(settings)
-
-
-@hookimpl
-def ratatoskr_tokenize_providers(settings: Settings) -> list[DemoProvider]:
-    return _provider(settings)

@@ -1,0 +1,210 @@
+"""``embed``, ``nli``, ``classify``, ``stance`` and ``tokens``: one request, one result."""
+
+from __future__ import annotations
+
+from typing import TYPE_CHECKING, Annotated
+
+from cyclopts import Parameter
+
+from ratatoskr.cli._options import JsonFlag, ModelOption
+from ratatoskr.cli.context import Ctx
+from ratatoskr.errors import InvalidInput
+
+if TYPE_CHECKING:
+    from ratatoskr.gateway import EmbeddedGateway
+    from ratatoskr.types import ClassifyResult, Embedding, NliResult, StanceResult, Token
+
+__all__ = ["classify", "embed", "nli", "stance", "tokens"]
+
+
+def embed(text: str | None = None, /, *, model: ModelOption = None, as_json: JsonFlag = False, ctx: Ctx) -> int:
+    """Embed a text.
+
+    Parameters
+    ----------
+    text
+        The text (also read from stdin when piped).
+    """
+    from ratatoskr.cli._output import print_json
+
+    body = ctx.text("embed", text)
+
+    async def run(gateway: EmbeddedGateway) -> Embedding:
+        return await gateway.embed(body, model or gateway.default_model("embed"))
+
+    result = ctx.call(run)
+    if as_json:
+        print_json(result)
+        return 0
+    shown = ", ".join(f"{v:.4f}" for v in result.values[:8])
+    more = f", ... ({result.dimensions} total)" if result.dimensions > 8 else ""
+    print(f"model: {result.model}" + (f" ({result.provider})" if result.provider else ""))
+    print(f"dimensions: {result.dimensions}" + (" (input truncated)" if result.truncated else ""))
+    print(f"values: [{shown}{more}]")
+    return 0
+
+
+def nli(
+    *texts: Annotated[str, Parameter(name="PREMISE HYPOTHESIS")],
+    model: ModelOption = None,
+    as_json: JsonFlag = False,
+    ctx: Ctx,
+) -> int:
+    """Natural language inference: does PREMISE entail HYPOTHESIS?
+
+    Give both, or only HYPOTHESIS with the premise piped on stdin.
+
+    Parameters
+    ----------
+    texts
+        PREMISE and HYPOTHESIS, or HYPOTHESIS alone with the premise on stdin.
+    """
+    from ratatoskr.cli._output import fmt_float, print_json
+
+    if len(texts) == 2:
+        premise, hypothesis = ctx.text("nli", texts[0]), texts[1]
+    elif len(texts) == 1:
+        premise, hypothesis = ctx.text("nli", None), texts[0]
+    else:
+        raise InvalidInput(f"nli takes PREMISE and HYPOTHESIS (or HYPOTHESIS with the premise on stdin), "
+                           f"got {len(texts)} arguments")
+
+    async def run(gateway: EmbeddedGateway) -> NliResult:
+        return await gateway.infer_nli(premise, hypothesis, model or gateway.default_model("nli"))
+
+    result = ctx.call(run)
+    if as_json:
+        print_json(result)
+        return 0
+    print(f"label: {result.label.value}")
+    for name in ("entailment", "contradiction", "neutral"):
+        print(f"{name + ':':15}{fmt_float(getattr(result, name))}")
+    return 0
+
+
+def classify(
+    text: str | None = None,
+    /,
+    *,
+    label: Annotated[list[str] | None, Parameter(name=["--label", "-l"], negative="")] = None,
+    multi_label: Annotated[bool, Parameter(negative="")] = False,
+    template: Annotated[str | None, Parameter(name="--template")] = None,
+    model: ModelOption = None,
+    as_json: JsonFlag = False,
+    ctx: Ctx,
+) -> int:
+    """Zero-shot classification of a text against candidate labels.
+
+    Parameters
+    ----------
+    text
+        The text (also read from stdin when piped).
+    label
+        A candidate label (repeat: --label sports --label politics).
+    multi_label
+        Score each label on its own (several may apply) instead of one distribution over all.
+    template
+        Hypothesis template with {} where the label goes, e.g. "This text is about {}.".
+    """
+    from ratatoskr.cli._output import fmt_float, print_json, print_table
+
+    body = ctx.text("classify", text)
+    labels = list(label or [])
+    if not labels:
+        raise InvalidInput("classify needs at least one --label")
+
+    async def run(gateway: EmbeddedGateway) -> ClassifyResult:
+        return await gateway.classify_zero_shot(
+            body, labels, model or gateway.default_model("classify"),
+            multi_label=multi_label, hypothesis_template=template,
+        )
+
+    result = ctx.call(run)
+    if as_json:
+        print_json(result)
+        return 0
+    ranked = sorted(result.scores.items(), key=lambda kv: kv[1], reverse=True)
+    print(f"top label: {result.top_label} ({fmt_float(result.confidence)})")
+    print_table(("label", "score"), ((name, fmt_float(score)) for name, score in ranked))
+    return 0
+
+
+def stance(
+    text: str | None = None,
+    /,
+    *,
+    target: Annotated[str, Parameter(name=["--target", "-t"])],
+    model: ModelOption = None,
+    as_json: JsonFlag = False,
+    ctx: Ctx,
+) -> int:
+    """Stance of a text toward a target: favor, against or neutral.
+
+    Parameters
+    ----------
+    text
+        The text (also read from stdin when piped).
+    target
+        What the stance is about, e.g. "nuclear power".
+    """
+    from ratatoskr.cli._output import fmt_float, print_json
+
+    body = ctx.text("stance", text)
+
+    async def run(gateway: EmbeddedGateway) -> StanceResult:
+        return await gateway.classify_stance(body, target, model or gateway.default_model("stance"))
+
+    result = ctx.call(run)
+    if as_json:
+        print_json(result)
+        return 0
+    print(f"label: {result.label.value} (target: {result.target})")
+    for name in ("favor", "against", "neutral"):
+        print(f"{name + ':':9}{fmt_float(getattr(result, name))}")
+    return 0
+
+
+def tokens(
+    text: str | None = None,
+    /,
+    *,
+    show: Annotated[bool, Parameter(negative="")] = False,
+    model: ModelOption = None,
+    as_json: JsonFlag = False,
+    ctx: Ctx,
+) -> int:
+    """Count the tokens of a text, or --show them with their byte offsets.
+
+    Parameters
+    ----------
+    text
+        The text (also read from stdin when piped).
+    show
+        List every token: id, text and UTF-8 byte offsets (start, end).
+    """
+    from ratatoskr.cli._output import print_json, print_table
+
+    body = ctx.text("tokens", text)
+
+    if not show:
+        async def count(gateway: EmbeddedGateway) -> int:
+            return await gateway.count_tokens(body, model or gateway.default_model("tokenize"))
+
+        n = ctx.call(count)
+        if as_json:
+            print_json({"count": n})
+        else:
+            print(f"{n} tokens")
+        return 0
+
+    async def split(gateway: EmbeddedGateway) -> list[Token]:
+        return await gateway.tokenize(body, model or gateway.default_model("tokenize"))
+
+    found = ctx.call(split)
+    if as_json:
+        print_json({"count": len(found), "tokens": found})
+        return 0
+    print_table(("#", "id", "start", "end", "text"),
+                ((i, t.id, t.start, t.end, repr(t.text)) for i, t in enumerate(found)))
+    print(f"{len(found)} tokens")
+    return 0

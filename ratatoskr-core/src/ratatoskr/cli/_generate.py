@@ -1,0 +1,134 @@
+"""``chat`` and ``generate``: streamed as the model answers (see :mod:`ratatoskr.cli._stream`)."""
+
+from __future__ import annotations
+
+import json
+from pathlib import Path
+from typing import TYPE_CHECKING, Annotated
+
+from cyclopts import Parameter
+
+from ratatoskr.cli._options import JsonFlag, ModelOption
+from ratatoskr.cli.context import Ctx
+from ratatoskr.errors import InvalidInput
+from ratatoskr.types import ReasoningEffort
+
+if TYPE_CHECKING:
+    from ratatoskr.gateway import EmbeddedGateway
+    from ratatoskr.types import ToolDefinition
+
+__all__ = ["chat", "generate"]
+
+Temperature = Annotated[float | None, Parameter(name=["--temperature", "-t"], help="Sampling temperature, 0 to 2.")]
+MaxTokens = Annotated[int | None, Parameter(help="Most tokens to generate.")]
+TopP = Annotated[float | None, Parameter(help="Nucleus sampling, 0 to 1.")]
+Seed = Annotated[int | None, Parameter(help="Seed, for providers that can repeat an answer.")]
+Stop = Annotated[list[str] | None, Parameter(negative="", help="Stop sequence (repeatable).")]
+
+
+def _read_tools(path: Path) -> list[ToolDefinition]:
+    from ratatoskr.types import ToolDefinition
+
+    try:
+        data = json.loads(path.read_text(encoding="utf-8"))
+    except (OSError, UnicodeDecodeError, ValueError) as exc:
+        raise InvalidInput(f"cannot read tools from {path}: {exc}") from exc
+    if not isinstance(data, list) or not all(isinstance(item, dict) for item in data):
+        raise InvalidInput(f"{path}: tools must be a JSON array of tool definitions (OpenAI format)")
+    return [ToolDefinition.from_openai(item) for item in data]
+
+
+def chat(
+    message: str | None = None,
+    /,
+    *,
+    model: ModelOption = None,
+    system: Annotated[str | None, Parameter(name=["--system", "-s"])] = None,
+    temperature: Temperature = None,
+    max_tokens: MaxTokens = None,
+    top_p: TopP = None,
+    seed: Seed = None,
+    stop: Stop = None,
+    reasoning_effort: Annotated[ReasoningEffort | None, Parameter(name=["--reasoning-effort", "-r"])] = None,
+    tools: Annotated[Path | None, Parameter(help="JSON file with an array of tool definitions.")] = None,
+    as_json: JsonFlag = False,
+    ctx: Ctx,
+) -> int:
+    """Chat with a model; the answer streams to stdout.
+
+    Reasoning and tool calls are shown on stderr as they arrive, then the usage. With --json, every stream
+    event is one JSON line on stdout.
+
+    Parameters
+    ----------
+    message
+        The user message (also read from stdin when piped).
+    system
+        A system prompt sent before the message.
+    reasoning_effort
+        How hard a reasoning model should think.
+    """
+    from ratatoskr.cli._stream import StreamPrinter
+    from ratatoskr.types import ChatOptions, Message, ReasoningConfig
+
+    text = ctx.text("chat", message)
+    messages = [Message.system(system)] if system else []
+    messages.append(Message.user(text))
+    tool_defs = _read_tools(tools) if tools is not None else None
+    printer = StreamPrinter(as_json=as_json)
+
+    async def run(gateway: EmbeddedGateway) -> None:
+        options = ChatOptions(
+            model=model or gateway.default_model("chat"),
+            temperature=temperature,
+            max_tokens=max_tokens,
+            top_p=top_p,
+            seed=seed,
+            stop=tuple(stop) if stop else None,
+            reasoning=ReasoningConfig(effort=reasoning_effort) if reasoning_effort is not None else None,
+        )
+        await printer.consume(gateway.chat_stream(messages, tool_defs, options))
+
+    ctx.call(run)
+    return 0
+
+
+def generate(
+    prompt: str | None = None,
+    /,
+    *,
+    model: ModelOption = None,
+    temperature: Temperature = None,
+    max_tokens: MaxTokens = None,
+    top_p: TopP = None,
+    seed: Seed = None,
+    stop: Stop = None,
+    as_json: JsonFlag = False,
+    ctx: Ctx,
+) -> int:
+    """Complete a prompt (plain text generation), streaming.
+
+    Parameters
+    ----------
+    prompt
+        The prompt (also read from stdin when piped).
+    """
+    from ratatoskr.cli._stream import StreamPrinter
+    from ratatoskr.types import GenerateOptions
+
+    text = ctx.text("generate", prompt)
+    printer = StreamPrinter(as_json=as_json)
+
+    async def run(gateway: EmbeddedGateway) -> None:
+        options = GenerateOptions(
+            model=model or gateway.default_model("generate"),
+            temperature=temperature,
+            max_tokens=max_tokens,
+            top_p=top_p,
+            seed=seed,
+            stop=tuple(stop) if stop else None,
+        )
+        await printer.consume(gateway.generate_stream(text, options))
+
+    ctx.call(run)
+    return 0
