@@ -1,0 +1,155 @@
+"""A loaded sentence-embedding model: tokenizer + ONNX session + pooling, configured from the repo's own
+sentence-transformers files (``modules.json``, ``1_Pooling/config.json``, ``sentence_bert_config.json``)."""
+
+from __future__ import annotations
+
+from collections.abc import Sequence
+from typing import TYPE_CHECKING, Any
+
+import numpy as np
+from attrs import define
+
+from ratatoskr_providers_local._runtime import (
+    ModelFilesError,
+    create_session,
+    find_tokenizer,
+    length_chunks,
+    load_tokenizer,
+    max_length,
+    pad_id,
+    padded_feed,
+    read_json,
+    rss_bytes,
+    truncated,
+    verify_sha256,
+)
+
+if TYPE_CHECKING:
+    from tokenizers import Tokenizer
+
+    from ratatoskr_providers_local._config import LocalConfig
+    from ratatoskr_providers_local._sources import ModelFiles
+
+__all__ = ["EmbeddingModel", "load_embedding_model"]
+
+_POOLING_KEYS = {
+    "pooling_mode_cls_token": "cls",
+    "pooling_mode_mean_tokens": "mean",
+    "pooling_mode_max_tokens": "max",
+    "pooling_mode_mean_sqrt_len_tokens": "mean_sqrt_len",
+}
+
+
+@define
+class EmbeddingModel:
+    id: str
+    session: Any
+    tokenizer: Tokenizer
+    inputs: tuple[str, ...]
+    output: str
+    #: ``None`` when the ONNX output is already one vector per text (a ``sentence_embedding`` output).
+    pooling: str | None
+    normalize: bool
+    max_length: int
+    pad_id: int
+    size_bytes: int
+
+    def close(self) -> None:
+        """Nothing to release by hand: the session is freed with the last reference (a run in progress keeps
+        it alive until it finishes)."""
+
+    def embed(self, texts: Sequence[str], max_batch: int) -> tuple[np.ndarray, list[bool]]:
+        """Vectors (one row per text, input order) and whether each text was truncated. Blocking."""
+        encodings = self.tokenizer.encode_batch(list(texts))
+        rows: list[np.ndarray] = [np.empty(0, dtype=np.float32)] * len(texts)
+        for chunk in length_chunks([len(e.ids) for e in encodings], max_batch):
+            feed = padded_feed(encodings, chunk, self.pad_id)
+            (out,) = self.session.run([self.output], {name: feed[name] for name in self.inputs})
+            pooled = out if self.pooling is None else _pool(out, feed["attention_mask"], self.pooling)
+            for row, i in enumerate(chunk):
+                rows[i] = pooled[row]
+        vectors = np.vstack(rows).astype(np.float32, copy=False)
+        if self.normalize:
+            vectors = vectors / np.clip(np.linalg.norm(vectors, axis=1, keepdims=True), 1e-12, None)
+        return vectors, [truncated(e) for e in encodings]
+
+
+def _pool(hidden: np.ndarray, mask: np.ndarray, mode: str) -> np.ndarray:
+    if mode == "cls":
+        return hidden[:, 0]
+    m = mask[:, :, None].astype(np.float32)
+    if mode == "max":
+        return np.where(m > 0, hidden, np.float32(-1e9)).max(axis=1)
+    summed = (hidden * m).sum(axis=1)
+    counts = np.clip(m.sum(axis=1), 1e-9, None)
+    return summed / (np.sqrt(counts) if mode == "mean_sqrt_len" else counts)
+
+
+def _pooling_mode(files: ModelFiles, modules: list[dict[str, Any]]) -> str:
+    """The pooling mode from the Pooling module's config; mean pooling when the repo has none."""
+    folder = next(
+        (m.get("path", "") for m in modules if str(m.get("type", "")).endswith("Pooling")), "1_Pooling"
+    )
+    config = read_json(files.directory / str(folder) / "config.json")
+    if config is None:
+        return "mean"
+    modes = [mode for key, mode in _POOLING_KEYS.items() if config.get(key)]
+    if len(modes) != 1:
+        raise ModelFilesError(
+            f"{files.id}: unsupported pooling configuration {config} (one of cls, mean, max, mean_sqrt_len)",
+            provider="local",
+        )
+    return modes[0]
+
+
+def load_embedding_model(files: ModelFiles, config: LocalConfig) -> EmbeddingModel:
+    """Verify, open and configure the model (blocking)."""
+    if files.sha256:
+        verify_sha256(files.onnx, files.sha256)
+    modules = _modules(files)
+    st_config = read_json(files.directory / "sentence_bert_config.json") or {}
+    preferred = st_config.get("max_seq_length")
+    length = max_length(files.directory, preferred=preferred if isinstance(preferred, int) else None)
+    tokenizer = load_tokenizer(find_tokenizer(files.directory), length)
+    before = rss_bytes()
+    session = create_session(files.onnx, config)
+    grown = rss_bytes() - before
+    outputs = {o.name: o for o in session.get_outputs()}
+    if "sentence_embedding" in outputs and "last_hidden_state" not in outputs:
+        output, pooling = "sentence_embedding", None
+    else:
+        output = next((n for n in ("last_hidden_state", "token_embeddings") if n in outputs), "")
+        output = output or next((n for n, o in outputs.items() if len(o.shape) == 3), "")
+        if not output:
+            raise ModelFilesError(
+                f"{files.id} is not an embedding model: its ONNX outputs are {list(outputs)} "
+                f"(expected last_hidden_state or sentence_embedding)", provider="local",
+            )
+        pooling = _pooling_mode(files, modules)
+    return EmbeddingModel(
+        id=files.id,
+        session=session,
+        tokenizer=tokenizer,
+        inputs=tuple(i.name for i in session.get_inputs()),
+        output=output,
+        pooling=pooling,
+        normalize=any(str(m.get("type", "")).endswith("Normalize") for m in modules),
+        max_length=length,
+        pad_id=pad_id(tokenizer, files.directory),
+        size_bytes=max(files.size_bytes, grown),
+    )
+
+
+def _modules(files: ModelFiles) -> list[dict[str, Any]]:
+    import json
+
+    path = files.directory / "modules.json"
+    if not path.is_file():
+        return []
+    try:
+        data = json.loads(path.read_text(encoding="utf-8"))
+    except (OSError, UnicodeDecodeError, json.JSONDecodeError) as exc:
+        raise ModelFilesError(f"cannot read {path}: {exc}", provider="local") from exc
+    if not isinstance(data, list) or not all(isinstance(m, dict) for m in data):
+        raise ModelFilesError(f"{path} is not a list of modules", provider="local")
+    return data
