@@ -1,0 +1,329 @@
+"""The Anthropic Messages API wire format: request bodies out, complete messages in (pure functions).
+
+Built from the API documentation (platform.claude.com / docs.anthropic.com):
+``POST /v1/messages`` (Messages), tool use (``tools``, ``tool_choice``, ``tool_use``/``tool_result`` blocks),
+extended thinking (``thinking: {type: enabled, budget_tokens}``), prompt caching (``cache_control``) and
+``POST /v1/messages/count_tokens``. Streaming events are decoded in :mod:`._stream`.
+"""
+
+from __future__ import annotations
+
+import json
+from collections.abc import Mapping, Sequence
+from typing import Any
+
+from attrs import frozen
+from ratatoskr.errors import InvalidInput, ResponseFormatError, UnsupportedParameter
+from ratatoskr.types import (
+    ChatOptions,
+    ChatResponse,
+    FinishReason,
+    Message,
+    ReasoningConfig,
+    ReasoningEffort,
+    Role,
+    ToolCall,
+    ToolChoice,
+    ToolDefinition,
+    Usage,
+)
+
+__all__ = [
+    "API_VERSION",
+    "DEFAULT_BASE_URL",
+    "DEFAULT_MAX_TOKENS",
+    "EFFORT_BUDGETS",
+    "MIN_THINKING_BUDGET",
+    "NAME",
+    "ThinkingPlan",
+    "build_count_tokens_body",
+    "build_messages_body",
+    "finish_reason",
+    "parse_message",
+    "usage_from",
+]
+
+NAME = "anthropic"
+API_VERSION = "2023-06-01"
+DEFAULT_BASE_URL = "https://api.anthropic.com"
+DEFAULT_MAX_TOKENS = 4096
+#: The API refuses a thinking budget below this.
+MIN_THINKING_BUDGET = 1024
+#: ``reasoning.effort`` → ``thinking.budget_tokens``. ``none`` turns thinking off.
+EFFORT_BUDGETS: Mapping[ReasoningEffort, int] = {
+    ReasoningEffort.MINIMAL: 1024,
+    ReasoningEffort.LOW: 2048,
+    ReasoningEffort.MEDIUM: 8192,
+    ReasoningEffort.HIGH: 16384,
+    ReasoningEffort.XHIGH: 32768,
+}
+_EPHEMERAL: dict[str, Any] = {"type": "ephemeral"}
+_STOP_REASONS: Mapping[str, FinishReason] = {
+    "end_turn": FinishReason.STOP,
+    "stop_sequence": FinishReason.STOP,
+    "pause_turn": FinishReason.STOP,
+    "max_tokens": FinishReason.LENGTH,
+    "model_context_window_exceeded": FinishReason.LENGTH,
+    "tool_use": FinishReason.TOOL_CALLS,
+    "refusal": FinishReason.CONTENT_FILTER,
+}
+
+
+# ---- request ---------------------------------------------------------------------------------------------
+
+
+@frozen
+class ThinkingPlan:
+    """What the reasoning options become: the ``thinking`` object (or None) and the ``max_tokens`` to send."""
+
+    thinking: dict[str, Any] | None
+    max_tokens: int
+    #: Thinking happens but is not returned to the caller (``exclude_from_output``).
+    hide: bool = False
+
+
+def plan_thinking(
+    reasoning: ReasoningConfig | None, max_tokens: int | None, default_max_tokens: int
+) -> ThinkingPlan:
+    """Map our reasoning options to Anthropic's extended thinking.
+
+    ``reasoning.max_tokens`` is the budget; else ``effort`` picks one from :data:`EFFORT_BUDGETS`; ``none``
+    or neither means no thinking. Anthropic counts thinking inside ``max_tokens``, so when the caller set no
+    ``max_tokens`` we send budget + the default answer length; an explicit ``max_tokens`` must exceed an
+    explicit budget, and an effort-derived budget shrinks to fit under it.
+    """
+    hide = bool(reasoning and reasoning.exclude_from_output)
+    budget: int | None = None
+    if reasoning is not None and reasoning.effort is not ReasoningEffort.NONE:
+        if reasoning.max_tokens is not None:
+            budget = reasoning.max_tokens
+        elif reasoning.effort is not None:
+            budget = EFFORT_BUDGETS[reasoning.effort]
+    if budget is None:
+        return ThinkingPlan(None, max_tokens or default_max_tokens, hide)
+    if budget < MIN_THINKING_BUDGET:
+        raise InvalidInput(
+            f"reasoning.max_tokens {budget} is below Anthropic's minimum thinking budget "
+            f"{MIN_THINKING_BUDGET}"
+        )
+    if max_tokens is None:
+        return ThinkingPlan(_thinking(budget), budget + default_max_tokens, hide)
+    if max_tokens <= budget:
+        explicit = reasoning is not None and reasoning.max_tokens is not None
+        if explicit or max_tokens - 1 < MIN_THINKING_BUDGET:
+            raise InvalidInput(
+                f"max_tokens {max_tokens} must exceed the thinking budget {budget}: Anthropic counts "
+                f"thinking tokens inside max_tokens (raise max_tokens or lower reasoning.max_tokens/effort)"
+            )
+        budget = max_tokens - 1
+    return ThinkingPlan(_thinking(budget), max_tokens, hide)
+
+
+def _thinking(budget: int) -> dict[str, Any]:
+    return {"type": "enabled", "budget_tokens": budget}
+
+
+def _tool_input(call: ToolCall) -> Any:
+    try:
+        value = json.loads(call.arguments or "{}")
+    except json.JSONDecodeError as exc:
+        raise InvalidInput(f"tool call {call.id} ({call.name}) has invalid JSON arguments: {exc}") from exc
+    if not isinstance(value, dict):
+        raise InvalidInput(f"tool call {call.id} ({call.name}) arguments must be a JSON object for Anthropic")
+    return value
+
+
+def _blocks(message: Message) -> list[dict[str, Any]]:
+    """The content blocks of one non-system message (empty text blocks are refused by the API: skipped)."""
+    if message.role is Role.TOOL:
+        return [{"type": "tool_result", "tool_use_id": message.tool_call_id, "content": message.content}]
+    blocks: list[dict[str, Any]] = []
+    if message.content:
+        blocks.append({"type": "text", "text": message.content})
+    for call in message.tool_calls:
+        blocks.append({"type": "tool_use", "id": call.id, "name": call.name, "input": _tool_input(call)})
+    return blocks
+
+
+def build_messages(messages: Sequence[Message]) -> tuple[list[dict[str, Any]], list[dict[str, Any]]]:
+    """Split our messages into Anthropic's ``system`` blocks and alternating ``messages``.
+
+    Every system message is kept, in order, as one text block of the top-level ``system``. Tool results
+    become ``tool_result`` blocks of a user turn; consecutive turns of one role (several tool results, a tool
+    result then a user question) are merged into one turn, since the API wants user and assistant turns to
+    alternate.
+    """
+    system: list[dict[str, Any]] = []
+    turns: list[dict[str, Any]] = []
+    for position, message in enumerate(messages):
+        if message.role is Role.SYSTEM:
+            if message.content:
+                system.append({"type": "text", "text": message.content})
+            continue
+        role = "assistant" if message.role is Role.ASSISTANT else "user"
+        blocks = _blocks(message)
+        if not blocks:
+            raise InvalidInput(f"message {position} ({message.role.value}) has no content and no tool calls")
+        if turns and turns[-1]["role"] == role:
+            turns[-1]["content"].extend(blocks)
+        else:
+            turns.append({"role": role, "content": blocks})
+    if not turns:
+        raise InvalidInput("Anthropic needs at least one user or assistant message besides system messages")
+    return system, turns
+
+
+def build_tools(tools: Sequence[ToolDefinition]) -> list[dict[str, Any]]:
+    """Tool definitions; the JSON schema goes untouched into ``input_schema``."""
+    out: list[dict[str, Any]] = []
+    for tool in tools:
+        entry: dict[str, Any] = {"name": tool.name, "input_schema": tool.parameters}
+        if tool.description:
+            entry["description"] = tool.description
+        if tool.cache_control is not None:
+            entry["cache_control"] = tool.cache_control
+        out.append(entry)
+    return out
+
+
+def build_tool_choice(choice: ToolChoice | None, parallel: bool | None) -> dict[str, Any] | None:
+    """``auto``/``required``/``function``/``none`` → ``auto``/``any``/``tool``/``none``; parallel=False →
+    ``disable_parallel_tool_use``."""
+    mode = choice.mode if choice is not None else "auto"
+    if mode == "none":
+        return {"type": "none"}
+    if choice is None and parallel is not False:
+        return None
+    body: dict[str, Any] = {"auto": {"type": "auto"}, "required": {"type": "any"}}.get(mode) or {
+        "type": "tool",
+        "name": choice.function if choice is not None else None,
+    }
+    if parallel is False:
+        body["disable_parallel_tool_use"] = True
+    return body
+
+
+def _mark_cache(blocks: list[dict[str, Any]]) -> None:
+    if blocks and "cache_control" not in blocks[-1]:
+        blocks[-1]["cache_control"] = dict(_EPHEMERAL)
+
+
+def build_messages_body(
+    messages: Sequence[Message],
+    tools: Sequence[ToolDefinition] | None,
+    options: ChatOptions,
+    *,
+    default_max_tokens: int = DEFAULT_MAX_TOKENS,
+    stream: bool = False,
+) -> tuple[dict[str, Any], ThinkingPlan]:
+    """The JSON body of ``POST /v1/messages`` for a chat request, and the thinking plan it used."""
+    system, turns = build_messages(messages)
+    plan = plan_thinking(options.reasoning, options.max_tokens, default_max_tokens)
+    body: dict[str, Any] = {"model": options.model, "max_tokens": plan.max_tokens, "messages": turns}
+    if system:
+        body["system"] = system
+    if plan.thinking is not None:
+        body["thinking"] = plan.thinking
+    if options.temperature is not None:
+        if options.temperature > 1:
+            raise UnsupportedParameter(
+                "temperature",
+                model=options.model,
+                provider=NAME,
+                reason=f"Anthropic takes 0..1, got {options.temperature}",
+            )
+        body["temperature"] = options.temperature
+    if options.top_p is not None:
+        body["top_p"] = options.top_p
+    if options.top_k is not None:
+        body["top_k"] = options.top_k
+    if options.stop:
+        body["stop_sequences"] = list(options.stop)
+    if tools:
+        body["tools"] = build_tools(tools)
+        choice = build_tool_choice(options.tool_choice, options.parallel_tool_calls)
+        if choice is not None:
+            if plan.thinking is not None and choice["type"] in ("any", "tool"):
+                raise UnsupportedParameter(
+                    "tool_choice",
+                    model=options.model,
+                    provider=NAME,
+                    reason="with extended thinking Anthropic only allows tool_choice auto or none",
+                )
+            body["tool_choice"] = choice
+    if options.cache_prompt:
+        # One breakpoint each at the end of the system prompt, the tools and the conversation: the API
+        # caches the whole prefix up to a breakpoint (it allows four).
+        _mark_cache(system)
+        _mark_cache(body.get("tools", []))
+        _mark_cache(turns[-1]["content"])
+    if stream:
+        body["stream"] = True
+    if options.raw_provider_options:
+        body.update(options.raw_provider_options)
+    return body, plan
+
+
+def build_count_tokens_body(text: str, model: str) -> dict[str, Any]:
+    """``POST /v1/messages/count_tokens``: the text as one user message."""
+    return {"model": model, "messages": [{"role": "user", "content": text}]}
+
+
+# ---- response --------------------------------------------------------------------------------------------
+
+
+def finish_reason(stop_reason: str | None) -> FinishReason | None:
+    if stop_reason is None:
+        return None
+    return _STOP_REASONS.get(stop_reason, FinishReason.STOP)
+
+
+def usage_from(raw: Mapping[str, Any]) -> Usage:
+    """Anthropic usage → ours. ``input_tokens`` excludes cached tokens; our ``prompt_tokens`` counts all
+    prompt tokens (fresh + cache read + cache write), with the cached parts also reported on their own."""
+    fresh = _int(raw.get("input_tokens"))
+    read = _int(raw.get("cache_read_input_tokens"))
+    written = _int(raw.get("cache_creation_input_tokens"))
+    completion = _int(raw.get("output_tokens"))
+    prompt = fresh + read + written
+    return Usage(
+        prompt_tokens=prompt,
+        completion_tokens=completion,
+        total_tokens=prompt + completion,
+        cached_tokens=read if "cache_read_input_tokens" in raw else None,
+        cache_creation_tokens=written if "cache_creation_input_tokens" in raw else None,
+    )
+
+
+def _int(value: Any) -> int:
+    return value if isinstance(value, int) and not isinstance(value, bool) else 0
+
+
+def parse_message(obj: Any, *, model: str, hide_reasoning: bool = False) -> ChatResponse:
+    """A complete Message object (non-streaming response) → ChatResponse."""
+    if not isinstance(obj, dict) or not isinstance(obj.get("content"), list):
+        raise ResponseFormatError(
+            f"Anthropic response is not a Message object: {str(obj)[:200]}", provider=NAME
+        )
+    text: list[str] = []
+    thinking: list[str] = []
+    calls: list[ToolCall] = []
+    for block in obj["content"]:
+        kind = block.get("type") if isinstance(block, dict) else None
+        if kind == "text":
+            text.append(str(block.get("text", "")))
+        elif kind == "thinking":
+            thinking.append(str(block.get("thinking", "")))
+        elif kind == "tool_use":
+            arguments = json.dumps(block.get("input") or {}, ensure_ascii=False, separators=(",", ":"))
+            calls.append(ToolCall(str(block.get("id", "")), str(block.get("name", "")), arguments))
+    usage = obj.get("usage")
+    return ChatResponse(
+        content="".join(text),
+        reasoning=("".join(thinking) or None) if not hide_reasoning else None,
+        tool_calls=tuple(calls),  # type: ignore[arg-type]  # attrs converter=tuple confuses mypy
+        usage=usage_from(usage) if isinstance(usage, dict) else None,
+        finish_reason=finish_reason(obj.get("stop_reason")) or FinishReason.STOP,
+        model=obj.get("model") or model,
+        provider=NAME,
+    )

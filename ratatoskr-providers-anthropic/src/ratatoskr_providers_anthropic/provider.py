@@ -1,0 +1,312 @@
+"""The Anthropic provider: chat, generate and token counting over the Messages API.
+
+httpx and the shared HTTP boundary (:mod:`ratatoskr.wire.http`) are imported on first use, so that building
+the provider (which every CLI start does) stays cheap.
+"""
+
+from __future__ import annotations
+
+import json
+from collections.abc import AsyncGenerator, AsyncIterator, Iterable, Sequence
+from contextlib import aclosing
+from typing import TYPE_CHECKING, Any, cast
+
+from ratatoskr.errors import (
+    ModelNotAvailable,
+    ModelNotFound,
+    RatatoskrError,
+    ResponseFormatError,
+    StreamError,
+)
+from ratatoskr.providers import PRIORITY_REMOTE
+from ratatoskr.types import (
+    ChatEvent,
+    ChatOptions,
+    ChatResponse,
+    ContentEvent,
+    DoneEvent,
+    FinishReason,
+    GenerateDone,
+    GenerateEvent,
+    GenerateOptions,
+    GenerateResponse,
+    Message,
+    ModelCapability,
+    ModelInfo,
+    ModelStatus,
+    ModelStatusKind,
+    TextEvent,
+    Token,
+    ToolDefinition,
+    UsageEvent,
+)
+
+from ratatoskr_providers_anthropic._stream import AnthropicStreamDecoder
+from ratatoskr_providers_anthropic._wire import (
+    API_VERSION,
+    DEFAULT_BASE_URL,
+    DEFAULT_MAX_TOKENS,
+    NAME,
+    build_count_tokens_body,
+    build_messages_body,
+    parse_message,
+)
+
+if TYPE_CHECKING:
+    import httpx
+    from ratatoskr.wire.sse import ServerSentEvent
+
+__all__ = ["AnthropicProvider"]
+
+#: Seconds to wait for an answer; long generations should stream. Connecting gets 10 s.
+DEFAULT_TIMEOUT = 600.0
+_CHAT_CAPABILITIES = (
+    ModelCapability.CHAT,
+    ModelCapability.CHAT_STREAMING,
+    ModelCapability.GENERATE,
+    ModelCapability.TOOL_USE,
+    ModelCapability.TOKEN_COUNTING,
+)
+
+
+class AnthropicProvider:
+    """Chat, generate and count_tokens through ``POST /v1/messages`` and ``/v1/messages/count_tokens``.
+
+    One ``httpx.AsyncClient`` serves every call (pass ``client=`` to inject one, e.g. in tests; an injected
+    client is not closed by :meth:`aclose`).
+    """
+
+    name = NAME
+    supports_tools = True
+    #: Anthropic has no seed, frequency/presence penalty or response_format: the gateway reports them.
+    supported_parameters = frozenset(
+        {
+            "temperature",
+            "top_p",
+            "top_k",
+            "max_tokens",
+            "stop",
+            "reasoning",
+            "cache_prompt",
+            "tool_choice",
+            "parallel_tool_calls",
+        }
+    )
+
+    def __init__(
+        self,
+        api_key: str,
+        *,
+        base_url: str = DEFAULT_BASE_URL,
+        default_max_tokens: int = DEFAULT_MAX_TOKENS,
+        timeout: float = DEFAULT_TIMEOUT,
+        priority: int = PRIORITY_REMOTE,
+        models: Iterable[str] | None = None,
+        client: httpx.AsyncClient | None = None,
+    ) -> None:
+        self.priority = priority
+        self.models = frozenset(models) if models is not None else None
+        self.base_url = base_url.rstrip("/")
+        self.default_max_tokens = default_max_tokens
+        self.timeout = timeout
+        self._api_key = api_key
+        self._client = client
+        self._owns_client = client is None
+
+    def __repr__(self) -> str:
+        return f"<AnthropicProvider {self.base_url}>"
+
+    # ---- plumbing --------------------------------------------------------------------------------------
+
+    @property
+    def client(self) -> httpx.AsyncClient:
+        if self._client is None:
+            import httpx
+
+            self._client = httpx.AsyncClient(timeout=httpx.Timeout(self.timeout, connect=10.0))
+        return self._client
+
+    def _headers(self) -> dict[str, str]:
+        return {
+            "x-api-key": self._api_key,
+            "anthropic-version": API_VERSION,
+            "content-type": "application/json",
+        }
+
+    def _not_served(self, model: str, exc: ModelNotFound) -> ModelNotAvailable:
+        return ModelNotAvailable(model, provider=NAME, reason=f"Anthropic does not know it ({exc})")
+
+    async def _post(self, path: str, body: dict[str, Any], model: str) -> Any:
+        from ratatoskr.wire.http import send_json
+
+        try:
+            return await send_json(
+                self.client,
+                "POST",
+                self.base_url + path,
+                json=body,
+                headers=self._headers(),
+                provider=NAME,
+                model=model,
+            )
+        except ModelNotFound as exc:  # 404 not_found_error: an unknown model; let the chain move on
+            raise self._not_served(model, exc) from exc
+
+    async def aclose(self) -> None:
+        if self._client is not None and self._owns_client:
+            await self._client.aclose()
+        self._client = None
+
+    # ---- chat ------------------------------------------------------------------------------------------
+
+    async def chat(
+        self, messages: Sequence[Message], tools: Sequence[ToolDefinition] | None, options: ChatOptions
+    ) -> ChatResponse:
+        body, plan = build_messages_body(messages, tools, options, default_max_tokens=self.default_max_tokens)
+        obj = await self._post("/v1/messages", body, options.model)
+        return parse_message(obj, model=options.model, hide_reasoning=plan.hide)
+
+    async def chat_stream(
+        self, messages: Sequence[Message], tools: Sequence[ToolDefinition] | None, options: ChatOptions
+    ) -> AsyncGenerator[ChatEvent, None]:
+        from ratatoskr.wire.http import error_from_stream_object, stream_sse
+
+        body, plan = build_messages_body(
+            messages, tools, options, default_max_tokens=self.default_max_tokens, stream=True
+        )
+        model = options.model
+        decoder = AnthropicStreamDecoder(
+            model,
+            hide_reasoning=plan.hide,
+            on_error=lambda obj: error_from_stream_object(obj, provider=NAME, model=model),
+        )
+        events = cast(
+            AsyncGenerator["ServerSentEvent", None],
+            stream_sse(
+                self.client,
+                "POST",
+                self.base_url + "/v1/messages",
+                json=body,
+                headers=self._headers(),
+                provider=NAME,
+                model=model,
+            ),
+        )
+        try:
+            async with aclosing(events):
+                async for sse in events:
+                    # Read on after message_stop (nothing should follow) so the body is consumed and the
+                    # connection closes cleanly; the decoder ignores anything late.
+                    for event in decoder.feed(_event_json(sse.data)):
+                        yield event
+        except ModelNotFound as exc:
+            raise self._not_served(model, exc) from exc
+        if not decoder.finished:
+            raise StreamError("Anthropic stream ended before message_stop", provider=NAME)
+
+    # ---- generate (a one-message chat) -----------------------------------------------------------------
+
+    @staticmethod
+    def _chat_options(options: GenerateOptions) -> ChatOptions:
+        return ChatOptions(
+            model=options.model,
+            max_tokens=options.max_tokens,
+            temperature=options.temperature,
+            top_p=options.top_p,
+            top_k=options.top_k,
+            stop=options.stop,  # type: ignore[arg-type]  # mypy misreads attrs' converter=tuple
+            reasoning=options.reasoning,
+            raw_provider_options=dict(options.raw_provider_options) if options.raw_provider_options else None,
+        )
+
+    async def generate(self, prompt: str, options: GenerateOptions) -> GenerateResponse:
+        reply = await self.chat([Message.user(prompt)], None, self._chat_options(options))
+        return GenerateResponse(reply.content, reply.usage, reply.finish_reason, reply.model, NAME)
+
+    async def generate_stream(self, prompt: str, options: GenerateOptions) -> AsyncIterator[GenerateEvent]:
+        usage = None
+        finish: FinishReason | None = None
+        model: str | None = options.model
+        events = self.chat_stream([Message.user(prompt)], None, self._chat_options(options))
+        async with aclosing(events):
+            async for event in events:
+                if isinstance(event, ContentEvent):
+                    yield TextEvent(event.text)
+                elif isinstance(event, UsageEvent):
+                    usage = event.usage
+                elif isinstance(event, DoneEvent):
+                    finish, model = event.finish_reason, event.model or model
+        yield GenerateDone(finish, usage, model, NAME)
+
+    # ---- tokens ----------------------------------------------------------------------------------------
+
+    async def count_tokens(self, text: str, model: str) -> int:
+        """Exact input token count from ``POST /v1/messages/count_tokens`` (the text as one user message)."""
+        obj = await self._post("/v1/messages/count_tokens", build_count_tokens_body(text, model), model)
+        count = obj.get("input_tokens") if isinstance(obj, dict) else None
+        if not isinstance(count, int):
+            raise ResponseFormatError(
+                f"count_tokens answer has no input_tokens: {str(obj)[:200]}", provider=NAME
+            )
+        return count
+
+    async def tokenize(self, text: str, model: str) -> list[Token]:
+        """Not offered by the API (no token ids or offsets): the chain moves on to a local tokenizer."""
+        raise ModelNotAvailable(
+            model,
+            provider=NAME,
+            reason="the Anthropic API counts tokens but returns no token ids or offsets; "
+            "a local tokenizer serves tokenize",
+        )
+
+    # ---- introspection ---------------------------------------------------------------------------------
+
+    async def list_models(self) -> list[ModelInfo]:
+        """The models of ``GET /v1/models`` (first page of up to 1000), or the configured list."""
+        if self.models is not None:
+            return [_info(m) for m in sorted(self.models)]
+        from ratatoskr.wire.http import send_json
+
+        obj = await send_json(
+            self.client,
+            "GET",
+            self.base_url + "/v1/models?limit=1000",
+            headers=self._headers(),
+            provider=NAME,
+        )
+        data = obj.get("data") if isinstance(obj, dict) else None
+        return [_info(str(item["id"])) for item in data or [] if isinstance(item, dict) and item.get("id")]
+
+    async def model_status(self, model: str) -> ModelStatus:
+        """``GET /v1/models/{model}``: available when Anthropic knows the model."""
+        if self.models is not None and model not in self.models:
+            return ModelStatus(ModelStatusKind.UNAVAILABLE, "not in providers.anthropic.models", NAME)
+        from ratatoskr.wire.http import send_json
+
+        try:
+            await send_json(
+                self.client,
+                "GET",
+                f"{self.base_url}/v1/models/{model}",
+                headers=self._headers(),
+                provider=NAME,
+                model=model,
+            )
+        except ModelNotFound:
+            return ModelStatus(ModelStatusKind.UNAVAILABLE, "Anthropic does not know this model", NAME)
+        except RatatoskrError as exc:
+            return ModelStatus(ModelStatusKind.UNAVAILABLE, str(exc), NAME)
+        return ModelStatus(ModelStatusKind.AVAILABLE, None, NAME)
+
+
+def _info(model: str) -> ModelInfo:
+    return ModelInfo(model, NAME, _CHAT_CAPABILITIES)  # type: ignore[arg-type]  # attrs converter=tuple
+
+
+def _event_json(data: str) -> Any:
+    try:
+        return json.loads(data)
+    except ValueError as exc:
+        raise ResponseFormatError(
+            f"Anthropic stream event data is not JSON ({exc}): {data[:200]!r}", provider=NAME
+        ) from exc

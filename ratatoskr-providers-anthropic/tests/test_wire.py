@@ -1,0 +1,210 @@
+"""The pure request builder and stream decoder."""
+
+from __future__ import annotations
+
+import pytest
+from ratatoskr.errors import InvalidInput, ResponseFormatError, StreamError, UnsupportedParameter
+from ratatoskr.types import (
+    ChatOptions,
+    DoneEvent,
+    FinishReason,
+    Message,
+    ReasoningConfig,
+    ReasoningEffort,
+    ReasoningEvent,
+    ToolCall,
+    ToolCallDelta,
+    ToolCallEnd,
+    ToolCallStart,
+    ToolChoice,
+    ToolDefinition,
+)
+from ratatoskr_providers_anthropic._stream import AnthropicStreamDecoder
+from ratatoskr_providers_anthropic._wire import (
+    EFFORT_BUDGETS,
+    build_messages_body,
+    build_tool_choice,
+    plan_thinking,
+)
+
+TOOL = ToolDefinition("lookup", "Look a word up", {"type": "object", "properties": {"word": {"type": "string"}}})
+
+
+def body(messages=None, tools=None, **options):  # type: ignore[no-untyped-def]
+    built, _ = build_messages_body(messages or [Message.user("hi")], tools, ChatOptions(model="m", **options))
+    return built
+
+
+# ---- thinking ------------------------------------------------------------------------------------------------
+
+
+@pytest.mark.parametrize("effort", [e for e in ReasoningEffort if e is not ReasoningEffort.NONE])
+def test_effort_maps_to_a_budget_and_room_for_the_answer(effort: ReasoningEffort) -> None:
+    plan = plan_thinking(ReasoningConfig(effort=effort), None, 4096)
+    assert plan.thinking == {"type": "enabled", "budget_tokens": EFFORT_BUDGETS[effort]}
+    assert plan.max_tokens == EFFORT_BUDGETS[effort] + 4096
+
+
+def test_effort_none_and_no_reasoning_mean_no_thinking() -> None:
+    assert plan_thinking(ReasoningConfig(effort="none"), None, 4096).thinking is None
+    assert plan_thinking(None, 100, 4096).thinking is None
+    assert plan_thinking(None, 100, 4096).max_tokens == 100
+
+
+def test_effort_budget_shrinks_under_an_explicit_max_tokens() -> None:
+    plan = plan_thinking(ReasoningConfig(effort="high"), 4000, 4096)
+    assert plan.thinking == {"type": "enabled", "budget_tokens": 3999}
+    assert plan.max_tokens == 4000
+
+
+def test_explicit_budget_must_fit_under_max_tokens() -> None:
+    with pytest.raises(InvalidInput, match="must exceed the thinking budget 2000"):
+        plan_thinking(ReasoningConfig(max_tokens=2000), 2000, 4096)
+
+
+def test_budget_below_the_api_minimum_is_refused() -> None:
+    with pytest.raises(InvalidInput, match="minimum thinking budget 1024"):
+        plan_thinking(ReasoningConfig(max_tokens=500), None, 4096)
+
+
+def test_exclude_from_output_hides_reasoning() -> None:
+    assert plan_thinking(ReasoningConfig(effort="low", exclude_from_output=True), None, 10).hide
+
+
+# ---- tools -----------------------------------------------------------------------------------------------------
+
+
+@pytest.mark.parametrize(
+    ("choice", "parallel", "expected"),
+    [
+        (None, None, None),
+        (ToolChoice("auto"), None, {"type": "auto"}),
+        (ToolChoice("required"), None, {"type": "any"}),
+        (ToolChoice.named("lookup"), None, {"type": "tool", "name": "lookup"}),
+        (ToolChoice("none"), None, {"type": "none"}),
+        (None, False, {"type": "auto", "disable_parallel_tool_use": True}),
+        (ToolChoice("required"), False, {"type": "any", "disable_parallel_tool_use": True}),
+        (None, True, None),
+    ],
+)
+def test_tool_choice_mapping(choice, parallel, expected) -> None:  # type: ignore[no-untyped-def]
+    assert build_tool_choice(choice, parallel) == expected
+
+
+def test_tool_schema_untouched_and_tool_cache_control_honoured() -> None:
+    schema = {"type": "object", "properties": {"q": {"type": "array", "items": {"$ref": "#/$defs/x"}}},
+              "$defs": {"x": {"enum": ["a", "b"]}}}
+    tool = ToolDefinition("find", "", schema, cache_control={"type": "ephemeral", "ttl": "1h"})
+    (sent,) = body(tools=[tool])["tools"]
+    assert sent == {"name": "find", "input_schema": schema, "cache_control": {"type": "ephemeral", "ttl": "1h"}}
+
+
+def test_forced_tool_choice_conflicts_with_thinking() -> None:
+    with pytest.raises(UnsupportedParameter, match="tool_choice"):
+        body(tools=[TOOL], tool_choice=ToolChoice("required"), reasoning=ReasoningConfig(effort="low"))
+
+
+def test_tool_results_and_a_following_question_share_one_user_turn() -> None:
+    messages = [
+        Message.user("look up two words"),
+        Message.assistant("", [ToolCall("t1", "lookup", '{"word": "a"}'), ToolCall("t2", "lookup", "{}")]),
+        Message.tool_result("t1", "first"),
+        Message.tool_result("t2", "second"),
+        Message.user("and now?"),
+    ]
+    turns = body(messages, [TOOL])["messages"]
+    assert [t["role"] for t in turns] == ["user", "assistant", "user"]
+    assert [b["type"] for b in turns[2]["content"]] == ["tool_result", "tool_result", "text"]
+    assert turns[1]["content"][1]["input"] == {}
+
+
+def test_invalid_tool_arguments_name_the_call() -> None:
+    bad = [Message.user("x"), Message.assistant("", [ToolCall("t9", "lookup", "{nope")])]
+    with pytest.raises(InvalidInput, match="t9"):
+        body(bad)
+
+
+def test_only_system_messages_is_invalid() -> None:
+    with pytest.raises(InvalidInput, match="at least one user or assistant"):
+        body([Message.system("be nice")])
+
+
+# ---- options ---------------------------------------------------------------------------------------------------
+
+
+def test_temperature_above_one_is_unsupported() -> None:
+    with pytest.raises(UnsupportedParameter, match="0..1"):
+        body(temperature=1.5)
+
+
+def test_raw_provider_options_are_merged_into_the_body() -> None:
+    assert body(raw_provider_options={"metadata": {"user_id": "u-1"}})["metadata"] == {"user_id": "u-1"}
+
+
+def test_cache_prompt_marks_system_tools_and_last_message() -> None:
+    sent = body([Message.system("s"), Message.user("u")], [TOOL], cache_prompt=True)
+    ephemeral = {"type": "ephemeral"}
+    assert sent["system"][-1]["cache_control"] == ephemeral
+    assert sent["tools"][-1]["cache_control"] == ephemeral
+    assert sent["messages"][-1]["content"][-1]["cache_control"] == ephemeral
+    assert "cache_control" not in str(body([Message.system("s"), Message.user("u")], [TOOL]))
+
+
+# ---- stream decoder ----------------------------------------------------------------------------------------
+
+
+def _feed(decoder: AnthropicStreamDecoder, *events: dict) -> list:  # type: ignore[type-arg]
+    return [out for event in events for out in decoder.feed(event)]
+
+
+def test_tool_use_without_input_deltas_still_ends_with_valid_json() -> None:
+    decoder = AnthropicStreamDecoder("m")
+    events = _feed(
+        decoder,
+        {"type": "content_block_start", "index": 0,
+         "content_block": {"type": "tool_use", "id": "toolu_1", "name": "now", "input": {}}},
+        {"type": "content_block_stop", "index": 0},
+    )
+    assert events == [ToolCallStart(0, "toolu_1", "now"), ToolCallDelta(0, "{}"), ToolCallEnd(0)]
+
+
+def test_invalid_json_input_at_block_stop() -> None:
+    decoder = AnthropicStreamDecoder("m")
+    with pytest.raises(ResponseFormatError, match="invalid JSON"):
+        _feed(
+            decoder,
+            {"type": "content_block_start", "index": 0,
+             "content_block": {"type": "tool_use", "id": "toolu_1", "name": "f", "input": {}}},
+            {"type": "content_block_delta", "index": 0, "delta": {"type": "input_json_delta", "partial_json": "{\"a\""}},
+            {"type": "content_block_stop", "index": 0},
+        )
+
+
+def test_thinking_and_signature_deltas() -> None:
+    decoder = AnthropicStreamDecoder("m")
+    events = _feed(
+        decoder,
+        {"type": "content_block_start", "index": 0, "content_block": {"type": "thinking", "thinking": ""}},
+        {"type": "content_block_delta", "index": 0, "delta": {"type": "thinking_delta", "thinking": "hmm"}},
+        {"type": "content_block_delta", "index": 0, "delta": {"type": "signature_delta", "signature": "sig"}},
+        {"type": "content_block_stop", "index": 0},
+        {"type": "message_delta", "delta": {"stop_reason": "end_turn"}, "usage": {"output_tokens": 3}},
+        {"type": "message_stop"},
+        {"type": "content_block_delta", "index": 0, "delta": {"type": "text_delta", "text": "late"}},
+    )
+    assert events[0] == ReasoningEvent("hmm")
+    assert events[-1] == DoneEvent(FinishReason.STOP, "m", "anthropic")
+    assert decoder.finished
+
+
+def test_error_event_without_a_mapper_is_a_stream_error() -> None:
+    with pytest.raises(StreamError, match="overloaded_error"):
+        AnthropicStreamDecoder("m").feed({"type": "error", "error": {"type": "overloaded_error", "message": "x"}})
+
+
+def test_unknown_events_are_ignored_and_non_events_refused() -> None:
+    decoder = AnthropicStreamDecoder("m")
+    assert decoder.feed({"type": "ping"}) == []
+    assert decoder.feed({"type": "some_future_event", "x": 1}) == []
+    with pytest.raises(ResponseFormatError):
+        decoder.feed(["not", "an", "event"])
