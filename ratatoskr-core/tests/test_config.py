@@ -96,3 +96,18 @@ def test_config_file_turns_on_cache_routing_and_disables_the_demo(tmp_path: Path
     assert gw.cache is not None
     assert gw.default_model("embed") == "my-model"
     assert "demo" not in gw.registry.provider_names()
+
+
+def test_shared_builds_one_object_per_settings_and_key() -> None:
+    settings = Settings.from_dict({})
+    built: list[object] = []
+
+    def factory() -> object:
+        built.append(object())
+        return built[-1]
+
+    first = settings.shared("acme", factory)
+    assert settings.shared("acme", factory) is first
+    assert settings.shared("other", factory) is not first
+    assert Settings.from_dict({}).shared("acme", factory) is not first
+    assert len(built) == 3

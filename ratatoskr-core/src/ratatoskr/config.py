@@ -13,15 +13,17 @@ from __future__ import annotations
 
 import os
 import stat
-from collections.abc import Mapping
+from collections.abc import Callable, Mapping
 from pathlib import Path
-from typing import Any
+from typing import Any, TypeVar, cast
 
 from attrs import field, frozen
 
 from ratatoskr.errors import ConfigurationError, InsecureSecretsFile
 
 __all__ = ["ProviderSettings", "Settings", "find_config_file", "find_secrets_file"]
+
+T = TypeVar("T")
 
 
 def _home() -> Path:
@@ -113,6 +115,7 @@ class Settings:
     env: Mapping[str, str] = field(factory=lambda: dict(os.environ))
     config_path: Path | None = None
     secrets_path: Path | None = None
+    _shared: dict[str, Any] = field(init=False, factory=dict, eq=False, repr=False)
 
     @classmethod
     def load(
@@ -144,6 +147,18 @@ class Settings:
     ) -> Settings:
         """Settings built in code (tests, the builder)."""
         return cls(data=dict(data), secrets=dict(secrets or {}), env=dict(env or {}))
+
+    def shared(self, key: str, factory: Callable[[], T]) -> T:
+        """One object per settings and ``key``, built on first use.
+
+        Hooks are called once per capability; a plugin whose provider serves several capabilities uses this to hand
+        every hook the same object (one HTTP client, one model manager) without keeping its own cache.
+        """
+        try:
+            return cast(T, self._shared[key])
+        except KeyError:
+            value = self._shared[key] = factory()
+            return value
 
     def section(self, name: str) -> Mapping[str, Any]:
         value = self.data.get(name, {})

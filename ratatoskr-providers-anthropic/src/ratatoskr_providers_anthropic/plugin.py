@@ -7,7 +7,6 @@ its HTTP client.
 
 from __future__ import annotations
 
-import weakref
 from typing import TYPE_CHECKING, Any
 
 from ratatoskr.errors import ConfigurationError
@@ -20,7 +19,6 @@ if TYPE_CHECKING:
     from ratatoskr_providers_anthropic.provider import AnthropicProvider
 
 NAME = "anthropic"
-_built: dict[int, tuple[weakref.ref[Any], list[AnthropicProvider]]] = {}
 
 
 def _number(table: Any, key: str, default: float, *, integer: bool = False) -> Any:
@@ -67,13 +65,7 @@ def build(settings: Settings) -> list[AnthropicProvider]:
 
 def _shared(settings: Settings) -> list[AnthropicProvider]:
     """One provider per settings object, whichever hook asks first."""
-    key = id(settings)
-    entry = _built.get(key)
-    if entry is not None and entry[0]() is settings:
-        return entry[1]
-    providers = build(settings)
-    _built[key] = (weakref.ref(settings, lambda _: _built.pop(key, None)), providers)
-    return providers
+    return settings.shared(NAME, lambda: build(settings))
 
 
 @hookimpl

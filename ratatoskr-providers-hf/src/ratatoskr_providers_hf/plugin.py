@@ -18,10 +18,6 @@ if TYPE_CHECKING:
 
     from ratatoskr_providers_hf.provider import HuggingFaceProvider
 
-#: The provider built for the last settings seen, so the four capability hooks share one object (one client).
-_last: tuple[Settings, HuggingFaceProvider] | None = None
-
-
 def _table(settings: Settings) -> ProviderSettings | None:
     if NAME in settings.section("providers"):
         return settings.provider(NAME)
@@ -30,19 +26,20 @@ def _table(settings: Settings) -> ProviderSettings | None:
     return None
 
 
-def _providers(settings: Settings) -> list[HuggingFaceProvider]:
-    global _last
-    if _last is not None and _last[0] is settings:
-        return [_last[1]]
+def _build(settings: Settings) -> HuggingFaceProvider | None:
     table = _table(settings)
     if table is None:
-        return []
+        return None
     from ratatoskr_providers_hf.provider import HuggingFaceProvider
 
     priority = table.priority if table.priority is not None else PRIORITY_REMOTE
-    provider = HuggingFaceProvider(HFConfig.from_settings(table), priority=priority)
-    _last = (settings, provider)
-    return [provider]
+    return HuggingFaceProvider(HFConfig.from_settings(table), priority=priority)
+
+
+def _providers(settings: Settings) -> list[HuggingFaceProvider]:
+    # The four capability hooks share one provider (one HTTP client) per settings object.
+    provider = settings.shared(NAME, lambda: _build(settings))
+    return [provider] if provider is not None else []
 
 
 @hookimpl

@@ -17,22 +17,21 @@ if TYPE_CHECKING:
     from ratatoskr_providers_local.provider import LocalProvider
 
 NAME = "local"
-#: The provider built for each settings object seen recently (hooks are called once per capability).
-_built: list[tuple[Any, LocalProvider | None]] = []
+
+
+def _build(settings: Settings) -> LocalProvider | None:
+    table = settings.provider(NAME, default_enabled=True)
+    if table is None:
+        return None
+    from ratatoskr_providers_local._config import LocalConfig
+    from ratatoskr_providers_local.provider import LocalProvider
+
+    return LocalProvider(LocalConfig.from_settings(table))
 
 
 def _provider(settings: Settings) -> list[LocalProvider]:
-    for seen, provider in _built:
-        if seen is settings:
-            return [provider] if provider is not None else []
-    table = settings.provider(NAME, default_enabled=True)
-    built: LocalProvider | None = None
-    if table is not None:
-        from ratatoskr_providers_local._config import LocalConfig
-        from ratatoskr_providers_local.provider import LocalProvider
-
-        built = LocalProvider(LocalConfig.from_settings(table))
-    _built[:] = [*_built[-3:], (settings, built)]
+    # One provider per settings object serves every capability, so they share one model manager and RAM budget.
+    built = settings.shared(NAME, lambda: _build(settings))
     return [built] if built is not None else []
 
 

@@ -7,7 +7,6 @@ chains share its HTTP client.
 
 from __future__ import annotations
 
-import weakref
 from typing import TYPE_CHECKING, Any
 
 from ratatoskr.errors import ConfigurationError
@@ -21,7 +20,6 @@ if TYPE_CHECKING:
 
 NAME = "ollama"
 DEFAULT_PORT = 11434
-_built: dict[int, tuple[weakref.ref[Any], list[OllamaProvider]]] = {}
 
 
 def host_to_url(host: str) -> str:
@@ -83,13 +81,7 @@ def build(settings: Settings) -> list[OllamaProvider]:
 
 def _shared(settings: Settings) -> list[OllamaProvider]:
     """One provider per settings object, whichever hook asks first."""
-    key = id(settings)
-    entry = _built.get(key)
-    if entry is not None and entry[0]() is settings:
-        return entry[1]
-    providers = build(settings)
-    _built[key] = (weakref.ref(settings, lambda _: _built.pop(key, None)), providers)
-    return providers
+    return settings.shared(NAME, lambda: build(settings))
 
 
 @hookimpl
