@@ -123,3 +123,42 @@ async def test_generate_stream_through_demo_provider_ends_with_one_done() -> Non
     events = [e async for e in gw.generate_stream("one two", GenerateOptions(model="x"))]
     assert "".join(e.text for e in events[:-1]) == "echo: one two"
     assert events[-1].type == "done" and events[-1].provider == "demo"
+
+
+async def test_accumulator_rebuilds_the_response_with_signed_reasoning_and_tool_calls() -> None:
+    from ratatoskr import ChatAccumulator, ReasoningBlock, ReasoningEvent, Role, ToolCall
+    from ratatoskr.serde import event_from_json, event_to_json
+
+    provider = FakeChatProvider("p").queue(
+        [
+            ReasoningEvent("let me "),
+            ReasoningEvent("think"),
+            ReasoningEvent("", signature="sig-1"),
+            ReasoningEvent("", redacted="opaque"),
+            ContentEvent("Calling."),
+            ToolCallStart(0, "call_1", "lookup"),
+            ToolCallDelta(0, '{"q": '),
+            ToolCallDelta(0, '"x"}'),
+            ToolCallEnd(0),
+            UsageEvent(Usage(3, 4, 7)),
+            DoneEvent(FinishReason.TOOL_CALLS),
+        ]
+    )
+    acc = ChatAccumulator()
+    async for event in gateway(provider).chat_stream(MSGS, options=OPTS):
+        acc.add(event_from_json(event_to_json(event)))  # the JSON shape keeps signatures too
+    response = acc.response()
+    assert response.content == "Calling."
+    assert response.reasoning == "let me think"
+    assert response.reasoning_blocks == (
+        ReasoningBlock("let me think", "sig-1", None, "p"),
+        ReasoningBlock("", None, "opaque", "p"),
+    )
+    assert response.tool_calls == (ToolCall("call_1", "lookup", '{"q": "x"}'),)
+    assert (response.finish_reason, response.usage, response.provider) == (FinishReason.TOOL_CALLS, Usage(3, 4, 7), "p")
+    message = response.to_message()
+    assert (message.role, message.reasoning, message.tool_calls) == (
+        Role.ASSISTANT,
+        response.reasoning_blocks,
+        response.tool_calls,
+    )

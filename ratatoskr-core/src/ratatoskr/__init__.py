@@ -83,6 +83,7 @@ if TYPE_CHECKING:
     from ratatoskr.registry.validation import (
         UnsupportedParameterWarning,
     )
+    from ratatoskr.streams import ChatAccumulator
     from ratatoskr.sync import (
         SyncGateway,
     )
@@ -114,6 +115,7 @@ if TYPE_CHECKING:
         PresetParameters,
         PresetResolution,
         PricingInfo,
+        ReasoningBlock,
         ReasoningConfig,
         ReasoningEffort,
         ReasoningEvent,
@@ -139,6 +141,7 @@ _EXPORTS: dict[str, str] = {
     "CacheConfig": "ratatoskr.registry.cache",
     "Capability": "ratatoskr.providers",
     "CapabilityNotSupported": "ratatoskr.errors",
+    "ChatAccumulator": "ratatoskr.streams",
     "ChatEvent": "ratatoskr.types",
     "ChatOptions": "ratatoskr.types",
     "ChatProvider": "ratatoskr.providers",
@@ -195,6 +198,7 @@ _EXPORTS: dict[str, str] = {
     "ProviderSettings": "ratatoskr.config",
     "RatatoskrError": "ratatoskr.errors",
     "RateLimited": "ratatoskr.errors",
+    "ReasoningBlock": "ratatoskr.types",
     "ReasoningConfig": "ratatoskr.types",
     "ReasoningEffort": "ratatoskr.types",
     "ReasoningEvent": "ratatoskr.types",
@@ -234,6 +238,7 @@ __all__ = [
     "CacheConfig",
     "Capability",
     "CapabilityNotSupported",
+    "ChatAccumulator",
     "ChatEvent",
     "ChatOptions",
     "ChatProvider",
@@ -290,6 +295,7 @@ __all__ = [
     "ProviderSettings",
     "RatatoskrError",
     "RateLimited",
+    "ReasoningBlock",
     "ReasoningConfig",
     "ReasoningEffort",
     "ReasoningEvent",

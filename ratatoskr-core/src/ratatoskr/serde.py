@@ -101,6 +101,8 @@ _GEN_EVENT_TYPES: dict[str, type] = {cls.type: cls for cls in (_gen.TextEvent, _
 
 def event_to_json(event: Any) -> dict[str, Any]:
     """``{"type": ..., "data": ...}``: text events carry a bare string, usage the usage object."""
+    if isinstance(event, _chat.ReasoningEvent) and (event.signature or event.redacted):
+        return {"type": event.type, "data": converter.unstructure(event)}
     if isinstance(event, _chat.ContentEvent | _chat.ReasoningEvent | _gen.TextEvent):
         return {"type": event.type, "data": event.text}
     if isinstance(event, _chat.UsageEvent):
@@ -116,6 +118,8 @@ def event_from_json(value: dict[str, Any], *, generate: bool = False) -> Any:
     except (KeyError, TypeError) as exc:
         raise InvalidInput(f"unknown stream event {value!r}") from exc
     data = value.get("data")
+    if cls is _chat.ReasoningEvent and isinstance(data, dict):
+        return converter.structure(data, cls)
     if cls in (_chat.ContentEvent, _chat.ReasoningEvent, _gen.TextEvent):
         if not isinstance(data, str):
             raise InvalidInput(f"{value['type']} event needs text data, got {data!r}")

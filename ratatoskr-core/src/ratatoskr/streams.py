@@ -14,17 +14,24 @@ import attrs
 
 from ratatoskr.types import (
     ChatEvent,
+    ChatResponse,
+    ContentEvent,
     DoneEvent,
+    FinishReason,
     GenerateDone,
     GenerateEvent,
+    ReasoningBlock,
+    ReasoningEvent,
     TextEvent,
+    ToolCall,
+    ToolCallDelta,
     ToolCallEnd,
     ToolCallStart,
     Usage,
     UsageEvent,
 )
 
-__all__ = ["normalise_chat_stream", "normalise_generate_stream"]
+__all__ = ["ChatAccumulator", "normalise_chat_stream", "normalise_generate_stream"]
 
 
 def _merge(old: Usage | None, new: Usage) -> Usage:
@@ -84,3 +91,60 @@ async def normalise_generate_stream(
             await close()
     done = done or GenerateDone()
     yield attrs.evolve(done, provider=done.provider or provider, model=done.model or model)
+
+
+class ChatAccumulator:
+    """Builds the ``ChatResponse`` a stream amounts to: feed it every event, then call :meth:`response`.
+
+    ``accumulator.response().to_message()`` is the assistant turn to append to the conversation, with its tool
+    calls and signed reasoning blocks, as the non-streaming ``chat`` would have returned it.
+    """
+
+    def __init__(self) -> None:
+        self._content: list[str] = []
+        self._reasoning: list[str] = []
+        self._block: list[str] = []
+        self._blocks: list[ReasoningBlock] = []
+        self._calls: dict[int, list[str]] = {}
+        self._usage: Usage | None = None
+        self._done: DoneEvent | None = None
+
+    def add(self, event: ChatEvent) -> None:
+        if isinstance(event, ContentEvent):
+            self._content.append(event.text)
+        elif isinstance(event, ReasoningEvent):
+            self._reasoning.append(event.text)
+            self._block.append(event.text)
+            if event.signature is not None or event.redacted is not None:
+                self._close_block(event.signature, event.redacted)
+        elif isinstance(event, ToolCallStart):
+            self._calls[event.index] = [event.id, event.name]
+        elif isinstance(event, ToolCallDelta):
+            self._calls.setdefault(event.index, ["", ""]).append(event.arguments)
+        elif isinstance(event, UsageEvent):
+            self._usage = event.usage
+        elif isinstance(event, DoneEvent):
+            self._done = event
+
+    def _close_block(self, signature: str | None, redacted: str | None) -> None:
+        provider = self._done.provider if self._done else None
+        self._blocks.append(ReasoningBlock("".join(self._block), signature, redacted, provider))
+        self._block = []
+
+    def response(self) -> ChatResponse:
+        done = self._done or DoneEvent()
+        blocks = [attrs.evolve(b, provider=b.provider or done.provider) for b in self._blocks]
+        if "".join(self._block):
+            blocks.append(ReasoningBlock("".join(self._block), provider=done.provider))
+        calls = [ToolCall(parts[0], parts[1], "".join(parts[2:]) or "{}") for _, parts in sorted(self._calls.items())]
+        reasoning = "".join(self._reasoning)
+        return ChatResponse(
+            content="".join(self._content),
+            reasoning=reasoning or None,
+            tool_calls=calls,
+            usage=self._usage,
+            finish_reason=done.finish_reason or (FinishReason.TOOL_CALLS if calls else FinishReason.STOP),
+            model=done.model,
+            provider=done.provider,
+            reasoning_blocks=blocks,
+        )

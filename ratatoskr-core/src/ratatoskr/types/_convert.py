@@ -6,7 +6,7 @@ from collections.abc import Iterable
 from typing import TYPE_CHECKING
 
 if TYPE_CHECKING:
-    from ratatoskr.types.chat import ToolCall
+    from ratatoskr.types.chat import ReasoningBlock, ToolCall
     from ratatoskr.types.model import ModelCapability
 
 
@@ -27,4 +27,8 @@ def tool_calls(values: Iterable[ToolCall]) -> tuple[ToolCall, ...]:
 
 
 def capabilities(values: Iterable[ModelCapability]) -> tuple[ModelCapability, ...]:
+    return tuple(values)
+
+
+def reasoning_blocks(values: Iterable[ReasoningBlock]) -> tuple[ReasoningBlock, ...]:
     return tuple(values)

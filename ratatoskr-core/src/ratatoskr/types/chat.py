@@ -24,6 +24,7 @@ __all__ = [
     "FinishReason",
     "Message",
     "ReasoningConfig",
+    "ReasoningBlock",
     "ReasoningEffort",
     "ReasoningEvent",
     "ResponseFormat",
@@ -79,20 +80,40 @@ class ToolCall:
 
 
 @frozen
+class ReasoningBlock:
+    """One block of model reasoning, kept so it can be sent back on the next turn.
+
+    Some providers (Anthropic extended thinking, OpenRouter ``reasoning_details``) require the reasoning of an
+    assistant turn that called tools to be returned verbatim, with its ``signature``; ``redacted`` holds the
+    opaque data of a block the provider encrypted. ``provider`` names who produced it: blocks are only sent back to
+    the same provider.
+    """
+
+    text: str = ""
+    signature: str | None = None
+    redacted: str | None = None
+    provider: str | None = None
+
+
+@frozen
 class Message:
-    """One chat message. ``tool_call_id`` is set on ``tool`` messages (the id of the call answered)."""
+    """One chat message. ``tool_call_id`` is set on ``tool`` messages (the id of the call answered);
+    ``reasoning`` carries an assistant turn's reasoning blocks back to the provider that wrote them."""
 
     role: Role = field(converter=Role)
     content: str = ""
     tool_calls: tuple[ToolCall, ...] = field(default=(), converter=_convert.tool_calls)
     name: str | None = None
     tool_call_id: str | None = None
+    reasoning: tuple[ReasoningBlock, ...] = field(default=(), converter=_convert.reasoning_blocks)
 
     def __attrs_post_init__(self) -> None:
         if self.role is Role.TOOL and not self.tool_call_id:
             raise InvalidInput("a tool message needs tool_call_id (the id of the call it answers)")
         if self.tool_calls and self.role is not Role.ASSISTANT:
             raise InvalidInput(f"only assistant messages carry tool_calls, not {self.role.value}")
+        if self.reasoning and self.role is not Role.ASSISTANT:
+            raise InvalidInput(f"only assistant messages carry reasoning, not {self.role.value}")
 
     @classmethod
     def system(cls, text: str) -> Message:
@@ -103,8 +124,12 @@ class Message:
         return cls(Role.USER, text)
 
     @classmethod
-    def assistant(cls, text: str = "", tool_calls: Iterable[ToolCall] = ()) -> Message:
-        return cls(Role.ASSISTANT, text, _convert.tool_calls(tool_calls))
+    def assistant(
+        cls, text: str = "", tool_calls: Iterable[ToolCall] = (), *, reasoning: Iterable[ReasoningBlock] = ()
+    ) -> Message:
+        return cls(
+            Role.ASSISTANT, text, _convert.tool_calls(tool_calls), reasoning=_convert.reasoning_blocks(reasoning)
+        )
 
     @classmethod
     def tool_result(cls, tool_call_id: str, text: str, *, name: str | None = None) -> Message:
@@ -238,6 +263,15 @@ class ChatResponse:
     finish_reason: FinishReason = FinishReason.STOP
     model: str | None = None
     provider: str | None = None
+    #: The reasoning as the provider's blocks (with signatures), for sending back; ``reasoning`` is their text.
+    reasoning_blocks: tuple[ReasoningBlock, ...] = field(default=(), converter=_convert.reasoning_blocks)
+
+    def to_message(self) -> Message:
+        """This answer as the assistant message to append to the conversation (tool calls and reasoning kept)."""
+        blocks = self.reasoning_blocks
+        if not blocks and self.reasoning:
+            blocks = (ReasoningBlock(self.reasoning, provider=self.provider),)
+        return Message(Role.ASSISTANT, self.content, self.tool_calls, reasoning=blocks)
 
 
 # ---- stream events -------------------------------------------------------------------------------------
@@ -252,7 +286,12 @@ class ContentEvent:
 
 @frozen
 class ReasoningEvent:
+    """Reasoning text, never mixed into content. A provider that signs its reasoning sends the signature (or a
+    redacted block's data) as a final event of the block with empty ``text``."""
+
     text: str
+    signature: str | None = None
+    redacted: str | None = None
     type = "reasoning"
 
 
