@@ -36,9 +36,11 @@ def lint(session: nox.Session) -> None:
 
 @nox.session(python="3.11")
 def typecheck(session: nox.Session) -> None:
-    """mypy, strict on core."""
+    """mypy: strict on core, the default checks on every other distribution."""
     _sync(session)
     session.run("mypy", "--strict", "ratatoskr-core/src/ratatoskr")
+    for src in sorted(glob.glob("ratatoskr-*/src/ratatoskr_*")):
+        session.run("mypy", "--warn-unused-ignores", src)
 
 
 @nox.session(python="3.11")

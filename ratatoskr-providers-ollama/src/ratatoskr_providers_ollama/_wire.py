@@ -248,7 +248,7 @@ def parse_chat(obj: Any, *, model: str, hide_reasoning: bool = False) -> ChatRes
     return ChatResponse(
         content=str(message.get("content") or ""),
         reasoning=None if hide_reasoning else thinking,
-        tool_calls=tuple(calls),  # type: ignore[arg-type]  # attrs converter=tuple confuses mypy
+        tool_calls=tuple(calls),
         usage=usage_from(obj),
         finish_reason=finish_reason(obj.get("done_reason"), bool(calls)),
         model=obj.get("model") or model,

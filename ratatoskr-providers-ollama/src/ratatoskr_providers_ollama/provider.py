@@ -253,7 +253,7 @@ class OllamaProvider:
                     f"{len(batch)} inputs",
                     provider=NAME,
                 )
-            out += [Embedding(v, model, NAME) for v in vectors]  # type: ignore[arg-type]  # attrs converter
+            out += [Embedding(v, model, NAME) for v in vectors]
         return out
 
     # ---- introspection --------------------------------------------------------------------------------------
@@ -276,7 +276,7 @@ class OllamaProvider:
             families = [details.get("family"), *(details.get("families") or [])]
             embedder = any(isinstance(f, str) and "bert" in f for f in families)
             caps = _EMBED if embedder else _CHAT
-            infos.append(ModelInfo(str(entry.get("name") or entry["model"]), NAME, caps))  # type: ignore[arg-type]
+            infos.append(ModelInfo(str(entry.get("name") or entry["model"]), NAME, caps))
         return infos
 
     async def model_status(self, model: str) -> ModelStatus:

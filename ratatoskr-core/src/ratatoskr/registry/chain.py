@@ -172,48 +172,26 @@ class ProviderRegistry:
         options: Any = None,
     ) -> tuple[Provider, str, AsyncIterator[E]]:
         """Like :meth:`dispatch`, for streams: a provider is chosen once its stream yields a first event
-        (errors before that fall back and retry like a call); later errors reach the caller."""
-        chain, resolved = self.resolve(capability, model)
-        last: RatatoskrError | None = None
-        for provider in chain:
-            models = provider.models
-            if models is not None and resolved not in models:
-                last = ModelNotAvailable(resolved, provider=provider.name)
-                continue
-            try:
-                arg = self._prepare(options, resolved, provider) if options is not None else resolved
-            except UnsupportedParameter as exc:
-                last = exc
-                continue
+        (errors before that fall back and retry like a call); later errors reach the caller.
 
-            async def open_first(provider: Any = provider, arg: Any = arg) -> tuple[AsyncIterator[E], list[E]]:
-                events = open_stream(provider, arg)
-                try:
-                    return events, [await events.__anext__()]
-                except StopAsyncIteration:
-                    return events, []
-                except BaseException:
-                    await _aclose(events)
-                    raise
+        Returns the provider that serves the stream, the model name it got, and the events."""
+        chosen: list[tuple[Provider, str]] = []
 
-            start = time.perf_counter()
+        async def open_first(provider: Any, arg: Any) -> tuple[AsyncIterator[E], list[E]]:
+            events = open_stream(provider, arg)
             try:
-                events, first = await self._call(provider, operation, lambda p, a: open_first(), None)
-            except RatatoskrError as exc:
-                self.telemetry.record(
-                    operation, provider.name, resolved, time.perf_counter() - start, type(exc).__name__
-                )
-                if exc.provider is None:
-                    exc.provider = provider.name
-                if not exc.moves_on:
-                    raise
-                last = exc
-                continue
-            self._latency[provider.name].observe(time.perf_counter() - start)
-            self.telemetry.record(operation, provider.name, resolved, time.perf_counter() - start, None)
-            return provider, resolved, _prepend(first, events)
-        assert last is not None
-        raise last
+                first = [await events.__anext__()]
+            except StopAsyncIteration:
+                first = []
+            except BaseException:
+                await _aclose(events)
+                raise
+            chosen.append((provider, arg if options is None else arg.model))
+            return events, first
+
+        events, first = await self.dispatch(capability, operation, model, open_first, options)
+        provider, resolved = chosen[-1]
+        return provider, resolved, _prepend(first, events)
 
     def _prepare(self, options: Any, model: str, provider: Provider) -> Any:
         if options.model != model:
