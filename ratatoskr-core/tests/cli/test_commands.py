@@ -98,7 +98,8 @@ def test_embed(cli: Run) -> None:
 def test_nli(cli: Run) -> None:
     result = cli("nli", "the cat sat on the mat", "the cat sat")
     assert result.code == 0
-    assert result.out.splitlines()[0] == "label: entailment"
+    assert result.out.splitlines()[:2] == ["model: cross-encoder/nli-deberta-v3-small (demo)", "label: entailment"]
+    assert "answered by the demo provider" in result.err
     data = json.loads(cli("nli", "the cat is here", "the cat is not here", "--json").out)
     assert data["label"] == "contradiction"
 
@@ -114,7 +115,7 @@ def test_nli_needs_its_texts(cli: Run) -> None:
 def test_classify(cli: Run) -> None:
     result = cli("classify", "a match about sports", "--label", "sports", "--label", "politics")
     assert result.code == 0
-    assert result.out.splitlines()[0].startswith("top label: sports")
+    assert result.out.splitlines()[1].startswith("top label: sports")
     data = json.loads(cli("classify", "sports news", "-l", "sports", "-l", "politics", "--multi-label",
                           "--template", "This is about {}.", "--json").out)
     assert data["top_label"] == "sports"
@@ -133,7 +134,7 @@ def test_classify_input_errors(cli: Run) -> None:
 def test_stance(cli: Run) -> None:
     result = cli("stance", "I support nuclear power", "--target", "nuclear power")
     assert result.code == 0
-    assert result.out.splitlines()[0] == "label: favor (target: nuclear power)"
+    assert result.out.splitlines()[1] == "label: favor (target: nuclear power)"
     data = json.loads(cli("stance", "nuclear power is not good", "-t", "nuclear power", "--json").out)
     assert (data["label"], data["target"]) == ("against", "nuclear power")
     missing = cli("stance", "some text")

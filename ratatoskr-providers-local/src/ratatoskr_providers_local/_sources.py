@@ -144,14 +144,31 @@ def _from_hub(repo: str, config: LocalConfig, tqdm_class: Any) -> ModelFiles:
     return download(repo, config, tqdm_class=tqdm_class)
 
 
+#: Seconds to wait for the hub's file listing before calling the model unavailable.
+LISTING_TIMEOUT = 10.0
+
+
+def _http_errors() -> tuple[type[Exception], ...]:
+    """The HTTP error bases huggingface-hub may raise: recent versions use the ``httpx2`` fork, older ``httpx``."""
+    found: list[type[Exception]] = []
+    for name in ("httpx2", "httpx"):
+        try:
+            module = __import__(name)
+        except ImportError:
+            continue
+        found.append(module.HTTPError)
+    return tuple(found)
+
+
 def download(repo: str, config: LocalConfig, *, tqdm_class: Any = None) -> ModelFiles:
     """Download only what serving needs: one ONNX file (+ external data), the tokenizer and the configs."""
-    import httpx
     from huggingface_hub import HfApi, hf_hub_download
     from huggingface_hub.errors import HfHubHTTPError, LocalEntryNotFoundError, RepositoryNotFoundError
 
     try:
-        listing = set(HfApi().list_repo_files(repo))
+        # model_info makes one request with a timeout; list_repo_files would retry for ~30 s when offline.
+        info = HfApi().model_info(repo, timeout=LISTING_TIMEOUT)
+        listing = {sibling.rfilename for sibling in info.siblings or ()}
         onnx_name = next((c for c in ONNX_CANDIDATES if c in listing), None)
         if onnx_name is None:
             raise ModelNotAvailable(
@@ -170,6 +187,6 @@ def download(repo: str, config: LocalConfig, *, tqdm_class: Any = None) -> Model
     except RepositoryNotFoundError as exc:
         reason = "no such HuggingFace repository (or it is private)"
         raise ModelNotAvailable(repo, provider=NAME, reason=reason) from exc
-    except (HfHubHTTPError, LocalEntryNotFoundError, httpx.HTTPError, OSError) as exc:
+    except (HfHubHTTPError, LocalEntryNotFoundError, OSError, *_http_errors()) as exc:
         raise ModelNotAvailable(repo, provider=NAME, reason=f"download failed ({exc}); {pull_hint(repo)}") from exc
     return _files(repo, paths[onnx_name], config)

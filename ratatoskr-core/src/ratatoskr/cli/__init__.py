@@ -7,6 +7,7 @@ Everything heavy is imported late; see :mod:`ratatoskr.cli.app`.
 
 from __future__ import annotations
 
+import os
 import sys
 import warnings
 from collections.abc import Mapping, Sequence
@@ -85,6 +86,12 @@ def main(
         # The reader went away (`ratatoskr models | head -1`): not an error of ours; keep Python quiet at exit.
         _silence_stdout()
         return EXIT_OK
+    except Exception as exc:
+        # A bug (ours or a plugin's) still gets one line; RATATOSKR_TRACEBACK=1 shows the trace for a report.
+        if (env if env is not None else os.environ).get("RATATOSKR_TRACEBACK"):
+            raise
+        sys.stderr.write(f"error: unexpected {type(exc).__name__}: {exc} (set RATATOSKR_TRACEBACK=1 for details)\n")
+        return EXIT_ERROR
     return result if isinstance(result, int) else EXIT_OK
 
 

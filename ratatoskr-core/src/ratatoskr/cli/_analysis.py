@@ -25,7 +25,7 @@ def embed(text: str | None = None, /, *, model: ModelOption = None, as_json: Jso
     text
         The text (also read from stdin when piped).
     """
-    from ratatoskr.cli._output import print_json
+    from ratatoskr.cli._output import print_json, print_source
 
     body = ctx.text("embed", text)
 
@@ -38,7 +38,7 @@ def embed(text: str | None = None, /, *, model: ModelOption = None, as_json: Jso
         return 0
     shown = ", ".join(f"{v:.4f}" for v in result.values[:8])
     more = f", ... ({result.dimensions} total)" if result.dimensions > 8 else ""
-    print(f"model: {result.model}" + (f" ({result.provider})" if result.provider else ""))
+    print_source(result)
     print(f"dimensions: {result.dimensions}" + (" (input truncated)" if result.truncated else ""))
     print(f"values: [{shown}{more}]")
     return 0
@@ -59,7 +59,7 @@ def nli(
     texts
         PREMISE and HYPOTHESIS, or HYPOTHESIS alone with the premise on stdin.
     """
-    from ratatoskr.cli._output import fmt_float, print_json
+    from ratatoskr.cli._output import fmt_float, print_json, print_source
 
     if len(texts) == 2:
         premise, hypothesis = ctx.text("nli", texts[0]), texts[1]
@@ -76,6 +76,7 @@ def nli(
     if as_json:
         print_json(result)
         return 0
+    print_source(result)
     print(f"label: {result.label.value}")
     for name in ("entailment", "contradiction", "neutral"):
         print(f"{name + ':':15}{fmt_float(getattr(result, name))}")
@@ -106,7 +107,7 @@ def classify(
     template
         Hypothesis template with {} where the label goes, e.g. "This text is about {}.".
     """
-    from ratatoskr.cli._output import fmt_float, print_json, print_table
+    from ratatoskr.cli._output import fmt_float, print_json, print_source, print_table
 
     body = ctx.text("classify", text)
     labels = list(label or [])
@@ -124,6 +125,7 @@ def classify(
         print_json(result)
         return 0
     ranked = sorted(result.scores.items(), key=lambda kv: kv[1], reverse=True)
+    print_source(result)
     print(f"top label: {result.top_label} ({fmt_float(result.confidence)})")
     print_table(("label", "score"), ((name, fmt_float(score)) for name, score in ranked))
     return 0
@@ -147,7 +149,7 @@ def stance(
     target
         What the stance is about, e.g. "nuclear power".
     """
-    from ratatoskr.cli._output import fmt_float, print_json
+    from ratatoskr.cli._output import fmt_float, print_json, print_source
 
     body = ctx.text("stance", text)
 
@@ -158,6 +160,7 @@ def stance(
     if as_json:
         print_json(result)
         return 0
+    print_source(result)
     print(f"label: {result.label.value} (target: {result.target})")
     for name in ("favor", "against", "neutral"):
         print(f"{name + ':':9}{fmt_float(getattr(result, name))}")

@@ -10,7 +10,7 @@ from typing import TYPE_CHECKING, Any
 if TYPE_CHECKING:
     from rich.console import Console
 
-__all__ = ["console", "fmt_float", "print_json", "print_jsonl", "print_table", "to_json"]
+__all__ = ["console", "fmt_float", "print_json", "print_jsonl", "print_source", "print_table", "to_json"]
 
 
 def to_json(obj: Any) -> Any:
@@ -55,6 +55,14 @@ def print_table(headers: Sequence[str], rows: Iterable[Sequence[object]], *, emp
         out.print(empty, markup=False)
         return
     out.print(table)
+
+
+def print_source(result: Any) -> None:
+    """``model: NAME (provider)``: which model and provider actually answered."""
+    model = getattr(result, "model", None)
+    provider = getattr(result, "provider", None)
+    if model or provider:
+        print(f"model: {model or '?'}" + (f" ({provider})" if provider else ""))
 
 
 def fmt_float(value: float | None, digits: int = 4) -> str:
