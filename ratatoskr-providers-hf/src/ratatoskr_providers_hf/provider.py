@@ -25,6 +25,7 @@ from ratatoskr.types import (
     NliResult,
     StanceResult,
 )
+from ratatoskr.wire.client import OwnedClient
 
 from ratatoskr_providers_hf import _wire as wire
 from ratatoskr_providers_hf._config import NAME, HFConfig, Kind
@@ -65,8 +66,7 @@ class HuggingFaceProvider:
         self.config = config or HFConfig()
         self.priority = priority
         self.models: frozenset[str] | None = self.config.models
-        self._client = client
-        self._owns_client = client is None
+        self._http = OwnedClient(client, self.config.timeout)
         self._id2label: dict[str, dict[int, str]] = {}
         self._tei_info: TeiInfo | None = None
         self._dimensions: dict[str, int] = {}
@@ -75,11 +75,7 @@ class HuggingFaceProvider:
 
     @property
     def client(self) -> httpx.AsyncClient:
-        if self._client is None:
-            import httpx  # deferred: the plugin module must stay cheap to import
-
-            self._client = httpx.AsyncClient(timeout=self.config.timeout)
-        return self._client
+        return self._http.get()
 
     def _headers(self, *, hub: bool = False) -> dict[str, str]:
         headers: dict[str, str] = {}
@@ -261,6 +257,4 @@ class HuggingFaceProvider:
         return ModelStatus(ModelStatusKind.UNAVAILABLE, "not deployed on hf-inference", NAME)
 
     async def aclose(self) -> None:
-        if self._client is not None and self._owns_client:
-            await self._client.aclose()
-            self._client = None
+        await self._http.aclose()

@@ -36,6 +36,7 @@ from ratatoskr.types import (
     TextEvent,
     ToolDefinition,
 )
+from ratatoskr.wire.client import OwnedClient
 
 from ratatoskr_providers_ollama._wire import (
     DEFAULT_BASE_URL,
@@ -114,8 +115,7 @@ class OllamaProvider:
         self.keep_alive = keep_alive
         self.timeout = timeout
         self.embed_batch_size = embed_batch_size
-        self._client = client
-        self._owns_client = client is None
+        self._http = OwnedClient(client, timeout)
 
     def __repr__(self) -> str:
         return f"<OllamaProvider {self.base_url}>"
@@ -124,11 +124,7 @@ class OllamaProvider:
 
     @property
     def client(self) -> httpx.AsyncClient:
-        if self._client is None:
-            import httpx
-
-            self._client = httpx.AsyncClient(timeout=httpx.Timeout(self.timeout, connect=10.0))
-        return self._client
+        return self._http.get()
 
     def _not_served(self, model: str, exc: RatatoskrError) -> ModelNotAvailable | None:
         """Ollama's "model not found, try pulling it first" (404) and "does not support chat/tools/..." (400)
@@ -171,9 +167,7 @@ class OllamaProvider:
             raise moved from exc
 
     async def aclose(self) -> None:
-        if self._client is not None and self._owns_client:
-            await self._client.aclose()
-        self._client = None
+        await self._http.aclose()
 
     # ---- chat -----------------------------------------------------------------------------------------------
 

@@ -37,6 +37,7 @@ from ratatoskr.types import (
     Usage,
     UsageEvent,
 )
+from ratatoskr.wire.client import OwnedClient
 from ratatoskr.wire.http import send_json, stream_bytes
 from ratatoskr.wire.openai_chat import ChunkDecoder, ReasoningDialect, build_request, chat_events, parse_response
 
@@ -122,17 +123,13 @@ class OpenAICompatibleClient:
         self._headers = {"accept": "application/json", **(headers or {})}
         if api_key:
             self._headers["authorization"] = f"Bearer {api_key}"
-        self._client = client
-        self._owns_client = client is None
-        self._timeout = timeout or default_timeout()
+        self._http = OwnedClient(client, timeout or default_timeout())
 
     # plumbing ---------------------------------------------------------------------------------------------
 
     @property
     def client(self) -> httpx.AsyncClient:
-        if self._client is None:
-            self._client = httpx.AsyncClient(timeout=self._timeout)
-        return self._client
+        return self._http.get()
 
     def url(self, path: str) -> str:
         return f"{self.base_url}/{path.lstrip('/')}"
@@ -170,9 +167,7 @@ class OpenAICompatibleClient:
         return exc
 
     async def aclose(self) -> None:
-        if self._client is not None and self._owns_client:
-            await self._client.aclose()
-            self._client = None
+        await self._http.aclose()
 
     # chat -----------------------------------------------------------------------------------------------
 
