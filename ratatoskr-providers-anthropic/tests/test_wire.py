@@ -3,12 +3,14 @@
 from __future__ import annotations
 
 import pytest
+from ratatoskr import ChatAccumulator, UnsupportedParameterWarning
 from ratatoskr.errors import InvalidInput, ResponseFormatError, StreamError, UnsupportedParameter
 from ratatoskr.types import (
     ChatOptions,
     DoneEvent,
     FinishReason,
     Message,
+    ReasoningBlock,
     ReasoningConfig,
     ReasoningEffort,
     ReasoningEvent,
@@ -24,6 +26,7 @@ from ratatoskr_providers_anthropic._wire import (
     EFFORT_BUDGETS,
     build_messages_body,
     build_tool_choice,
+    parse_message,
     plan_thinking,
 )
 
@@ -192,7 +195,7 @@ def test_thinking_and_signature_deltas() -> None:
         {"type": "message_stop"},
         {"type": "content_block_delta", "index": 0, "delta": {"type": "text_delta", "text": "late"}},
     )
-    assert events[0] == ReasoningEvent("hmm")
+    assert events[:2] == [ReasoningEvent("hmm"), ReasoningEvent("", signature="sig")]
     assert events[-1] == DoneEvent(FinishReason.STOP, "m", "anthropic")
     assert decoder.finished
 
@@ -208,3 +211,106 @@ def test_unknown_events_are_ignored_and_non_events_refused() -> None:
     assert decoder.feed({"type": "some_future_event", "x": 1}) == []
     with pytest.raises(ResponseFormatError):
         decoder.feed(["not", "an", "event"])
+
+
+# ---- thinking blocks, out and back -------------------------------------------------------------------------
+
+SIGNED = ReasoningBlock("step one", signature="sig-1", provider="anthropic")
+REDACTED = ReasoningBlock(redacted="opaque", provider="anthropic")
+CALL = ToolCall("toolu_1", "lookup", '{"word": "a"}')
+
+
+def _assistant_blocks(*reasoning: ReasoningBlock, text: str = "Looking it up") -> list:  # type: ignore[type-arg]
+    messages = [Message.user("x"), Message.assistant(text, [CALL], reasoning=reasoning)]
+    return body(messages, [TOOL], reasoning=ReasoningConfig(effort="low"))["messages"][1]["content"]
+
+
+def test_reasoning_blocks_go_first_in_order_and_unmodified() -> None:
+    unnamed = ReasoningBlock("step two", signature="sig-2")  # provider None: taken as Anthropic's
+    assert _assistant_blocks(SIGNED, REDACTED, unnamed) == [
+        {"type": "thinking", "thinking": "step one", "signature": "sig-1"},
+        {"type": "redacted_thinking", "data": "opaque"},
+        {"type": "thinking", "thinking": "step two", "signature": "sig-2"},
+        {"type": "text", "text": "Looking it up"},
+        {"type": "tool_use", "id": "toolu_1", "name": "lookup", "input": {"word": "a"}},
+    ]
+
+
+def test_reasoning_of_another_provider_is_dropped_with_a_warning() -> None:
+    foreign = ReasoningBlock("thought elsewhere", signature="gAAAA", provider="openrouter")
+    with pytest.warns(UnsupportedParameterWarning, match="1 reasoning block.*message 1.*'openrouter'"):
+        sent = _assistant_blocks(foreign, SIGNED)
+    assert [b["type"] for b in sent] == ["thinking", "text", "tool_use"]
+    assert sent[0]["signature"] == "sig-1"
+
+
+def test_unsigned_thinking_is_dropped_with_a_warning() -> None:
+    with pytest.warns(UnsupportedParameterWarning, match="no signature"):
+        sent = _assistant_blocks(ReasoningBlock("unsigned", provider="anthropic"))
+    assert [b["type"] for b in sent] == ["text", "tool_use"]
+
+
+def test_cache_prompt_never_marks_a_thinking_block() -> None:
+    messages = [Message.user("x"), Message.assistant(reasoning=[SIGNED, REDACTED])]
+    sent = body(messages, cache_prompt=True)["messages"][-1]["content"]
+    assert all("cache_control" not in b for b in sent)
+
+
+def test_parse_message_keeps_blocks_even_when_reasoning_is_hidden() -> None:
+    obj = {
+        "model": "m",
+        "stop_reason": "tool_use",
+        "content": [
+            {"type": "thinking", "thinking": "step one", "signature": "sig-1"},
+            {"type": "redacted_thinking", "data": "opaque"},
+            {"type": "tool_use", "id": "toolu_1", "name": "lookup", "input": {"word": "a"}},
+        ],
+    }
+    shown, hidden = parse_message(obj, model="m"), parse_message(obj, model="m", hide_reasoning=True)
+    assert shown.reasoning == "step one" and hidden.reasoning is None
+    assert shown.reasoning_blocks == hidden.reasoning_blocks == (SIGNED, REDACTED)
+    assert hidden.to_message().reasoning == (SIGNED, REDACTED)
+
+
+STREAM = (
+    {"type": "message_start", "message": {"model": "m", "usage": {"input_tokens": 5}}},
+    {"type": "content_block_start", "index": 0, "content_block": {"type": "thinking", "thinking": ""}},
+    {"type": "content_block_delta", "index": 0, "delta": {"type": "thinking_delta", "thinking": "step "}},
+    {"type": "content_block_delta", "index": 0, "delta": {"type": "thinking_delta", "thinking": "one"}},
+    {"type": "content_block_delta", "index": 0, "delta": {"type": "signature_delta", "signature": "sig-1"}},
+    {"type": "content_block_stop", "index": 0},
+    {"type": "content_block_start", "index": 1, "content_block": {"type": "redacted_thinking", "data": "opaque"}},
+    {"type": "content_block_stop", "index": 1},
+    {"type": "content_block_start", "index": 2,
+     "content_block": {"type": "tool_use", "id": "toolu_1", "name": "lookup", "input": {}}},
+    {"type": "content_block_delta", "index": 2, "delta": {"type": "input_json_delta", "partial_json": '{"word": "a"}'}},
+    {"type": "content_block_stop", "index": 2},
+    {"type": "message_delta", "delta": {"stop_reason": "tool_use"}, "usage": {"output_tokens": 9}},
+    {"type": "message_stop"},
+)
+
+
+def test_stream_redacted_thinking_round_trip() -> None:
+    events = _feed(AnthropicStreamDecoder("m"), *STREAM)
+    assert [e for e in events if isinstance(e, ReasoningEvent)] == [
+        ReasoningEvent("step "),
+        ReasoningEvent("one"),
+        ReasoningEvent("", signature="sig-1"),
+        ReasoningEvent("", redacted="opaque"),
+    ]
+    accumulator = ChatAccumulator()
+    for event in events:
+        accumulator.add(event)
+    reply = accumulator.response()
+    assert reply.reasoning == "step one"
+    assert reply.reasoning_blocks == (SIGNED, REDACTED)
+    turns = body([Message.user("x"), reply.to_message(), Message.tool_result("toolu_1", "found")], [TOOL])
+    assert turns["messages"][1]["content"][:2] == [
+        {"type": "thinking", "thinking": "step one", "signature": "sig-1"},
+        {"type": "redacted_thinking", "data": "opaque"},
+    ]
+
+
+def test_stream_with_hidden_reasoning_sends_no_reasoning_events() -> None:
+    events = _feed(AnthropicStreamDecoder("m", hide_reasoning=True), *STREAM)
+    assert not [e for e in events if isinstance(e, ReasoningEvent)]

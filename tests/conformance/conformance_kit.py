@@ -171,7 +171,7 @@ def check_stream_invariants(events: Sequence[ChatEvent]) -> None:
         elif isinstance(event, ContentEvent):
             assert event.text, "no empty content events"
         elif isinstance(event, ReasoningEvent):
-            assert event.text, "no empty reasoning events"
+            assert event.text or event.signature or event.redacted, "no empty reasoning events"
     assert ended == set(ids), "every started tool call ends before Done"
 
 

@@ -5,6 +5,11 @@ The event flow is documented on the "Streaming Messages" page: ``message_start``
 ``thinking_delta``, ``signature_delta``) and a ``content_block_stop``; ``message_delta`` (stop reason,
 cumulative usage); ``message_stop``. ``ping`` may come anywhere; ``error`` reports a failure after the
 200 status.
+
+A thinking block streams as its text (``ReasoningEvent``s), then its signature (``signature_delta``, just before
+the block stops) as ``ReasoningEvent("", signature=...)``; a ``redacted_thinking`` block arrives whole in its
+``content_block_start`` and becomes ``ReasoningEvent("", redacted=data)``. ``ChatAccumulator`` rebuilds the
+signed blocks from these, for the next turn of a tool loop.
 """
 
 from __future__ import annotations
@@ -92,8 +97,12 @@ class AnthropicStreamDecoder:
             return events
         if kind == "text" and block.get("text"):
             return [ContentEvent(str(block["text"]))]
-        if kind == "thinking" and block.get("thinking") and not self.hide_reasoning:
+        if self.hide_reasoning:
+            return []
+        if kind == "thinking" and block.get("thinking"):
             return [ReasoningEvent(str(block["thinking"]))]
+        if kind == "redacted_thinking" and block.get("data"):
+            return [ReasoningEvent("", redacted=str(block["data"]))]
         return []
 
     def _on_content_block_delta(self, data: dict[str, Any]) -> list[ChatEvent]:
@@ -105,6 +114,12 @@ class AnthropicStreamDecoder:
             if self.hide_reasoning or not delta.get("thinking"):
                 return []
             return [ReasoningEvent(str(delta["thinking"]))]
+        if kind == "signature_delta":
+            # Closes the thinking block. Hidden thinking sends no signature either: a signature without the
+            # text it signs could not be sent back.
+            if self.hide_reasoning or not delta.get("signature"):
+                return []
+            return [ReasoningEvent("", signature=str(delta["signature"]))]
         if kind == "input_json_delta":
             tool = self._tools.get(_index(data))
             piece = str(delta.get("partial_json", ""))
@@ -116,7 +131,7 @@ class AnthropicStreamDecoder:
                 return []
             tool.arguments.append(piece)
             return [ToolCallDelta(tool.index, piece)]
-        return []  # signature_delta, citations_delta: nothing our event model carries
+        return []  # citations_delta: nothing our event model carries
 
     def _on_content_block_stop(self, data: dict[str, Any]) -> list[ChatEvent]:
         tool = self._tools.pop(_index(data), None)

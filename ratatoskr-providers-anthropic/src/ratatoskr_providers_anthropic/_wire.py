@@ -2,30 +2,38 @@
 
 Built from the API documentation (platform.claude.com / docs.anthropic.com):
 ``POST /v1/messages`` (Messages), tool use (``tools``, ``tool_choice``, ``tool_use``/``tool_result`` blocks),
-extended thinking (``thinking: {type: enabled, budget_tokens}``), prompt caching (``cache_control``) and
+extended thinking (``thinking`` / ``redacted_thinking`` blocks, sent back signed on the next turn: see
+:mod:`._thinking` for the request side), prompt caching (``cache_control``) and
 ``POST /v1/messages/count_tokens``. Streaming events are decoded in :mod:`._stream`.
 """
 
 from __future__ import annotations
 
 import json
+import warnings
 from collections.abc import Mapping, Sequence
 from typing import Any
 
-from attrs import frozen
 from ratatoskr.errors import InvalidInput, ResponseFormatError, UnsupportedParameter
+from ratatoskr.registry.validation import UnsupportedParameterWarning
 from ratatoskr.types import (
     ChatOptions,
     ChatResponse,
     FinishReason,
     Message,
-    ReasoningConfig,
-    ReasoningEffort,
+    ReasoningBlock,
     Role,
     ToolCall,
     ToolChoice,
     ToolDefinition,
     Usage,
+)
+
+from ratatoskr_providers_anthropic._thinking import (
+    EFFORT_BUDGETS,
+    MIN_THINKING_BUDGET,
+    ThinkingPlan,
+    plan_thinking,
 )
 
 __all__ = [
@@ -40,6 +48,7 @@ __all__ = [
     "build_messages_body",
     "finish_reason",
     "parse_message",
+    "plan_thinking",
     "usage_from",
 ]
 
@@ -47,17 +56,8 @@ NAME = "anthropic"
 API_VERSION = "2023-06-01"
 DEFAULT_BASE_URL = "https://api.anthropic.com"
 DEFAULT_MAX_TOKENS = 4096
-#: The API refuses a thinking budget below this.
-MIN_THINKING_BUDGET = 1024
-#: ``reasoning.effort`` → ``thinking.budget_tokens``. ``none`` turns thinking off.
-EFFORT_BUDGETS: Mapping[ReasoningEffort, int] = {
-    ReasoningEffort.MINIMAL: 1024,
-    ReasoningEffort.LOW: 2048,
-    ReasoningEffort.MEDIUM: 8192,
-    ReasoningEffort.HIGH: 16384,
-    ReasoningEffort.XHIGH: 32768,
-}
 _EPHEMERAL: dict[str, Any] = {"type": "ephemeral"}
+_THINKING_TYPES = frozenset({"thinking", "redacted_thinking"})
 _STOP_REASONS: Mapping[str, FinishReason] = {
     "end_turn": FinishReason.STOP,
     "stop_sequence": FinishReason.STOP,
@@ -72,57 +72,6 @@ _STOP_REASONS: Mapping[str, FinishReason] = {
 # ---- request ---------------------------------------------------------------------------------------------
 
 
-@frozen
-class ThinkingPlan:
-    """What the reasoning options become: the ``thinking`` object (or None) and the ``max_tokens`` to send."""
-
-    thinking: dict[str, Any] | None
-    max_tokens: int
-    #: Thinking happens but is not returned to the caller (``exclude_from_output``).
-    hide: bool = False
-
-
-def plan_thinking(
-    reasoning: ReasoningConfig | None, max_tokens: int | None, default_max_tokens: int
-) -> ThinkingPlan:
-    """Map our reasoning options to Anthropic's extended thinking.
-
-    ``reasoning.max_tokens`` is the budget; else ``effort`` picks one from :data:`EFFORT_BUDGETS`; ``none``
-    or neither means no thinking. Anthropic counts thinking inside ``max_tokens``, so when the caller set no
-    ``max_tokens`` we send budget + the default answer length; an explicit ``max_tokens`` must exceed an
-    explicit budget, and an effort-derived budget shrinks to fit under it.
-    """
-    hide = bool(reasoning and reasoning.exclude_from_output)
-    budget: int | None = None
-    if reasoning is not None and reasoning.effort is not ReasoningEffort.NONE:
-        if reasoning.max_tokens is not None:
-            budget = reasoning.max_tokens
-        elif reasoning.effort is not None:
-            budget = EFFORT_BUDGETS[reasoning.effort]
-    if budget is None:
-        return ThinkingPlan(None, max_tokens or default_max_tokens, hide)
-    if budget < MIN_THINKING_BUDGET:
-        raise InvalidInput(
-            f"reasoning.max_tokens {budget} is below Anthropic's minimum thinking budget "
-            f"{MIN_THINKING_BUDGET}"
-        )
-    if max_tokens is None:
-        return ThinkingPlan(_thinking(budget), budget + default_max_tokens, hide)
-    if max_tokens <= budget:
-        explicit = reasoning is not None and reasoning.max_tokens is not None
-        if explicit or max_tokens - 1 < MIN_THINKING_BUDGET:
-            raise InvalidInput(
-                f"max_tokens {max_tokens} must exceed the thinking budget {budget}: Anthropic counts "
-                f"thinking tokens inside max_tokens (raise max_tokens or lower reasoning.max_tokens/effort)"
-            )
-        budget = max_tokens - 1
-    return ThinkingPlan(_thinking(budget), max_tokens, hide)
-
-
-def _thinking(budget: int) -> dict[str, Any]:
-    return {"type": "enabled", "budget_tokens": budget}
-
-
 def _tool_input(call: ToolCall) -> Any:
     try:
         value = json.loads(call.arguments or "{}")
@@ -133,16 +82,49 @@ def _tool_input(call: ToolCall) -> Any:
     return value
 
 
-def _blocks(message: Message) -> list[dict[str, Any]]:
-    """The content blocks of one non-system message (empty text blocks are refused by the API: skipped)."""
+def _blocks(message: Message, position: int) -> list[dict[str, Any]]:
+    """The content blocks of one non-system message (empty text blocks are refused by the API: skipped).
+
+    An assistant turn's thinking goes first, before its text and tool_use blocks, as the API returned it.
+    """
     if message.role is Role.TOOL:
         return [{"type": "tool_result", "tool_use_id": message.tool_call_id, "content": message.content}]
-    blocks: list[dict[str, Any]] = []
+    blocks = _thinking_blocks(message, position)
     if message.content:
         blocks.append({"type": "text", "text": message.content})
     for call in message.tool_calls:
         blocks.append({"type": "tool_use", "id": call.id, "name": call.name, "input": _tool_input(call)})
     return blocks
+
+
+def _thinking_blocks(message: Message, position: int) -> list[dict[str, Any]]:
+    """An assistant message's reasoning as ``thinking`` (text + signature) / ``redacted_thinking`` (data) blocks.
+
+    With thinking and tool use, the API wants the last assistant turn's thinking back verbatim and checks its
+    signature. It can only verify what it signed: blocks of another provider, and thinking without a
+    signature, are left out with a warning (sending them would be refused), never silently.
+    """
+    out: list[dict[str, Any]] = []
+    dropped: dict[str, int] = {}
+    for block in message.reasoning:
+        if block.provider not in (NAME, None):
+            reason = f"they came from provider {block.provider!r}, whose signatures Anthropic cannot verify"
+        elif block.redacted:
+            out.append({"type": "redacted_thinking", "data": block.redacted})
+            continue
+        elif block.signature:
+            out.append({"type": "thinking", "thinking": block.text, "signature": block.signature})
+            continue
+        else:
+            reason = "they carry no signature, which Anthropic requires on thinking sent back"
+        dropped[reason] = dropped.get(reason, 0) + 1
+    for reason, count in dropped.items():
+        warnings.warn(
+            f"{count} reasoning block(s) of message {position} were not sent to Anthropic: {reason}",
+            UnsupportedParameterWarning,
+            stacklevel=5,
+        )
+    return out
 
 
 def build_messages(messages: Sequence[Message]) -> tuple[list[dict[str, Any]], list[dict[str, Any]]]:
@@ -161,7 +143,7 @@ def build_messages(messages: Sequence[Message]) -> tuple[list[dict[str, Any]], l
                 system.append({"type": "text", "text": message.content})
             continue
         role = "assistant" if message.role is Role.ASSISTANT else "user"
-        blocks = _blocks(message)
+        blocks = _blocks(message, position)
         if not blocks:
             raise InvalidInput(f"message {position} ({message.role.value}) has no content and no tool calls")
         if turns and turns[-1]["role"] == role:
@@ -204,8 +186,10 @@ def build_tool_choice(choice: ToolChoice | None, parallel: bool | None) -> dict[
 
 
 def _mark_cache(blocks: list[dict[str, Any]]) -> None:
-    if blocks and "cache_control" not in blocks[-1]:
-        blocks[-1]["cache_control"] = dict(_EPHEMERAL)
+    # The API does not take cache_control on thinking blocks: mark the last block that is not one.
+    block = next((b for b in reversed(blocks) if b.get("type") not in _THINKING_TYPES), None)
+    if block is not None and "cache_control" not in block:
+        block["cache_control"] = dict(_EPHEMERAL)
 
 
 def build_messages_body(
@@ -300,30 +284,42 @@ def _int(value: Any) -> int:
 
 
 def parse_message(obj: Any, *, model: str, hide_reasoning: bool = False) -> ChatResponse:
-    """A complete Message object (non-streaming response) → ChatResponse."""
+    """A complete Message object (non-streaming response) → ChatResponse.
+
+    ``thinking`` / ``redacted_thinking`` blocks become ``reasoning_blocks`` in order, with their signature or
+    data, so ``to_message()`` can send them back. ``hide_reasoning`` (``exclude_from_output``) drops the text
+    from ``reasoning`` but keeps the blocks: a tool loop cannot go on without them.
+    """
     if not isinstance(obj, dict) or not isinstance(obj.get("content"), list):
         raise ResponseFormatError(
             f"Anthropic response is not a Message object: {str(obj)[:200]}", provider=NAME
         )
     text: list[str] = []
-    thinking: list[str] = []
+    reasoning: list[ReasoningBlock] = []
     calls: list[ToolCall] = []
     for block in obj["content"]:
         kind = block.get("type") if isinstance(block, dict) else None
         if kind == "text":
             text.append(str(block.get("text", "")))
         elif kind == "thinking":
-            thinking.append(str(block.get("thinking", "")))
+            signature = block.get("signature")
+            reasoning.append(
+                ReasoningBlock(str(block.get("thinking", "")), str(signature) if signature else None, provider=NAME)
+            )
+        elif kind == "redacted_thinking":
+            reasoning.append(ReasoningBlock(redacted=str(block.get("data", "")), provider=NAME))
         elif kind == "tool_use":
             arguments = json.dumps(block.get("input") or {}, ensure_ascii=False, separators=(",", ":"))
             calls.append(ToolCall(str(block.get("id", "")), str(block.get("name", "")), arguments))
     usage = obj.get("usage")
+    thinking = "".join(b.text for b in reasoning)
     return ChatResponse(
         content="".join(text),
-        reasoning=("".join(thinking) or None) if not hide_reasoning else None,
-        tool_calls=tuple(calls),  # type: ignore[arg-type]  # attrs converter=tuple confuses mypy
+        reasoning=(thinking or None) if not hide_reasoning else None,
+        tool_calls=tuple(calls),
         usage=usage_from(usage) if isinstance(usage, dict) else None,
         finish_reason=finish_reason(obj.get("stop_reason")) or FinishReason.STOP,
         model=obj.get("model") or model,
         provider=NAME,
+        reasoning_blocks=tuple(reasoning),
     )

@@ -40,6 +40,7 @@ from ratatoskr.types import (
     ToolDefinition,
     UsageEvent,
 )
+from ratatoskr.wire.client import OwnedClient
 
 from ratatoskr_providers_anthropic._stream import AnthropicStreamDecoder
 from ratatoskr_providers_anthropic._wire import (
@@ -110,8 +111,7 @@ class AnthropicProvider:
         self.default_max_tokens = default_max_tokens
         self.timeout = timeout
         self._api_key = api_key
-        self._client = client
-        self._owns_client = client is None
+        self._http = OwnedClient(client, timeout)
 
     def __repr__(self) -> str:
         return f"<AnthropicProvider {self.base_url}>"
@@ -120,11 +120,7 @@ class AnthropicProvider:
 
     @property
     def client(self) -> httpx.AsyncClient:
-        if self._client is None:
-            import httpx
-
-            self._client = httpx.AsyncClient(timeout=httpx.Timeout(self.timeout, connect=10.0))
-        return self._client
+        return self._http.get()
 
     def _headers(self) -> dict[str, str]:
         return {
@@ -153,9 +149,7 @@ class AnthropicProvider:
             raise self._not_served(model, exc) from exc
 
     async def aclose(self) -> None:
-        if self._client is not None and self._owns_client:
-            await self._client.aclose()
-        self._client = None
+        await self._http.aclose()
 
     # ---- chat ------------------------------------------------------------------------------------------
 
@@ -214,7 +208,7 @@ class AnthropicProvider:
             temperature=options.temperature,
             top_p=options.top_p,
             top_k=options.top_k,
-            stop=options.stop,  # type: ignore[arg-type]  # mypy misreads attrs' converter=tuple
+            stop=options.stop,
             reasoning=options.reasoning,
             raw_provider_options=dict(options.raw_provider_options) if options.raw_provider_options else None,
         )
@@ -300,7 +294,7 @@ class AnthropicProvider:
 
 
 def _info(model: str) -> ModelInfo:
-    return ModelInfo(model, NAME, _CHAT_CAPABILITIES)  # type: ignore[arg-type]  # attrs converter=tuple
+    return ModelInfo(model, NAME, _CHAT_CAPABILITIES)
 
 
 def _event_json(data: str) -> Any:
