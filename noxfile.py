@@ -47,7 +47,8 @@ def typecheck(session: nox.Session) -> None:
 def docs(session: nox.Session) -> None:
     """Checks that the docs cover every hook and every public name (the same checks run in the tests)."""
     _sync(session)
-    session.run("pytest", "tests/test_docs.py", "-q")
+    session.run("python", "docs/build_reference.py", "--check")
+    session.run("pytest", "tests/test_docs.py", "tests/test_hooks.py", "-q")
 
 
 @nox.session(python="3.11")

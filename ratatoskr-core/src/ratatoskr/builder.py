@@ -39,6 +39,8 @@ _UNSET: Any = object()
 
 
 class GatewayBuilder:
+    """Assembles an ``EmbeddedGateway`` from settings, plugins and providers given in code."""
+
     def __init__(self) -> None:
         self._settings: Settings | None = None
         self._plugins: PluginManager | Any | None = _UNSET

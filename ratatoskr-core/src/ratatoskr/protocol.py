@@ -35,6 +35,8 @@ __all__ = ["ModelGateway"]
 
 @runtime_checkable
 class ModelGateway(Protocol):
+    """The one async interface to every capability; ``EmbeddedGateway`` and ``ServiceClient`` implement it."""
+
     async def chat(
         self,
         messages: Sequence[Message],

@@ -75,6 +75,8 @@ class Capability(enum.StrEnum):
 
 @runtime_checkable
 class Provider(Protocol):
+    """What every provider has: a unique ``name``, a ``priority`` (higher runs first) and ``models`` (None = any)."""
+
     name: str
     priority: int
     #: Model names served, or None for any model.
@@ -83,6 +85,8 @@ class Provider(Protocol):
 
 @runtime_checkable
 class ChatProvider(Provider, Protocol):
+    """Serves ``chat`` and ``chat_stream`` (an async generator of ``ChatEvent``)."""
+
     async def chat(
         self, messages: Sequence[Message], tools: Sequence[ToolDefinition] | None, options: ChatOptions
     ) -> ChatResponse: ...
@@ -94,6 +98,8 @@ class ChatProvider(Provider, Protocol):
 
 @runtime_checkable
 class GenerateProvider(Provider, Protocol):
+    """Serves plain text completion, whole or streamed."""
+
     async def generate(self, prompt: str, options: GenerateOptions) -> GenerateResponse: ...
 
     def generate_stream(self, prompt: str, options: GenerateOptions) -> AsyncIterator[GenerateEvent]: ...
@@ -101,6 +107,8 @@ class GenerateProvider(Provider, Protocol):
 
 @runtime_checkable
 class EmbeddingProvider(Provider, Protocol):
+    """Serves ``embed`` and ``embed_batch`` (one result per text, in order)."""
+
     async def embed(self, text: str, model: str) -> Embedding: ...
 
     async def embed_batch(self, texts: Sequence[str], model: str) -> list[Embedding]: ...
@@ -108,6 +116,8 @@ class EmbeddingProvider(Provider, Protocol):
 
 @runtime_checkable
 class NliProvider(Provider, Protocol):
+    """Serves natural language inference on (premise, hypothesis) pairs."""
+
     async def infer_nli(self, premise: str, hypothesis: str, model: str) -> NliResult: ...
 
     async def infer_nli_batch(self, pairs: Sequence[tuple[str, str]], model: str) -> list[NliResult]: ...
@@ -115,6 +125,8 @@ class NliProvider(Provider, Protocol):
 
 @runtime_checkable
 class ClassifyProvider(Provider, Protocol):
+    """Serves zero-shot classification."""
+
     async def classify_zero_shot(
         self,
         text: str,
@@ -128,11 +140,15 @@ class ClassifyProvider(Provider, Protocol):
 
 @runtime_checkable
 class StanceProvider(Provider, Protocol):
+    """Serves stance detection (favor / against / neutral toward a target)."""
+
     async def classify_stance(self, text: str, target: str, model: str) -> StanceResult: ...
 
 
 @runtime_checkable
 class TokenizerProvider(Provider, Protocol):
+    """Counts tokens and tokenizes with byte offsets (no special tokens)."""
+
     async def count_tokens(self, text: str, model: str) -> int: ...
 
     async def tokenize(self, text: str, model: str) -> list[Token]: ...
@@ -140,6 +156,8 @@ class TokenizerProvider(Provider, Protocol):
 
 @runtime_checkable
 class MetadataProvider(Provider, Protocol):
+    """Fetches live model metadata (network), for ``fetch_model_metadata``."""
+
     async def fetch_metadata(self, model: str) -> ModelMetadata: ...
 
 

@@ -24,6 +24,8 @@ __all__ = ["SyncGateway"]
 
 
 class SyncGateway:
+    """A blocking facade over a gateway, for scripts: same methods, no ``await``; streams are iterators."""
+
     def __init__(self, factory: Callable[[], Any], *, backend: str = "asyncio") -> None:
         """``factory`` builds the async gateway; it runs inside the portal's event loop."""
         self._portal_cm: AbstractContextManager[BlockingPortal] = start_blocking_portal(backend)

@@ -1,5 +1,4 @@
 import httpx
-
 from ratatoskr.wire.client import OwnedClient
 
 

@@ -33,6 +33,8 @@ def parse_preset_uri(uri: str) -> tuple[str, str]:
 
 
 class ModelRegistry:
+    """Model metadata and presets by id: the seed, then a cached registry file, then run-time entries."""
+
     def __init__(self) -> None:
         self._models: dict[str, ModelMetadata] = {}
         self._presets: dict[str, dict[str, PresetResolution]] = {}

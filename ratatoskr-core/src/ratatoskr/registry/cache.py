@@ -26,6 +26,8 @@ def _positive(instance: Any, attribute: Any, value: float) -> None:
 
 @frozen(kw_only=True)
 class CacheConfig:
+    """Response cache size and time to live (seconds); ``[cache]`` in the config."""
+
     max_entries: int = field(default=10_000, validator=_positive)
     ttl: float = field(default=3600.0, validator=_positive)
 

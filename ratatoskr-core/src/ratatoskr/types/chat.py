@@ -41,6 +41,8 @@ __all__ = [
 
 
 class Role(enum.StrEnum):
+    """Who wrote a message."""
+
     SYSTEM = "system"
     USER = "user"
     ASSISTANT = "assistant"
@@ -48,6 +50,8 @@ class Role(enum.StrEnum):
 
 
 class FinishReason(enum.StrEnum):
+    """Why the model stopped."""
+
     STOP = "stop"
     LENGTH = "length"
     TOOL_CALLS = "tool_calls"
@@ -55,6 +59,8 @@ class FinishReason(enum.StrEnum):
 
 
 class ReasoningEffort(enum.StrEnum):
+    """How hard a reasoning model should think."""
+
     NONE = "none"
     MINIMAL = "minimal"
     LOW = "low"
@@ -201,6 +207,8 @@ class ResponseFormat:
 
 @frozen
 class ReasoningConfig:
+    """Ask for reasoning: an ``effort`` level and/or a token budget; ``exclude_from_output`` hides the text."""
+
     effort: ReasoningEffort | None = field(default=None, converter=attrs.converters.optional(ReasoningEffort))
     max_tokens: int | None = field(default=None, validator=in_range(1))
     exclude_from_output: bool | None = None
@@ -242,6 +250,8 @@ _CHAT_PARAMETER_FIELDS = tuple(a for a in attrs.fields(ChatOptions) if a.name no
 
 @frozen
 class Usage:
+    """Token counts of one request; reasoning and prompt-cache figures when the provider reports them."""
+
     prompt_tokens: int = 0
     completion_tokens: int = 0
     total_tokens: int = 0
@@ -280,6 +290,8 @@ class ChatResponse:
 
 @frozen
 class ContentEvent:
+    """A piece of the answer's text."""
+
     text: str
     type = "content"
 
@@ -297,6 +309,8 @@ class ReasoningEvent:
 
 @frozen
 class ToolCallStart:
+    """A tool call begins: its stream ``index``, stable ``id`` and function ``name``."""
+
     index: int
     id: str
     name: str
@@ -305,6 +319,8 @@ class ToolCallStart:
 
 @frozen
 class ToolCallDelta:
+    """More of a tool call's JSON arguments (concatenate the deltas of one index)."""
+
     index: int
     arguments: str
     type = "tool_call_delta"
@@ -320,6 +336,8 @@ class ToolCallEnd:
 
 @frozen
 class UsageEvent:
+    """Token usage of the whole stream; at most once, just before ``DoneEvent``."""
+
     usage: Usage
     type = "usage"
 

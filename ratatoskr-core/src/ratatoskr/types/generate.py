@@ -17,6 +17,8 @@ __all__ = ["GenerateDone", "GenerateEvent", "GenerateOptions", "GenerateResponse
 
 @frozen(kw_only=True)
 class GenerateOptions:
+    """Options for plain text generation. Only ``model`` is required; ``None`` means "provider default"."""
+
     model: str = field(validator=non_empty_str)
     max_tokens: int | None = field(default=None, validator=in_range(1))
     temperature: float | None = field(default=None, validator=in_range(0, 2))
@@ -44,6 +46,8 @@ _NAMES = frozenset(a.name for a in attrs.fields(GenerateOptions))
 
 @frozen
 class GenerateResponse:
+    """A complete text completion, with usage and who served it."""
+
     text: str
     usage: Usage | None = None
     finish_reason: FinishReason = FinishReason.STOP
@@ -53,12 +57,16 @@ class GenerateResponse:
 
 @frozen
 class TextEvent:
+    """A piece of a streamed completion."""
+
     text: str
     type = "text"
 
 
 @frozen
 class GenerateDone:
+    """The last event of a generate stream, exactly once."""
+
     finish_reason: FinishReason | None = None
     usage: Usage | None = None
     model: str | None = None

@@ -21,6 +21,8 @@ __all__ = [
 
 @frozen
 class Embedding:
+    """An embedding vector, the model and provider that made it, and whether the input was truncated."""
+
     values: tuple[float, ...] = field(converter=_convert.floats)
     model: str
     provider: str | None = None
@@ -33,6 +35,8 @@ class Embedding:
 
 
 class NliLabel(enum.StrEnum):
+    """The relation of a hypothesis to a premise."""
+
     ENTAILMENT = "entailment"
     CONTRADICTION = "contradiction"
     NEUTRAL = "neutral"
@@ -40,6 +44,8 @@ class NliLabel(enum.StrEnum):
 
 @frozen
 class NliResult:
+    """Probabilities of entailment, contradiction and neutral, and the winning label."""
+
     entailment: float
     contradiction: float
     neutral: float
@@ -62,6 +68,8 @@ class NliResult:
 
 @frozen
 class ClassifyResult:
+    """Zero-shot scores per label, the top label and its score (``multi_label``: each label scored on its own)."""
+
     scores: dict[str, float]
     top_label: str
     confidence: float
@@ -76,6 +84,8 @@ class ClassifyResult:
 
 
 class StanceLabel(enum.StrEnum):
+    """A text's stance toward a target."""
+
     FAVOR = "favor"
     AGAINST = "against"
     NEUTRAL = "neutral"
@@ -83,6 +93,8 @@ class StanceLabel(enum.StrEnum):
 
 @frozen
 class StanceResult:
+    """Scores for favor, against and neutral toward ``target``, and the winning label."""
+
     favor: float
     against: float
     neutral: float

@@ -37,6 +37,8 @@ class ModelCapability(enum.StrEnum):
 
 @frozen
 class ModelInfo:
+    """A model a provider serves: id, provider, capabilities, context window, embedding dimensions."""
+
     id: str
     provider: str
     capabilities: tuple[ModelCapability, ...] = field(default=(), converter=_convert.capabilities)
@@ -45,6 +47,8 @@ class ModelInfo:
 
 
 class ModelStatusKind(enum.StrEnum):
+    """The states a model can be in."""
+
     AVAILABLE = "available"
     LOADING = "loading"
     READY = "ready"
@@ -80,6 +84,8 @@ class PricingInfo:
 
 @frozen
 class ModelMetadata:
+    """Curated or fetched facts about a model: info, parameters, pricing, maximum output tokens."""
+
     info: ModelInfo
     parameters: dict[ParameterName, ParameterAvailability] = field(factory=dict)
     pricing: PricingInfo | None = None

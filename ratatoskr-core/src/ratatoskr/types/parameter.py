@@ -70,6 +70,8 @@ for _name in WELL_KNOWN_PARAMETERS:
 
 @frozen
 class ParameterRange:
+    """The bounds (and default) of a numeric parameter."""
+
     min: float | None = None
     max: float | None = None
     default: float | None = None

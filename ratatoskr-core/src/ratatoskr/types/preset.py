@@ -41,5 +41,7 @@ class PresetParameters:
 
 @frozen
 class PresetResolution:
+    """What a preset names: a model and, optionally, default parameters."""
+
     model: str
     parameters: PresetParameters | None = None
