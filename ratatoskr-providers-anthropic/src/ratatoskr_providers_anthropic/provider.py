@@ -18,15 +18,12 @@ from ratatoskr.errors import (
     ResponseFormatError,
     StreamError,
 )
+from ratatoskr.generate_via_chat import generate_stream_via_chat, generate_via_chat
 from ratatoskr.providers import PRIORITY_REMOTE
 from ratatoskr.types import (
     ChatEvent,
     ChatOptions,
     ChatResponse,
-    ContentEvent,
-    DoneEvent,
-    FinishReason,
-    GenerateDone,
     GenerateEvent,
     GenerateOptions,
     GenerateResponse,
@@ -35,10 +32,8 @@ from ratatoskr.types import (
     ModelInfo,
     ModelStatus,
     ModelStatusKind,
-    TextEvent,
     Token,
     ToolDefinition,
-    UsageEvent,
 )
 from ratatoskr.wire.client import OwnedClient
 
@@ -200,37 +195,11 @@ class AnthropicProvider:
 
     # ---- generate (a one-message chat) -----------------------------------------------------------------
 
-    @staticmethod
-    def _chat_options(options: GenerateOptions) -> ChatOptions:
-        return ChatOptions(
-            model=options.model,
-            max_tokens=options.max_tokens,
-            temperature=options.temperature,
-            top_p=options.top_p,
-            top_k=options.top_k,
-            stop=options.stop,
-            reasoning=options.reasoning,
-            raw_provider_options=dict(options.raw_provider_options) if options.raw_provider_options else None,
-        )
-
     async def generate(self, prompt: str, options: GenerateOptions) -> GenerateResponse:
-        reply = await self.chat([Message.user(prompt)], None, self._chat_options(options))
-        return GenerateResponse(reply.content, reply.usage, reply.finish_reason, reply.model, NAME)
+        return await generate_via_chat(self, prompt, options)
 
-    async def generate_stream(self, prompt: str, options: GenerateOptions) -> AsyncIterator[GenerateEvent]:
-        usage = None
-        finish: FinishReason | None = None
-        model: str | None = options.model
-        events = self.chat_stream([Message.user(prompt)], None, self._chat_options(options))
-        async with aclosing(events):
-            async for event in events:
-                if isinstance(event, ContentEvent):
-                    yield TextEvent(event.text)
-                elif isinstance(event, UsageEvent):
-                    usage = event.usage
-                elif isinstance(event, DoneEvent):
-                    finish, model = event.finish_reason, event.model or model
-        yield GenerateDone(finish, usage, model, NAME)
+    def generate_stream(self, prompt: str, options: GenerateOptions) -> AsyncIterator[GenerateEvent]:
+        return generate_stream_via_chat(self, prompt, options)
 
     # ---- tokens ----------------------------------------------------------------------------------------
 

@@ -9,21 +9,19 @@ capabilities.
 
 from __future__ import annotations
 
-from collections.abc import AsyncGenerator, Mapping, Sequence
+from collections.abc import AsyncGenerator, AsyncIterator, Mapping, Sequence
 from contextlib import aclosing
 from typing import Any, ClassVar
 
 import httpx
 
 from ratatoskr.errors import EmptyResponse, ModelNotAvailable, ModelNotFound
+from ratatoskr.generate_via_chat import generate_stream_via_chat, generate_via_chat
 from ratatoskr.providers import PRIORITY_REMOTE
 from ratatoskr.types import (
     ChatEvent,
     ChatOptions,
     ChatResponse,
-    ContentEvent,
-    DoneEvent,
-    GenerateDone,
     GenerateEvent,
     GenerateOptions,
     GenerateResponse,
@@ -32,10 +30,7 @@ from ratatoskr.types import (
     ModelInfo,
     ModelStatus,
     ModelStatusKind,
-    TextEvent,
     ToolDefinition,
-    Usage,
-    UsageEvent,
 )
 from ratatoskr.wire.client import OwnedClient
 from ratatoskr.wire.http import send_json, stream_bytes
@@ -69,22 +64,6 @@ GENERATE_PARAMETERS = frozenset(
 def default_timeout(read: float = 300.0) -> httpx.Timeout:
     """Generous read timeout (long generations stream slowly), short connect timeout."""
     return httpx.Timeout(connect=10.0, read=read, write=30.0, pool=30.0)
-
-
-def chat_options_for(options: GenerateOptions) -> ChatOptions:
-    return ChatOptions(
-        model=options.model,
-        max_tokens=options.max_tokens,
-        temperature=options.temperature,
-        top_p=options.top_p,
-        top_k=options.top_k,
-        stop=options.stop,
-        frequency_penalty=options.frequency_penalty,
-        presence_penalty=options.presence_penalty,
-        seed=options.seed,
-        reasoning=options.reasoning,
-        raw_provider_options=dict(options.raw_provider_options) if options.raw_provider_options else None,
-    )
 
 
 class OpenAICompatibleClient:
@@ -207,19 +186,10 @@ class OpenAICompatibleClient:
     # generate (through chat completions) ----------------------------------------------------------------
 
     async def generate(self, prompt: str, options: GenerateOptions) -> GenerateResponse:
-        answer = await self.chat([Message.user(prompt)], None, chat_options_for(options))
-        return GenerateResponse(answer.content, answer.usage, answer.finish_reason, answer.model, self.name)
+        return await generate_via_chat(self, prompt, options)
 
-    async def generate_stream(self, prompt: str, options: GenerateOptions) -> AsyncGenerator[GenerateEvent, None]:
-        usage: Usage | None = None
-        async with aclosing(self.chat_stream([Message.user(prompt)], None, chat_options_for(options))) as events:
-            async for event in events:
-                if isinstance(event, ContentEvent):
-                    yield TextEvent(event.text)
-                elif isinstance(event, UsageEvent):
-                    usage = event.usage
-                elif isinstance(event, DoneEvent):
-                    yield GenerateDone(event.finish_reason, usage, event.model, self.name)
+    def generate_stream(self, prompt: str, options: GenerateOptions) -> AsyncIterator[GenerateEvent]:
+        return generate_stream_via_chat(self, prompt, options)
 
     # introspection ----------------------------------------------------------------------------------------
 

@@ -1,0 +1,71 @@
+"""Text generation expressed through chat, for providers whose API has no separate completion endpoint.
+
+The prompt becomes one user message; every generate option is carried over to the chat options (the registry has
+already checked them against the provider's ``supported_parameters``), and the stream keeps content, usage and the
+finish reason.
+"""
+
+from __future__ import annotations
+
+from collections.abc import AsyncIterator
+from contextlib import aclosing
+from typing import TYPE_CHECKING
+
+from ratatoskr.types import (
+    ChatOptions,
+    ContentEvent,
+    DoneEvent,
+    GenerateDone,
+    GenerateEvent,
+    GenerateOptions,
+    GenerateResponse,
+    Message,
+    TextEvent,
+    Usage,
+    UsageEvent,
+)
+
+if TYPE_CHECKING:
+    from ratatoskr.providers import ChatProvider
+
+__all__ = ["chat_options_for", "generate_stream_via_chat", "generate_via_chat"]
+
+
+def chat_options_for(options: GenerateOptions) -> ChatOptions:
+    """The chat options that ask for the same completion as ``options``."""
+    return ChatOptions(
+        model=options.model,
+        max_tokens=options.max_tokens,
+        temperature=options.temperature,
+        top_p=options.top_p,
+        top_k=options.top_k,
+        stop=options.stop,
+        frequency_penalty=options.frequency_penalty,
+        presence_penalty=options.presence_penalty,
+        seed=options.seed,
+        reasoning=options.reasoning,
+        raw_provider_options=dict(options.raw_provider_options) if options.raw_provider_options else None,
+    )
+
+
+async def generate_via_chat(provider: ChatProvider, prompt: str, options: GenerateOptions) -> GenerateResponse:
+    answer = await provider.chat([Message.user(prompt)], None, chat_options_for(options))
+    return GenerateResponse(answer.content, answer.usage, answer.finish_reason, answer.model, provider.name)
+
+
+async def generate_stream_via_chat(
+    provider: ChatProvider, prompt: str, options: GenerateOptions
+) -> AsyncIterator[GenerateEvent]:
+    usage: Usage | None = None
+    done: DoneEvent | None = None
+    async with aclosing(provider.chat_stream([Message.user(prompt)], None, chat_options_for(options))) as events:  # type: ignore[type-var]
+        async for event in events:
+            if isinstance(event, ContentEvent):
+                yield TextEvent(event.text)
+            elif isinstance(event, UsageEvent):
+                usage = event.usage
+            elif isinstance(event, DoneEvent):
+                done = event
+                break
+    finish = done.finish_reason if done else None
+    yield GenerateDone(finish, usage, (done.model if done else None) or options.model, provider.name)
