@@ -314,3 +314,13 @@ def test_stream_redacted_thinking_round_trip() -> None:
 def test_stream_with_hidden_reasoning_sends_no_reasoning_events() -> None:
     events = _feed(AnthropicStreamDecoder("m", hide_reasoning=True), *STREAM)
     assert not [e for e in events if isinstance(e, ReasoningEvent)]
+
+
+def test_options_the_messages_api_cannot_express_are_reported_not_silently_dropped() -> None:
+    import pytest
+    from ratatoskr import ChatOptions, Message, UnsupportedParameterWarning
+    from ratatoskr_providers_anthropic._wire import build_messages_body
+
+    with pytest.warns(UnsupportedParameterWarning, match="'seed'"):
+        body, _ = build_messages_body([Message.user("hi")], None, ChatOptions(model="claude-x", seed=7))
+    assert "seed" not in body

@@ -192,6 +192,10 @@ def _mark_cache(blocks: list[dict[str, Any]]) -> None:
         block["cache_control"] = dict(_EPHEMERAL)
 
 
+#: ChatOptions fields the Messages API cannot express (left out of the provider's supported_parameters).
+_NOT_IN_MESSAGES_API = ("seed", "frequency_penalty", "presence_penalty", "response_format")
+
+
 def build_messages_body(
     messages: Sequence[Message],
     tools: Sequence[ToolDefinition] | None,
@@ -217,6 +221,14 @@ def build_messages_body(
                 reason=f"Anthropic takes 0..1, got {options.temperature}",
             )
         body["temperature"] = options.temperature
+    for name in _NOT_IN_MESSAGES_API:
+        if getattr(options, name) is not None:
+            # Only reachable with validation = "ignore"; the Messages API has no field for it, so say so.
+            warnings.warn(
+                f"provider {NAME} cannot send '{name}' (the Messages API has no such field); it was not sent",
+                UnsupportedParameterWarning,
+                stacklevel=2,
+            )
     if options.top_p is not None:
         body["top_p"] = options.top_p
     if options.top_k is not None:
