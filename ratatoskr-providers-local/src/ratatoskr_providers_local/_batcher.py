@@ -17,12 +17,12 @@ cancellation once the batch is done, which an ONNX run in a thread would impose 
 
 from __future__ import annotations
 
+from collections import deque
 from collections.abc import Callable, Sequence
 from typing import Generic, TypeVar
 
 import anyio
 import anyio.lowlevel
-from attrs import define, field
 
 __all__ = ["MicroBatcher"]
 
@@ -30,19 +30,25 @@ I = TypeVar("I")  # noqa: E741
 O = TypeVar("O")  # noqa: E741
 
 
-@define(eq=False)
 class _Slot(Generic[I, O]):
-    item: I
-    wake: anyio.Event = field(factory=anyio.Event)
-    result: O | None = None
-    error: BaseException | None = None
-    finished: bool = False
-    promoted: bool = False
-    cancelled: bool = False
+    """One request. A plain slotted class: it is created per request, on the event loop."""
+
+    __slots__ = ("cancelled", "error", "finished", "item", "promoted", "result", "wake")
+
+    def __init__(self, item: I) -> None:
+        self.item = item
+        #: Set by whoever finishes or promotes this slot; only followers wait on it (a lone leader never does).
+        self.wake: anyio.Event | None = None
+        self.result: O | None = None
+        self.error: BaseException | None = None
+        self.finished = False
+        self.promoted = False
+        self.cancelled = False
 
     def finish(self, result: O | None, error: BaseException | None = None) -> None:
         self.result, self.error, self.finished = result, error, True
-        self.wake.set()
+        if self.wake is not None:
+            self.wake.set()
 
 
 class MicroBatcher(Generic[I, O]):
@@ -62,8 +68,8 @@ class MicroBatcher(Generic[I, O]):
         self.max_wait = max_wait
         self._pending: list[_Slot[I, O]] = []
         self._leading = False
-        #: Sizes of the batches run so far (a short history for tests and the benchmark).
-        self.batch_sizes: list[int] = []
+        #: Sizes of the latest batches run (a short history for tests and the benchmark).
+        self.batch_sizes: deque[int] = deque(maxlen=100)
 
     async def submit(self, item: I) -> O:
         slot: _Slot[I, O] = _Slot(item)
@@ -72,6 +78,7 @@ class MicroBatcher(Generic[I, O]):
             self._leading = True
             slot.promoted = True
         else:
+            slot.wake = anyio.Event()
             try:
                 await slot.wake.wait()
             except BaseException:
@@ -98,24 +105,37 @@ class MicroBatcher(Generic[I, O]):
                 break
             seen = len(self._pending)
             await anyio.lowlevel.checkpoint()
-        async with self._limiter:
-            batch = self._pending[: self.max_size]
-            del self._pending[: self.max_size]
-            if self._pending:
-                heir = self._pending[0]
-                heir.promoted = True
-                heir.wake.set()  # wakes it as the next leader: woken, but not finished
-            else:
-                self._leading = False
-            live = [s for s in batch if not s.cancelled]
+        try:  # a free slot is taken without yielding to the event loop once more (the common, idle case)
+            self._limiter.acquire_nowait()
+        except anyio.WouldBlock:
+            await self._limiter.acquire()
+        try:
+            live = self._take()
             if not live:
                 return
-            self.batch_sizes = [*self.batch_sizes[-99:], len(live)]
             try:
                 outputs = await anyio.to_thread.run_sync(self._run, [s.item for s in live])
             except Exception as exc:  # every caller of the batch gets the error; nothing is swallowed
                 for s in live:
                     s.finish(None, exc)
                 return
+        finally:
+            self._limiter.release()
         for s, out in zip(live, outputs, strict=True):
             s.finish(out)
+
+    def _take(self) -> list[_Slot[I, O]]:
+        """The next batch's live slots; leadership of the rest passes to the oldest remaining one."""
+        batch = self._pending[: self.max_size]
+        del self._pending[: self.max_size]
+        if self._pending:
+            heir = self._pending[0]
+            heir.promoted = True
+            if heir.wake is not None:  # always so: only a leader's own slot has no event
+                heir.wake.set()  # wakes it as the next leader: woken, but not finished
+        else:
+            self._leading = False
+        live = [s for s in batch if not s.cancelled]
+        if live:
+            self.batch_sizes.append(len(live))
+        return live

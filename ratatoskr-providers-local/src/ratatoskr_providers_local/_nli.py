@@ -143,15 +143,8 @@ def zero_shot_scores(logits: np.ndarray, *, multi_label: bool) -> list[float]:
     return [float(v) for v in softmax(logits[:, ENTAILMENT])]
 
 
-#: Hypotheses about the target; the stance is the one the text entails most (single-label zero-shot).
-STANCE_HYPOTHESES = (
-    "This text supports {}.",
-    "This text opposes {}.",
-    "This text is neutral about {}.",
-)
-
-
 def stance_scores(logits: np.ndarray) -> tuple[float, float, float]:
-    """(favor, against, neutral) from the logits of the three :data:`STANCE_HYPOTHESES` pairs."""
+    """(favor, against, neutral) from the logits of the provider's three stance hypothesis pairs
+    (supports / opposes / is neutral about the target)."""
     favor, against, neutral = zero_shot_scores(logits, multi_label=False)
     return favor, against, neutral

@@ -1,7 +1,8 @@
 """ONNX Runtime sessions, tokenizers and padded batches: the blocking building blocks of every local model.
 
 Everything here runs in a worker thread (never on the event loop). ONNX Runtime and tokenizers errors are
-mapped to :class:`ModelFilesError` here, at one boundary.
+mapped to :class:`ModelFilesError` here, at one boundary. numpy, onnxruntime and tokenizers are imported inside
+the functions that need them: building a gateway imports this module (via ``_sources``) and must stay cheap.
 """
 
 from __future__ import annotations
@@ -12,10 +13,10 @@ from collections.abc import Sequence
 from pathlib import Path
 from typing import TYPE_CHECKING, Any
 
-import numpy as np
 from ratatoskr.errors import ConfigurationError, ProviderError
 
 if TYPE_CHECKING:
+    import numpy as np
     import onnxruntime as ort  # type: ignore[import-untyped]
     from tokenizers import Encoding, Tokenizer
 
@@ -136,16 +137,23 @@ def pad_id(tokenizer: Tokenizer, directory: Path) -> int:
 
 def padded_feed(encodings: Sequence[Encoding], indices: Sequence[int], pad: int) -> dict[str, np.ndarray]:
     """Right-padded int64 ``input_ids``, ``attention_mask`` and ``token_type_ids`` for ``encodings[indices]``."""
-    width = max(len(encodings[i].ids) for i in indices)
-    ids = np.full((len(indices), width), pad, dtype=np.int64)
-    mask = np.zeros((len(indices), width), dtype=np.int64)
-    types = np.zeros((len(indices), width), dtype=np.int64)
-    for row, i in enumerate(indices):
-        enc = encodings[i]
-        n = len(enc.ids)
+    import numpy as np
+
+    rows = [encodings[i] for i in indices]
+    lengths = [len(e.ids) for e in rows]
+    width = max(lengths)
+    if min(lengths) == width:  # nothing to pad (always so for a single input): one conversion per array
+        return {
+            "input_ids": np.array([e.ids for e in rows], dtype=np.int64),
+            "attention_mask": np.ones((len(rows), width), dtype=np.int64),
+            "token_type_ids": np.array([e.type_ids for e in rows], dtype=np.int64),
+        }
+    ids = np.full((len(rows), width), pad, dtype=np.int64)
+    types = np.zeros((len(rows), width), dtype=np.int64)
+    for row, (enc, n) in enumerate(zip(rows, lengths, strict=True)):
         ids[row, :n] = enc.ids
-        mask[row, :n] = 1
         types[row, :n] = enc.type_ids
+    mask = (np.arange(width) < np.array(lengths)[:, None]).astype(np.int64)
     return {"input_ids": ids, "attention_mask": mask, "token_type_ids": types}
 
 

@@ -165,6 +165,7 @@ def download(repo: str, config: LocalConfig, *, tqdm_class: Any = None) -> Model
     from huggingface_hub import HfApi, hf_hub_download
     from huggingface_hub.errors import HfHubHTTPError, LocalEntryNotFoundError, RepositoryNotFoundError
 
+    failures: tuple[type[Exception], ...] = (HfHubHTTPError, LocalEntryNotFoundError, OSError, *_http_errors())
     try:
         # model_info makes one request with a timeout; list_repo_files would retry for ~30 s when offline.
         info = HfApi().model_info(repo, timeout=LISTING_TIMEOUT)
@@ -187,6 +188,6 @@ def download(repo: str, config: LocalConfig, *, tqdm_class: Any = None) -> Model
     except RepositoryNotFoundError as exc:
         reason = "no such HuggingFace repository (or it is private)"
         raise ModelNotAvailable(repo, provider=NAME, reason=reason) from exc
-    except (HfHubHTTPError, LocalEntryNotFoundError, OSError, *_http_errors()) as exc:
+    except failures as exc:
         raise ModelNotAvailable(repo, provider=NAME, reason=f"download failed ({exc}); {pull_hint(repo)}") from exc
     return _files(repo, paths[onnx_name], config)

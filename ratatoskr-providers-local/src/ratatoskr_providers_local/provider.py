@@ -4,12 +4,16 @@ One object serves every capability, so all of them share one model manager (one 
 limiter. Models are addressed by HuggingFace id, short name, directory or ``[providers.local.models]`` name
 (see :mod:`ratatoskr_providers_local._sources`); anything else is :class:`ModelNotAvailable`, which moves the
 request to the next provider. Blocking work (loading, tokenising, ONNX runs) happens in worker threads.
+
+Building a provider is cheap: the plugin hooks build one on every gateway build (also for CLI commands that
+other providers serve), so numpy, onnxruntime and tokenizers are imported on first use, in a worker thread.
 """
 
 from __future__ import annotations
 
+import math
 from collections.abc import Callable, Sequence
-from typing import Any, TypeVar
+from typing import TYPE_CHECKING, Any, TypeVar
 
 import anyio
 from ratatoskr.errors import InvalidInput, ModelNotAvailable
@@ -25,13 +29,14 @@ from ratatoskr.types import (
 
 from ratatoskr_providers_local._batcher import MicroBatcher
 from ratatoskr_providers_local._config import LocalConfig
-from ratatoskr_providers_local._embedding import EmbeddingModel, load_embedding_model
 from ratatoskr_providers_local._introspection import list_local_models, status_without_loading
 from ratatoskr_providers_local._manager import ModelManager
-from ratatoskr_providers_local._nli import STANCE_HYPOTHESES, NliModel, load_nli_model, softmax, stance_scores
-from ratatoskr_providers_local._nli import zero_shot_scores as _zero_shot_scores
 from ratatoskr_providers_local._sources import SHORT_NAMES, Source, locate, resolve
 from ratatoskr_providers_local._tokenizers import TokenizerRegistry
+
+if TYPE_CHECKING:  # these import numpy: loaded with the first model, not with the provider
+    from ratatoskr_providers_local._embedding import EmbeddingModel
+    from ratatoskr_providers_local._nli import NliModel
 
 __all__ = ["DEFAULT_HYPOTHESIS_TEMPLATE", "LocalProvider"]
 
@@ -39,7 +44,16 @@ NAME = "local"
 DEFAULT_HYPOTHESIS_TEMPLATE = "This example is {}."
 T = TypeVar("T")
 EmbedOut = tuple[list[float], bool]
-NliOut = tuple[list[float], bool]
+#: (entailment, contradiction, neutral) probabilities and whether the pair was truncated.
+NliOut = tuple[tuple[float, float, float], bool]
+#: Resolved model names remembered per provider (names come from callers; the bound keeps the memory small).
+_SOURCE_CACHE_SIZE = 1024
+#: Hypotheses about the target; the stance is the one the text entails most (single-label zero-shot).
+STANCE_HYPOTHESES = (
+    "This text supports {}.",
+    "This text opposes {}.",
+    "This text is neutral about {}.",
+)
 
 
 def _check_text(what: str, text: object) -> str:
@@ -86,6 +100,7 @@ class LocalProvider:
         self.tokenizers = TokenizerRegistry(self.config)
         self._limiter: anyio.CapacityLimiter | None = None
         self._batchers: dict[str, tuple[object, MicroBatcher[Any, Any]]] = {}
+        self._sources: dict[str, Source] = {}
 
     def __repr__(self) -> str:
         return f"<LocalProvider device={self.config.device} loaded={list(self.manager.loaded())}>"
@@ -100,8 +115,16 @@ class LocalProvider:
         return self._limiter
 
     def _source(self, model: str) -> Source:
+        # Resolving touches the file system (directory names): once per name, not once per request.
+        source = self._sources.get(model)
+        if source is not None:
+            return source
         source = resolve(model, self.config)
-        if source is None:
+        if source is not None:
+            if len(self._sources) >= _SOURCE_CACHE_SIZE:
+                self._sources.clear()
+            self._sources[model] = source
+        else:
             raise ModelNotAvailable(
                 model, provider=NAME,
                 reason=f"not a local model (use a HuggingFace repo id with an ONNX export, a model directory, "
@@ -131,6 +154,8 @@ class LocalProvider:
         source = self._source(model)
 
         def load(check_fits: Callable[[int], None]) -> EmbeddingModel:
+            from ratatoskr_providers_local._embedding import load_embedding_model
+
             files = locate(source, self.config)
             check_fits(files.size_bytes)
             return load_embedding_model(files, self.config)
@@ -141,6 +166,8 @@ class LocalProvider:
         source = self._source(model)
 
         def load(check_fits: Callable[[int], None]) -> NliModel:
+            from ratatoskr_providers_local._nli import load_nli_model
+
             files = locate(source, self.config)
             check_fits(files.size_bytes)
             return load_nli_model(files, self.config)
@@ -172,14 +199,13 @@ class LocalProvider:
     # ---- NLI, zero-shot, stance --------------------------------------------------------------------------
 
     def _nli_rows(self, m: NliModel, pairs: Sequence[tuple[str, str]]) -> list[NliOut]:
+        """Probabilities per pair, computed in the worker thread (the event loop only builds results)."""
         logits, truncated = m.logits(pairs, self.config.batch_max_size)
-        return list(zip(logits.tolist(), truncated, strict=True))
+        return [(_softmax3(row), cut) for row, cut in zip(logits.tolist(), truncated, strict=True)]
 
     @staticmethod
-    def _nli_result(logits: list[float], truncated: bool, model: str) -> NliResult:
-        import numpy as np
-
-        e, c, n = (float(v) for v in softmax(np.asarray(logits, dtype=np.float64)))
+    def _nli_result(probs: tuple[float, float, float], truncated: bool, model: str) -> NliResult:
+        e, c, n = probs
         return NliResult.from_scores(e, c, n, model=model, provider=NAME, truncated=truncated)
 
     async def infer_nli(self, premise: str, hypothesis: str, model: str) -> NliResult:
@@ -187,8 +213,8 @@ class LocalProvider:
         _check_text("hypothesis", hypothesis)
         m = await self.nli_model(model)
         batcher = self._batcher(f"nli:{m.id}", m, lambda pairs: self._nli_rows(m, pairs))
-        logits, truncated = await batcher.submit((premise, hypothesis))
-        return self._nli_result(logits, truncated, model)
+        probs, truncated = await batcher.submit((premise, hypothesis))
+        return self._nli_result(probs, truncated, model)
 
     async def infer_nli_batch(self, pairs: Sequence[tuple[str, str]], model: str) -> list[NliResult]:
         if isinstance(pairs, str) or not pairs:
@@ -200,7 +226,7 @@ class LocalProvider:
             items.append((_check_text(f"pairs[{i}] premise", pair[0]), _check_text(f"pairs[{i}] hypothesis", pair[1])))
         m = await self.nli_model(model)
         rows = await self._run(lambda: self._nli_rows(m, items))
-        return [self._nli_result(logits, truncated, model) for logits, truncated in rows]
+        return [self._nli_result(probs, truncated, model) for probs, truncated in rows]
 
     async def _logits(self, model: str, pairs: list[tuple[str, str]]) -> Any:
         m = await self.nli_model(model)
@@ -222,8 +248,10 @@ class LocalProvider:
         if "{}" not in template:
             raise InvalidInput("hypothesis_template must contain {} where the label goes")
         _check_utf8("hypothesis_template", template)
+        from ratatoskr_providers_local._nli import zero_shot_scores  # loaded with the model: no import cost here
+
         logits = await self._logits(model, [(text, template.replace("{}", label)) for label in names])
-        scores = _zero_shot_scores(logits, multi_label=multi_label)
+        scores = zero_shot_scores(logits, multi_label=multi_label)
         return ClassifyResult.from_scores(
             dict(zip(names, scores, strict=True)), model=model, provider=NAME, multi_label=multi_label
         )
@@ -231,6 +259,8 @@ class LocalProvider:
     async def classify_stance(self, text: str, target: str, model: str) -> StanceResult:
         _check_text("text", text)
         _check_text("target", target)
+        from ratatoskr_providers_local._nli import stance_scores
+
         logits = await self._logits(model, [(text, h.replace("{}", target)) for h in STANCE_HYPOTHESES])
         favor, against, neutral = stance_scores(logits)
         return StanceResult.from_scores(favor, against, neutral, target, model=model, provider=NAME)
@@ -294,6 +324,14 @@ class LocalProvider:
     async def aclose(self) -> None:
         self.manager.unload_all()
         self._batchers.clear()
+
+
+def _softmax3(logits: list[float]) -> tuple[float, float, float]:
+    """Softmax of three logits in plain Python (numpy's per-call overhead dwarfs three exponentials)."""
+    top = max(logits)
+    e, c, n = (math.exp(v - top) for v in logits)
+    total = e + c + n
+    return e / total, c / total, n / total
 
 
 def _byte_offsets(text: str) -> list[int]:
