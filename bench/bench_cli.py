@@ -35,8 +35,13 @@ def _ratatoskr() -> str:
 
 def _env() -> dict[str, str]:
     # Every installed plugin must load, as for a user: drop the switches that turn plugins off.
-    drop = ("RATATOSKR_DISABLE_PLUGIN_AUTOLOAD", "RATATOSKR_PLUGINS", "RATATOSKR_BLOCK_PLUGINS",
-            "RATATOSKR_TRACE_HOOKS", "PYTHONPROFILEIMPORTTIME")
+    drop = (
+        "RATATOSKR_DISABLE_PLUGIN_AUTOLOAD",
+        "RATATOSKR_PLUGINS",
+        "RATATOSKR_BLOCK_PLUGINS",
+        "RATATOSKR_TRACE_HOOKS",
+        "PYTHONPROFILEIMPORTTIME",
+    )
     return {k: v for k, v in os.environ.items() if k not in drop}
 
 

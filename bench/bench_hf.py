@@ -76,19 +76,28 @@ async def main(n: int, rounds: int) -> None:
         provider = HuggingFaceProvider(HFConfig.from_options({"base_url": base}, api_key="hf_x"), client=client)
 
         async def raw() -> None:
-            response = await client.post(url, json={"inputs": ["hello"], "normalize": True},
-                                         headers={"Authorization": "Bearer hf_x"})
+            response = await client.post(
+                url, json={"inputs": ["hello"], "normalize": True}, headers={"Authorization": "Bearer hf_x"}
+            )
             json.loads(response.content)
 
         texts = [f"text {i}" for i in range(32)]
-        best = await _interleaved(n, rounds, {
-            "raw httpx post + json.loads": raw,
-            "HuggingFaceProvider.embed": lambda: provider.embed("hello", model),
-        })
+        best = await _interleaved(
+            n,
+            rounds,
+            {
+                "raw httpx post + json.loads": raw,
+                "HuggingFaceProvider.embed": lambda: provider.embed("hello", model),
+            },
+        )
         raw_s, one_s = best.values()
-        batch = await _interleaved(max(n // 10, 10), rounds, {
-            "HuggingFaceProvider.embed_batch(32), per call": lambda: provider.embed_batch(texts, model),
-        })
+        batch = await _interleaved(
+            max(n // 10, 10),
+            rounds,
+            {
+                "HuggingFaceProvider.embed_batch(32), per call": lambda: provider.embed_batch(texts, model),
+            },
+        )
         (batch_s,) = batch.values()
     server.shutdown()
     print(f"ratio embed / raw: {one_s / raw_s:.2f}x   (overhead {(one_s - raw_s) * 1e6:.1f} µs/call)")
@@ -97,4 +106,4 @@ async def main(n: int, rounds: int) -> None:
 
 if __name__ == "__main__":
     args = [int(a) for a in sys.argv[1:3]]
-    anyio.run(main, *(args + [300, 5][len(args):]))
+    anyio.run(main, *(args + [300, 5][len(args) :]))

@@ -71,16 +71,20 @@ def build_minilm_nli(directory: Path) -> Path:
     hidden = graph.output[0].name  # last_hidden_state [batch, sequence, 384]
     width = graph.output[0].type.tensor_type.shape.dim[2].dim_value
     rng = np.random.default_rng(0)
-    graph.initializer.extend([
-        numpy_helper.from_array(np.array(0, dtype=np.int64), "nli_cls_index"),
-        numpy_helper.from_array(rng.normal(0.0, 0.1, (width, 3)).astype(np.float32), "nli_head_weight"),
-        numpy_helper.from_array(rng.normal(0.0, 0.1, 3).astype(np.float32), "nli_head_bias"),
-    ])
-    graph.node.extend([
-        helper.make_node("Gather", [hidden, "nli_cls_index"], ["nli_cls"], axis=1),  # [batch, 384]
-        helper.make_node("MatMul", ["nli_cls", "nli_head_weight"], ["nli_scores"]),
-        helper.make_node("Add", ["nli_scores", "nli_head_bias"], ["logits"]),
-    ])
+    graph.initializer.extend(
+        [
+            numpy_helper.from_array(np.array(0, dtype=np.int64), "nli_cls_index"),
+            numpy_helper.from_array(rng.normal(0.0, 0.1, (width, 3)).astype(np.float32), "nli_head_weight"),
+            numpy_helper.from_array(rng.normal(0.0, 0.1, 3).astype(np.float32), "nli_head_bias"),
+        ]
+    )
+    graph.node.extend(
+        [
+            helper.make_node("Gather", [hidden, "nli_cls_index"], ["nli_cls"], axis=1),  # [batch, 384]
+            helper.make_node("MatMul", ["nli_cls", "nli_head_weight"], ["nli_scores"]),
+            helper.make_node("Add", ["nli_scores", "nli_head_bias"], ["logits"]),
+        ]
+    )
     del graph.output[:]
     graph.output.append(helper.make_tensor_value_info("logits", onnx.TensorProto.FLOAT, ["batch", 3]))
     onnx.checker.check_model(model)
@@ -89,9 +93,12 @@ def build_minilm_nli(directory: Path) -> Path:
     for name in ("tokenizer.json", "tokenizer_config.json", "special_tokens_map.json"):
         shutil.copy(DATA_DIR / name, directory / name)
     config = json.loads((DATA_DIR / "config.json").read_text())
-    config.update(architectures=["BertForSequenceClassification"], id2label=ID2LABEL,
-                  label2id={v: int(k) for k, v in ID2LABEL.items()},
-                  _comment="bench only: MiniLM-L6 body + random head, labels meaningless")
+    config.update(
+        architectures=["BertForSequenceClassification"],
+        id2label=ID2LABEL,
+        label2id={v: int(k) for k, v in ID2LABEL.items()},
+        _comment="bench only: MiniLM-L6 body + random head, labels meaningless",
+    )
     (directory / "config.json").write_text(json.dumps(config, indent=2))
     return directory
 
@@ -169,16 +176,26 @@ def _raw_nli(directory: Path, onnx: Path, max_length: int) -> Callable[[list[tup
     return run
 
 
-async def bench_nli(gateway: EmbeddedGateway, config: LocalConfig, model: str, title: str, *, targets: bool = True,
-                    max_length: int, rounds: int = 40) -> None:
+async def bench_nli(
+    gateway: EmbeddedGateway,
+    config: LocalConfig,
+    model: str,
+    title: str,
+    *,
+    targets: bool = True,
+    max_length: int,
+    rounds: int = 40,
+) -> None:
     source = resolve(model, config)
     assert source is not None
     files = locate(source, config)
     raw = _raw_nli(files.directory, files.onnx, max_length)
     await _check_same_answers(gateway, raw, model, files.directory)
     single = {"raw": lambda: raw(PAIRS[:1]), "gateway": lambda: gateway.infer_nli(*PAIRS[0], model)}
-    concurrent = {"raw": lambda: raw(PAIRS),
-                  "gateway": lambda: _fan_out(lambda i: gateway.infer_nli(*PAIRS[i % 32], model), 64)}
+    concurrent = {
+        "raw": lambda: raw(PAIRS),
+        "gateway": lambda: _fan_out(lambda i: gateway.infer_nli(*PAIRS[i % 32], model), 64),
+    }
     batch = {"raw": lambda: raw(PAIRS), "gateway": lambda: gateway.infer_nli_batch(PAIRS, model)}
     for calls in (single, concurrent, batch):
         await _alternating(calls, 3)
@@ -192,8 +209,9 @@ async def bench_nli(gateway: EmbeddedGateway, config: LocalConfig, model: str, t
     _line("infer_nli_batch(32) vs raw batch-32 (pairs/s)", 32 / b["raw"], 32 / b["gateway"], "/s", batched)
 
 
-async def _check_same_answers(gateway: EmbeddedGateway, raw: Callable[[list[tuple[str, str]]], np.ndarray],
-                              model: str, directory: Path) -> None:
+async def _check_same_answers(
+    gateway: EmbeddedGateway, raw: Callable[[list[tuple[str, str]]], np.ndarray], model: str, directory: Path
+) -> None:
     """Both sides must compute the same thing, or the timing comparison means nothing."""
     id2label = json.loads((directory / "config.json").read_text())["id2label"]
     column = {str(label)[:6].lower(): int(i) for i, label in id2label.items()}
@@ -229,19 +247,33 @@ async def main() -> None:
     await bench_embeddings(gateway)
     with tempfile.TemporaryDirectory(prefix="ratatoskr-bench-nli-") as tmp:
         minilm_nli = str(build_minilm_nli(Path(tmp) / "minilm-nli"))
-        await bench_nli(gateway, config, minilm_nli, "MiniLM-L6 body + random head: throughput only "
-                        "(labels meaningless; int8 graph built at start, nothing downloaded)", max_length=512)
+        await bench_nli(
+            gateway,
+            config,
+            minilm_nli,
+            "MiniLM-L6 body + random head: throughput only "
+            "(labels meaningless; int8 graph built at start, nothing downloaded)",
+            max_length=512,
+        )
         await provider.unload(minilm_nli)
     # The targets are about throughput on a real model; on a model whose runs take microseconds the ratio is the
     # per-request overhead (a thread hop, tokenizing, the gateway), shown as a probe without a target.
-    await bench_nli(gateway, config, str(TINY_NLI), "tiny test fixture, overhead probe (runs take microseconds; "
-                    "no target)", max_length=64, targets=False)
+    await bench_nli(
+        gateway,
+        config,
+        str(TINY_NLI),
+        "tiny test fixture, overhead probe (runs take microseconds; no target)",
+        max_length=64,
+        targets=False,
+    )
     downloaded = _downloaded_nli(config)
     if downloaded is not None:
         await bench_nli(gateway, config, downloaded, f"{downloaded} (downloaded)", max_length=512, rounds=20)
     for key, (_, batcher) in provider._batchers.items():
-        print(f"recent micro-batch sizes ({key.partition(':')[0]}, {Path(key.partition(':')[2]).name}): "
-              f"{list(batcher.batch_sizes)[-12:]}")
+        print(
+            f"recent micro-batch sizes ({key.partition(':')[0]}, {Path(key.partition(':')[2]).name}): "
+            f"{list(batcher.batch_sizes)[-12:]}"
+        )
     peak_kb = resource.getrusage(resource.RUSAGE_SELF).ru_maxrss
     print(f"peak memory (max RSS of this process, both sides): {peak_kb / 1024:.0f} MB")
 

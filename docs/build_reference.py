@@ -1,7 +1,7 @@
 """Writes docs/reference.md from the docstrings of ``ratatoskr.__all__``, so the reference cannot drift.
 
-    uv run python docs/build_reference.py          # rewrite docs/reference.md
-    uv run python docs/build_reference.py --check  # exit 1 if it is out of date (tests and `nox -s docs` run this)
+uv run python docs/build_reference.py          # rewrite docs/reference.md
+uv run python docs/build_reference.py --check  # exit 1 if it is out of date (tests and `nox -s docs` run this)
 """
 
 from __future__ import annotations
@@ -20,8 +20,10 @@ SECTIONS = [
     ("Provider protocols", ("ratatoskr.providers",)),
     ("Chat and generation types", ("ratatoskr.types.chat", "ratatoskr.types.generate", "ratatoskr.streams")),
     ("Classic NLP results", ("ratatoskr.types.inference",)),
-    ("Models, parameters and presets", ("ratatoskr.types.model", "ratatoskr.types.parameter",
-                                        "ratatoskr.types.preset", "ratatoskr.metadata")),
+    (
+        "Models, parameters and presets",
+        ("ratatoskr.types.model", "ratatoskr.types.parameter", "ratatoskr.types.preset", "ratatoskr.metadata"),
+    ),
     ("Dispatch: retry, routing, cache, validation", ("ratatoskr.registry",)),
     ("Errors", ("ratatoskr.errors",)),
 ]

@@ -26,8 +26,9 @@ def test_every_public_name_has_its_own_docstring(name: str) -> None:
 
 
 def test_reference_page_is_up_to_date() -> None:
-    result = subprocess.run([sys.executable, str(ROOT / "docs/build_reference.py"), "--check"],
-                            capture_output=True, text=True)
+    result = subprocess.run(
+        [sys.executable, str(ROOT / "docs/build_reference.py"), "--check"], capture_output=True, text=True
+    )
     assert result.returncode == 0, result.stderr
 
 

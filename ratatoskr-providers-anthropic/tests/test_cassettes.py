@@ -117,10 +117,13 @@ async def test_multi_turn_with_parallel_tool_results_and_caching(provider, casse
         Message.system("You are a weather assistant."),
         Message.user("What's the weather in San Francisco and New York?"),
         Message.system("Be brief."),
-        Message.assistant("I'll check both cities.", [
-            ToolCall("toolu_01A09q90qw90lq917835lq9", "get_weather", '{"location": "San Francisco, CA"}'),
-            ToolCall("toolu_01B19q90qw90lq917835lq8", "get_weather", '{"location": "New York, NY"}'),
-        ]),
+        Message.assistant(
+            "I'll check both cities.",
+            [
+                ToolCall("toolu_01A09q90qw90lq917835lq9", "get_weather", '{"location": "San Francisco, CA"}'),
+                ToolCall("toolu_01B19q90qw90lq917835lq8", "get_weather", '{"location": "New York, NY"}'),
+            ],
+        ),
         Message.tool_result("toolu_01A09q90qw90lq917835lq9", "15 degrees, foggy"),
         Message.tool_result("toolu_01B19q90qw90lq917835lq8", "22 degrees, sunny"),
     ]
@@ -156,8 +159,9 @@ async def test_parallel_tool_use(provider, cassette) -> None:  # type: ignore[no
 async def test_stream_finish_reasons(provider, cassette, prompt, max_tokens, finish) -> None:  # type: ignore[no-untyped-def]
     with cassette("messages_stream_finish_reasons"):
         events = await collect(
-            provider.chat_stream([Message.user(prompt)], None, ChatOptions(model="claude-sonnet-4-5",
-                                                                             max_tokens=max_tokens))
+            provider.chat_stream(
+                [Message.user(prompt)], None, ChatOptions(model="claude-sonnet-4-5", max_tokens=max_tokens)
+            )
         )
     assert isinstance(events[-1], DoneEvent)
     assert events[-1].finish_reason is finish
@@ -176,8 +180,10 @@ async def test_tokenize_moves_on_to_a_local_tokenizer(provider) -> None:  # type
 
 async def test_generate_and_generate_stream(provider, cassette) -> None:  # type: ignore[no-untyped-def]
     with cassette("messages_stream_text"):
-        events = [e async for e in provider.generate_stream("Hello", GenerateOptions(model="claude-sonnet-4-5",
-                                                                                      max_tokens=256))]
+        events = [
+            e
+            async for e in provider.generate_stream("Hello", GenerateOptions(model="claude-sonnet-4-5", max_tokens=256))
+        ]
     assert events == [
         TextEvent("Hello"),
         TextEvent("!"),

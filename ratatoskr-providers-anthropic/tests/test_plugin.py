@@ -15,8 +15,9 @@ from ratatoskr_providers_anthropic import plugin
 from ratatoskr_providers_anthropic.provider import AnthropicProvider
 
 
-def build(config: dict[str, Any] | None = None, *, secrets: dict[str, Any] | None = None,
-          env: dict[str, str] | None = None) -> list[AnthropicProvider]:
+def build(
+    config: dict[str, Any] | None = None, *, secrets: dict[str, Any] | None = None, env: dict[str, str] | None = None
+) -> list[AnthropicProvider]:
     return plugin.build(Settings.from_dict({"providers": config or {}}, secrets=secrets, env=env))
 
 
@@ -33,8 +34,11 @@ def test_enabled_by_the_environment_key() -> None:
 
 
 def test_key_from_the_secrets_file_wins_over_the_environment() -> None:
-    (provider,) = build({"anthropic": {"default_max_tokens": 1000, "priority": 7, "models": ["claude-x"]}},
-                        secrets={"anthropic": {"api_key": "sk-secret"}}, env={"ANTHROPIC_API_KEY": "sk-env"})
+    (provider,) = build(
+        {"anthropic": {"default_max_tokens": 1000, "priority": 7, "models": ["claude-x"]}},
+        secrets={"anthropic": {"api_key": "sk-secret"}},
+        env={"ANTHROPIC_API_KEY": "sk-env"},
+    )
     assert (provider._api_key, provider.default_max_tokens, provider.priority) == ("sk-secret", 1000, 7)
     assert provider.models == frozenset({"claude-x"})
 
@@ -48,8 +52,9 @@ def test_disabled_table_wins_over_the_environment() -> None:
     assert build({"anthropic": {"enabled": False}}, env={"ANTHROPIC_API_KEY": "sk"}) == []
 
 
-@pytest.mark.parametrize(("key", "value"), [("base_url", "ftp://x"), ("timeout", -1), ("default_max_tokens", 1.5),
-                                            ("models", "claude")])
+@pytest.mark.parametrize(
+    ("key", "value"), [("base_url", "ftp://x"), ("timeout", -1), ("default_max_tokens", 1.5), ("models", "claude")]
+)
 def test_bad_values_are_named(key: str, value: Any) -> None:
     with pytest.raises(ConfigurationError, match=key):
         build({"anthropic": {key: value}}, env={"ANTHROPIC_API_KEY": "sk"})
@@ -70,21 +75,26 @@ def test_the_plugin_module_does_not_import_httpx() -> None:
     assert "ratatoskr_providers_anthropic.plugin" in sys.modules
 
 
-async def test_gateway_routes_chat_and_reports_unsupported_parameters(ratatoskr_plugins, ratatoskr_gateway_factory,
-                                                                      cassette) -> None:  # type: ignore[no-untyped-def]
+async def test_gateway_routes_chat_and_reports_unsupported_parameters(
+    ratatoskr_plugins, ratatoskr_gateway_factory, cassette
+) -> None:  # type: ignore[no-untyped-def]
     from ratatoskr.registry.validation import UnsupportedParameterWarning
 
     ratatoskr_plugins.register(plugin, "anthropic")
-    gateway = ratatoskr_gateway_factory({"providers": {"anthropic": {}}}, secrets={"anthropic": {"api_key":
-                                                                                                  "sk-ant-test-key"}})
+    gateway = ratatoskr_gateway_factory(
+        {"providers": {"anthropic": {}}}, secrets={"anthropic": {"api_key": "sk-ant-test-key"}}
+    )
     try:
         assert [p.name for p in gateway.registry.chain(Capability.CHAT)] == ["anthropic"]
         with cassette("count_tokens"):
             assert await gateway.count_tokens("Hello, world", "claude-sonnet-4-5") == 10
         with cassette("messages_stream_text"), pytest.warns(UnsupportedParameterWarning, match="seed"):
-            events = [e async for e in gateway.chat_stream([Message.user("Hello")], None,
-                                                           ChatOptions(model="claude-sonnet-4-5", max_tokens=256,
-                                                                       seed=7))]
+            events = [
+                e
+                async for e in gateway.chat_stream(
+                    [Message.user("Hello")], None, ChatOptions(model="claude-sonnet-4-5", max_tokens=256, seed=7)
+                )
+            ]
         assert events[-1].provider == "anthropic"
     finally:
         await gateway.aclose()

@@ -41,7 +41,10 @@ async def test_thinking_tool_loop(provider, cassette, exclude) -> None:  # type:
         first = await provider.chat(messages, [WEATHER], options)
         assert first.finish_reason is FinishReason.TOOL_CALLS
         (block,) = first.reasoning_blocks
-        assert block.signature == "BDaL4VrbR2Oj0hO4XpJxT28J5TILnCrrUXoKiiNBZW9P+nr8XSj1zuZzAl4egiCCpQNvfyUuFFJP5CncdYZEQPPmLxYsNrcs..."
+        assert (
+            block.signature
+            == "BDaL4VrbR2Oj0hO4XpJxT28J5TILnCrrUXoKiiNBZW9P+nr8XSj1zuZzAl4egiCCpQNvfyUuFFJP5CncdYZEQPPmLxYsNrcs..."
+        )
         assert block.text.startswith("The user wants to know the current weather in Paris.")
         assert block.provider == "anthropic"
         # exclude_from_output hides the text from the answer, never the blocks a tool loop needs.

@@ -95,8 +95,11 @@ def test_tool_choice_mapping(choice, parallel, expected) -> None:  # type: ignor
 
 
 def test_tool_schema_untouched_and_tool_cache_control_honoured() -> None:
-    schema = {"type": "object", "properties": {"q": {"type": "array", "items": {"$ref": "#/$defs/x"}}},
-              "$defs": {"x": {"enum": ["a", "b"]}}}
+    schema = {
+        "type": "object",
+        "properties": {"q": {"type": "array", "items": {"$ref": "#/$defs/x"}}},
+        "$defs": {"x": {"enum": ["a", "b"]}},
+    }
     tool = ToolDefinition("find", "", schema, cache_control={"type": "ephemeral", "ttl": "1h"})
     (sent,) = body(tools=[tool])["tools"]
     assert sent == {"name": "find", "input_schema": schema, "cache_control": {"type": "ephemeral", "ttl": "1h"}}
@@ -164,8 +167,11 @@ def test_tool_use_without_input_deltas_still_ends_with_valid_json() -> None:
     decoder = AnthropicStreamDecoder("m")
     events = _feed(
         decoder,
-        {"type": "content_block_start", "index": 0,
-         "content_block": {"type": "tool_use", "id": "toolu_1", "name": "now", "input": {}}},
+        {
+            "type": "content_block_start",
+            "index": 0,
+            "content_block": {"type": "tool_use", "id": "toolu_1", "name": "now", "input": {}},
+        },
         {"type": "content_block_stop", "index": 0},
     )
     assert events == [ToolCallStart(0, "toolu_1", "now"), ToolCallDelta(0, "{}"), ToolCallEnd(0)]
@@ -176,9 +182,12 @@ def test_invalid_json_input_at_block_stop() -> None:
     with pytest.raises(ResponseFormatError, match="invalid JSON"):
         _feed(
             decoder,
-            {"type": "content_block_start", "index": 0,
-             "content_block": {"type": "tool_use", "id": "toolu_1", "name": "f", "input": {}}},
-            {"type": "content_block_delta", "index": 0, "delta": {"type": "input_json_delta", "partial_json": "{\"a\""}},
+            {
+                "type": "content_block_start",
+                "index": 0,
+                "content_block": {"type": "tool_use", "id": "toolu_1", "name": "f", "input": {}},
+            },
+            {"type": "content_block_delta", "index": 0, "delta": {"type": "input_json_delta", "partial_json": '{"a"'}},
             {"type": "content_block_stop", "index": 0},
         )
 
@@ -281,8 +290,11 @@ STREAM = (
     {"type": "content_block_stop", "index": 0},
     {"type": "content_block_start", "index": 1, "content_block": {"type": "redacted_thinking", "data": "opaque"}},
     {"type": "content_block_stop", "index": 1},
-    {"type": "content_block_start", "index": 2,
-     "content_block": {"type": "tool_use", "id": "toolu_1", "name": "lookup", "input": {}}},
+    {
+        "type": "content_block_start",
+        "index": 2,
+        "content_block": {"type": "tool_use", "id": "toolu_1", "name": "lookup", "input": {}},
+    },
     {"type": "content_block_delta", "index": 2, "delta": {"type": "input_json_delta", "partial_json": '{"word": "a"}'}},
     {"type": "content_block_stop", "index": 2},
     {"type": "message_delta", "delta": {"stop_reason": "tool_use"}, "usage": {"output_tokens": 9}},

@@ -39,8 +39,9 @@ def _declared_headers(live: Any, recorded: Any) -> None:
         assert sent == value, f"header {name!r}: sent {sent!r}, cassette expects {value!r}"
 
 
-_VCR = vcr.VCR(record_mode="none", match_on=["method", "uri", "json_body", "declared_headers"],
-               decode_compressed_response=True)
+_VCR = vcr.VCR(
+    record_mode="none", match_on=["method", "uri", "json_body", "declared_headers"], decode_compressed_response=True
+)
 _VCR.register_matcher("json_body", _json_body)
 _VCR.register_matcher("declared_headers", _declared_headers)
 
@@ -64,8 +65,10 @@ async def make_provider() -> AsyncIterator[Callable[..., HuggingFaceProvider]]:
 
     def build(**options: Any) -> HuggingFaceProvider:
         api_key = options.pop("api_key", "hf_test")
-        provider = HuggingFaceProvider(HFConfig.from_options(options, api_key=api_key),
-                                       client=httpx.AsyncClient(timeout=options.get("timeout", 5.0)))
+        provider = HuggingFaceProvider(
+            HFConfig.from_options(options, api_key=api_key),
+            client=httpx.AsyncClient(timeout=options.get("timeout", 5.0)),
+        )
         made.append(provider)
         return provider
 

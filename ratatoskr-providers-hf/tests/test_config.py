@@ -30,8 +30,10 @@ def test_enabled_false_wins_over_the_environment() -> None:
 
 def test_key_order_table_then_secrets_then_environment() -> None:
     table = {"providers": {"huggingface": {}}}
-    assert _built(table, secrets={"huggingface": {"api_key": "from_secrets"}},
-                  env={"HF_TOKEN": "env"})[0].config.api_key == "from_secrets"
+    assert (
+        _built(table, secrets={"huggingface": {"api_key": "from_secrets"}}, env={"HF_TOKEN": "env"})[0].config.api_key
+        == "from_secrets"
+    )
     assert _built(table, env={"HF_TOKEN": "tok", "HF_API_KEY": "key"})[0].config.api_key == "tok"
     assert _built(table)[0].config.api_key is None  # a TEI server on a LAN may need none
 
@@ -42,10 +44,19 @@ def test_priority_from_the_table() -> None:
 
 
 def test_full_table() -> None:
-    config = HFConfig.from_options({
-        "kind": "tei", "base_url": "http://tei:8080/", "models": ["BAAI/bge-small-en-v1.5"], "batch_size": 8,
-        "normalize": False, "wait_for_model": True, "stance_model": "x/y", "timeout": 5, "hub_url": "http://hub",
-    })
+    config = HFConfig.from_options(
+        {
+            "kind": "tei",
+            "base_url": "http://tei:8080/",
+            "models": ["BAAI/bge-small-en-v1.5"],
+            "batch_size": 8,
+            "normalize": False,
+            "wait_for_model": True,
+            "stance_model": "x/y",
+            "timeout": 5,
+            "hub_url": "http://hub",
+        }
+    )
     assert (config.kind, config.base_url, config.batch_size, config.timeout) == (Kind.TEI, "http://tei:8080", 8, 5.0)
     assert config.models == frozenset({"BAAI/bge-small-en-v1.5"})
 
@@ -79,7 +90,9 @@ def test_plugin_module_stays_cheap() -> None:
     import subprocess
     import sys
 
-    code = ("import sys, ratatoskr_providers_hf.plugin; "
-            "print(sorted(m for m in ('httpx', 'huggingface_hub') if m in sys.modules))")
+    code = (
+        "import sys, ratatoskr_providers_hf.plugin; "
+        "print(sorted(m for m in ('httpx', 'huggingface_hub') if m in sys.modules))"
+    )
     out = subprocess.run([sys.executable, "-c", code], capture_output=True, text=True, check=True).stdout
     assert out.strip() == "[]"

@@ -104,8 +104,9 @@ def test_registered_for_four_capabilities_sharing_one_provider(ratatoskr_plugins
     assert provider.priority == PRIORITY_REMOTE and provider.config.api_key == "hf_test"
 
 
-async def test_real_local_provider_over_its_ram_budget_falls_back(ratatoskr_plugins, ratatoskr_gateway_factory,
-                                                                  cassette) -> None:
+async def test_real_local_provider_over_its_ram_budget_falls_back(
+    ratatoskr_plugins, ratatoskr_gateway_factory, cassette
+) -> None:
     """The real local ONNX provider with a 1 MB budget refuses the bundled MiniLM; HuggingFace answers."""
     local_plugin = pytest.importorskip("ratatoskr_providers_local.plugin")
     ratatoskr_plugins.register(local_plugin, "local")

@@ -49,16 +49,19 @@ async def test_nli_sends_real_text_pairs_and_maps_labels_case_insensitively(make
 async def test_generic_label_names_resolved_through_model_config(make_provider, cassette) -> None:
     provider = make_provider()
     with cassette("serverless_nli_generic_labels"):
-        result = await provider.infer_nli("The cat sleeps on the mat.", "An animal is resting.",
-                                          "example-org/nli-generic-labels")
+        result = await provider.infer_nli(
+            "The cat sleeps on the mat.", "An animal is resting.", "example-org/nli-generic-labels"
+        )
     assert result.label is NliLabel.ENTAILMENT
     assert (result.entailment, result.neutral, result.contradiction) == (0.91, 0.06, 0.03)
 
 
 async def test_zero_shot(make_provider, cassette) -> None:
     provider = make_provider()
-    text = ("Hi, I recently bought a device from your company but it is not working as advertised and I "
-            "would like to get reimbursed!")
+    text = (
+        "Hi, I recently bought a device from your company but it is not working as advertised and I "
+        "would like to get reimbursed!"
+    )
     with cassette("serverless_zero_shot"):
         result = await provider.classify_zero_shot(text, ["refund", "legal", "faq"], "facebook/bart-large-mnli")
     assert list(result.scores) == ["refund", "legal", "faq"]
@@ -69,8 +72,11 @@ async def test_zero_shot_multi_label_with_template_and_legacy_answer(make_provid
     provider = make_provider()
     with cassette("serverless_zero_shot_legacy"):
         result = await provider.classify_zero_shot(
-            "I love hiking in the mountains and cooking Italian food.", ["travel", "cooking", "finance"],
-            "facebook/bart-large-mnli", multi_label=True, hypothesis_template="This text is about {}.",
+            "I love hiking in the mountains and cooking Italian food.",
+            ["travel", "cooking", "finance"],
+            "facebook/bart-large-mnli",
+            multi_label=True,
+            hypothesis_template="This text is about {}.",
         )
     assert result.scores == {"travel": 0.874, "cooking": 0.981, "finance": 0.003}
     assert result.multi_label and result.top_label == "cooking"

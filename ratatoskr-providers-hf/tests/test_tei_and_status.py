@@ -22,8 +22,9 @@ async def test_tei_embed_splits_to_the_servers_batch_limit(make_provider, casset
 async def test_tei_nli_sends_pairs(make_provider, cassette) -> None:
     provider = make_provider(kind="tei", base_url=TEI)
     with cassette("tei_nli"):
-        result = await provider.infer_nli("A soccer game with multiple males playing.",
-                                          "Some men are playing a sport.", NLI)
+        result = await provider.infer_nli(
+            "A soccer game with multiple males playing.", "Some men are playing a sport.", NLI
+        )
     assert result.label is NliLabel.ENTAILMENT and result.entailment == 0.987
 
 
@@ -54,8 +55,9 @@ async def test_tei_status_and_listing(make_provider, cassette) -> None:
 
 
 async def test_serverless_status_from_the_hub(make_provider, cassette) -> None:
-    provider = make_provider(models=["sentence-transformers/all-MiniLM-L6-v2", "facebook/bart-large-mnli",
-                                     "someone/never-published"])
+    provider = make_provider(
+        models=["sentence-transformers/all-MiniLM-L6-v2", "facebook/bart-large-mnli", "someone/never-published"]
+    )
     with cassette("hub_status"):
         live = await provider.model_status("sentence-transformers/all-MiniLM-L6-v2")
         zero_shot = await provider.model_status("facebook/bart-large-mnli")
@@ -68,11 +70,13 @@ async def test_serverless_status_from_the_hub(make_provider, cassette) -> None:
 
 
 async def test_serverless_listing_with_capabilities_and_seen_dimensions(make_provider, cassette) -> None:
-    provider = make_provider(models=["sentence-transformers/all-MiniLM-L6-v2", "facebook/bart-large-mnli",
-                                     "someone/never-published"])
+    provider = make_provider(
+        models=["sentence-transformers/all-MiniLM-L6-v2", "facebook/bart-large-mnli", "someone/never-published"]
+    )
     with cassette("serverless_embed"):
-        await provider.embed("Today is a sunny day and I will get some ice cream.",
-                             "sentence-transformers/all-MiniLM-L6-v2")
+        await provider.embed(
+            "Today is a sunny day and I will get some ice cream.", "sentence-transformers/all-MiniLM-L6-v2"
+        )
     with cassette("hub_status"):
         listed = {m.id: m for m in await provider.list_models()}
     assert listed["sentence-transformers/all-MiniLM-L6-v2"].capabilities == (ModelCapability.EMBED,)

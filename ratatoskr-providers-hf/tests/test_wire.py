@@ -96,8 +96,9 @@ def test_stance_template_escapes_braces_and_fills_like_the_server() -> None:
 
 
 def test_tei_info() -> None:
-    info = parse_tei_info({"model_id": "m", "model_type": {"classifier": {"id2label": {"0": "x"}}},
-                           "max_client_batch_size": 4})
+    info = parse_tei_info(
+        {"model_id": "m", "model_type": {"classifier": {"id2label": {"0": "x"}}}, "max_client_batch_size": 4}
+    )
     assert (info.model_type, info.max_client_batch_size, info.id2label) == ("classifier", 4, {0: "x"})
     with pytest.raises(ResponseFormatError):
         parse_tei_info({"model_type": {}})

@@ -88,9 +88,7 @@ def bench(session: ort.InferenceSession, tokenizer: Tokenizer) -> None:
 
 
 def main() -> None:
-    parser = argparse.ArgumentParser(
-        description=__doc__, formatter_class=argparse.RawDescriptionHelpFormatter
-    )
+    parser = argparse.ArgumentParser(description=__doc__, formatter_class=argparse.RawDescriptionHelpFormatter)
     parser.add_argument("--bench", action="store_true", help="measure latency and throughput")
     parser.add_argument("--threads", type=int, default=None, help="ORT intra-op threads (default: ORT's)")
     args = parser.parse_args()

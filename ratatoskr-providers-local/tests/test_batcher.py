@@ -10,8 +10,7 @@ import pytest
 from ratatoskr_providers_local._batcher import MicroBatcher
 
 
-def _doubler(calls: list[list[int]], gate: threading.Event | None = None,
-             started: list[list[int]] | None = None):  # type: ignore[no-untyped-def]
+def _doubler(calls: list[list[int]], gate: threading.Event | None = None, started: list[list[int]] | None = None):  # type: ignore[no-untyped-def]
     def run(items: Sequence[int]) -> list[int]:
         if started is not None:
             started.append(list(items))
@@ -25,10 +24,17 @@ def _doubler(calls: list[list[int]], gate: threading.Event | None = None,
     return run
 
 
-def _batcher(calls: list[list[int]], *, max_size: int = 8, max_wait: float = 0.01,
-             gate: threading.Event | None = None, started: list[list[int]] | None = None) -> MicroBatcher[int, int]:
-    return MicroBatcher(_doubler(calls, gate, started), limiter=anyio.CapacityLimiter(1), max_size=max_size,
-                        max_wait=max_wait)
+def _batcher(
+    calls: list[list[int]],
+    *,
+    max_size: int = 8,
+    max_wait: float = 0.01,
+    gate: threading.Event | None = None,
+    started: list[list[int]] | None = None,
+) -> MicroBatcher[int, int]:
+    return MicroBatcher(
+        _doubler(calls, gate, started), limiter=anyio.CapacityLimiter(1), max_size=max_size, max_wait=max_wait
+    )
 
 
 async def test_concurrent_submits_coalesce_and_keep_order() -> None:

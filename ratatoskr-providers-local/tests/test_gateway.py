@@ -19,8 +19,9 @@ from .conftest import make_provider
 
 
 @pytest.fixture
-def gateway_factory(ratatoskr_plugins: PluginManager,
-                    ratatoskr_gateway_factory: Callable[..., Any]) -> Callable[..., Any]:
+def gateway_factory(
+    ratatoskr_plugins: PluginManager, ratatoskr_gateway_factory: Callable[..., Any]
+) -> Callable[..., Any]:
     ratatoskr_plugins.register(plugin, "local")
     return ratatoskr_gateway_factory
 
@@ -80,8 +81,7 @@ async def test_not_downloaded_model_moves_on_with_a_reason(tmp_path: Path) -> No
 async def test_hf_hub_offline_turns_downloads_off(gateway_factory: Callable[..., Any], tmp_path: Path) -> None:
     from ratatoskr.config import Settings
 
-    settings = Settings.from_dict({"providers": {"local": {"models_dir": str(tmp_path)}}},
-                                  env={"HF_HUB_OFFLINE": "1"})
+    settings = Settings.from_dict({"providers": {"local": {"models_dir": str(tmp_path)}}}, env={"HF_HUB_OFFLINE": "1"})
     (provider,) = plugin.ratatoskr_embed_providers(settings)
     assert provider.config.download is False
     with pytest.raises(ModelNotAvailable, match="downloads are off"):

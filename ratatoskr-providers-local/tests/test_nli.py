@@ -105,8 +105,9 @@ async def test_zero_shot_single_and_multi_label(tiny_nli: Path) -> None:
         (["a"], "no placeholder", "must contain {}"),
     ],
 )
-async def test_bad_labels_are_invalid_input(tiny_nli: Path, labels: list[str], template: str | None,
-                                            match: str) -> None:
+async def test_bad_labels_are_invalid_input(
+    tiny_nli: Path, labels: list[str], template: str | None, match: str
+) -> None:
     with pytest.raises(InvalidInput, match=match):
         await make_provider().classify_zero_shot("text", labels, str(tiny_nli), hypothesis_template=template)
 

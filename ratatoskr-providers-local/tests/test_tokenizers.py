@@ -39,12 +39,17 @@ async def test_long_text_is_counted_in_full() -> None:
 
 
 def test_resolution_exact_then_longest_prefix_then_alias() -> None:
-    registry = TokenizerRegistry(LocalConfig(download=False, tokenizers={
-        "my-model": f"file:{MINILM_TOKENIZER}",
-        "my": "hf:org/other",
-        "my-model-v2": "alias:my-model",
-        "claude-3": "alias:my-model",
-    }))
+    registry = TokenizerRegistry(
+        LocalConfig(
+            download=False,
+            tokenizers={
+                "my-model": f"file:{MINILM_TOKENIZER}",
+                "my": "hf:org/other",
+                "my-model-v2": "alias:my-model",
+                "claude-3": "alias:my-model",
+            },
+        )
+    )
     assert registry.source_for("my-model") == TokenizerSource("file", MINILM_TOKENIZER)
     assert registry.source_for("my-model-v2-large") == TokenizerSource("file", MINILM_TOKENIZER)  # longest prefix
     assert registry.source_for("mystery") == TokenizerSource("hf", "org/other")

@@ -35,7 +35,10 @@ WEATHER = ToolDefinition(
     {
         "type": "object",
         "properties": {
-            "location": {"type": "string", "description": "The location to get the weather for, e.g. San Francisco, CA"},
+            "location": {
+                "type": "string",
+                "description": "The location to get the weather for, e.g. San Francisco, CA",
+            },
             "format": {
                 "type": "string",
                 "description": "The format to return the weather in, e.g. 'celsius' or 'fahrenheit'",
@@ -49,13 +52,22 @@ WEATHER = ToolDefinition(
 
 async def test_chat_with_every_option(provider, cassette) -> None:  # type: ignore[no-untyped-def]
     options = ChatOptions(
-        model="llama3.2", temperature=0.8, top_p=0.9, top_k=20, seed=42, max_tokens=100, presence_penalty=1.5,
-        frequency_penalty=1.0, stop=["\n", "user:"], response_format=ResponseFormat("json_object"),
+        model="llama3.2",
+        temperature=0.8,
+        top_p=0.9,
+        top_k=20,
+        seed=42,
+        max_tokens=100,
+        presence_penalty=1.5,
+        frequency_penalty=1.0,
+        stop=["\n", "user:"],
+        response_format=ResponseFormat("json_object"),
         raw_provider_options={"options": {"num_ctx": 1024}},
     )
     with cassette("chat"):
-        reply = await provider.chat([Message.system("You are terse."), Message.user("why is the sky blue?")],
-                                    None, options)
+        reply = await provider.chat(
+            [Message.system("You are terse."), Message.user("why is the sky blue?")], None, options
+        )
     assert json.loads(reply.content) == {"answer": "Rayleigh scattering"}
     assert reply.usage == Usage(26, 298, 324)
     assert (reply.finish_reason, reply.model, reply.provider) == (FinishReason.STOP, "llama3.2", "ollama")
@@ -63,8 +75,12 @@ async def test_chat_with_every_option(provider, cassette) -> None:  # type: igno
 
 async def test_chat_stream(provider, cassette) -> None:  # type: ignore[no-untyped-def]
     with cassette("chat"):
-        events = [e async for e in provider.chat_stream([Message.user("why is the sky blue?")], None,
-                                                        ChatOptions(model="llama3.2"))]
+        events = [
+            e
+            async for e in provider.chat_stream(
+                [Message.user("why is the sky blue?")], None, ChatOptions(model="llama3.2")
+            )
+        ]
     assert events == [
         ContentEvent("The"),
         ContentEvent(" sky"),
@@ -76,9 +92,16 @@ async def test_chat_stream(provider, cassette) -> None:  # type: ignore[no-untyp
 async def test_stream_thinking_then_a_whole_tool_call(provider, cassette) -> None:  # type: ignore[no-untyped-def]
     options = ChatOptions(model="qwen3", reasoning=ReasoningConfig(effort="medium"))
     with cassette("chat_thinking_tools"):
-        events = [e async for e in provider.chat_stream([Message.user("What is the weather today in Toronto?")],
-                                                        [WEATHER], options)]
-    assert events[:2] == [ReasoningEvent("The user wants Toronto's weather."), ReasoningEvent(" I should call the tool.")]
+        events = [
+            e
+            async for e in provider.chat_stream(
+                [Message.user("What is the weather today in Toronto?")], [WEATHER], options
+            )
+        ]
+    assert events[:2] == [
+        ReasoningEvent("The user wants Toronto's weather."),
+        ReasoningEvent(" I should call the tool."),
+    ]
     start, delta, end = events[2:5]
     assert isinstance(start, ToolCallStart) and start.index == 0 and start.name == "get_current_weather"
     assert start.id.startswith("call_")
@@ -90,8 +113,9 @@ async def test_stream_thinking_then_a_whole_tool_call(provider, cassette) -> Non
 async def test_tool_result_turn(provider, cassette) -> None:  # type: ignore[no-untyped-def]
     messages = [
         Message.user("What is the weather today in Toronto?"),
-        Message.assistant("", [ToolCall("call_toronto", "get_current_weather",
-                                        '{"format": "celsius", "location": "Toronto"}')]),
+        Message.assistant(
+            "", [ToolCall("call_toronto", "get_current_weather", '{"format": "celsius", "location": "Toronto"}')]
+        ),
         Message.tool_result("call_toronto", "11 degrees celsius"),
     ]
     options = ChatOptions(model="qwen3", reasoning=ReasoningConfig(effort="none"))
@@ -104,12 +128,19 @@ async def test_tool_result_turn(provider, cassette) -> None:  # type: ignore[no-
 async def test_generate_and_generate_stream(provider, cassette) -> None:  # type: ignore[no-untyped-def]
     with cassette("generate_embed_tags"):
         whole = await provider.generate("Why is the sky blue?", GenerateOptions(model="llama3.2"))
-        parts = [e async for e in provider.generate_stream("Why is the sky blue?",
-                                                           GenerateOptions(model="llama3.2", max_tokens=2))]
+        parts = [
+            e
+            async for e in provider.generate_stream(
+                "Why is the sky blue?", GenerateOptions(model="llama3.2", max_tokens=2)
+            )
+        ]
     assert whole.text == "The sky is blue because it is the color of the sky."
     assert whole.usage == Usage(26, 290, 316)
-    assert parts == [TextEvent("The"), TextEvent(" sky"),
-                     GenerateDone(FinishReason.LENGTH, Usage(26, 2, 28), "llama3.2", "ollama")]
+    assert parts == [
+        TextEvent("The"),
+        TextEvent(" sky"),
+        GenerateDone(FinishReason.LENGTH, Usage(26, 2, 28), "llama3.2", "ollama"),
+    ]
 
 
 async def test_embed_batches(provider, cassette) -> None:  # type: ignore[no-untyped-def]
@@ -136,6 +167,10 @@ async def test_list_models_and_model_status(provider, cassette) -> None:  # type
 async def test_exclude_from_output(provider, cassette, hide) -> None:  # type: ignore[no-untyped-def]
     options = ChatOptions(model="qwen3", reasoning=ReasoningConfig(effort="high", exclude_from_output=hide))
     with cassette("chat_thinking_tools"):
-        events = [e async for e in provider.chat_stream([Message.user("What is the weather today in Toronto?")],
-                                                        [WEATHER], options)]
+        events = [
+            e
+            async for e in provider.chat_stream(
+                [Message.user("What is the weather today in Toronto?")], [WEATHER], options
+            )
+        ]
     assert any(isinstance(e, ReasoningEvent) for e in events) is not hide

@@ -23,23 +23,32 @@ from ratatoskr_providers_ollama._wire import OllamaChatDecoder, build_chat_body,
 
 def test_response_format_schema_goes_into_format() -> None:
     schema = {"type": "object", "properties": {"age": {"type": "integer"}}, "required": ["age"]}
-    body = build_chat_body([Message.user("x")], None,
-                           ChatOptions(model="m", response_format=ResponseFormat("json_schema", schema)))
+    body = build_chat_body(
+        [Message.user("x")], None, ChatOptions(model="m", response_format=ResponseFormat("json_schema", schema))
+    )
     assert body["format"] == schema
 
 
 @pytest.mark.parametrize(
     ("reasoning", "think"),
-    [(None, None), (ReasoningConfig(effort="none"), False), (ReasoningConfig(effort="low"), True),
-     (ReasoningConfig(max_tokens=2000), True), (ReasoningConfig(exclude_from_output=True), None)],
+    [
+        (None, None),
+        (ReasoningConfig(effort="none"), False),
+        (ReasoningConfig(effort="low"), True),
+        (ReasoningConfig(max_tokens=2000), True),
+        (ReasoningConfig(exclude_from_output=True), None),
+    ],
 )
 def test_think_from_reasoning(reasoning: ReasoningConfig | None, think: bool | None) -> None:
     assert think_value(reasoning) is think
 
 
 def test_raw_think_level_wins() -> None:
-    body = build_chat_body([Message.user("x")], None, ChatOptions(
-        model="gpt-oss", reasoning=ReasoningConfig(effort="high"), raw_provider_options={"think": "high"}))
+    body = build_chat_body(
+        [Message.user("x")],
+        None,
+        ChatOptions(model="gpt-oss", reasoning=ReasoningConfig(effort="high"), raw_provider_options={"think": "high"}),
+    )
     assert body["think"] == "high"
 
 
@@ -50,10 +59,19 @@ def test_invalid_tool_arguments_are_refused() -> None:
 
 def test_server_tool_call_ids_are_kept_and_missing_ones_made() -> None:
     decoder = OllamaChatDecoder("m")
-    events = decoder.feed({"message": {"role": "assistant", "content": "", "tool_calls": [
-        {"id": "call_lyywui55", "function": {"index": 0, "name": "f", "arguments": {"a": 1}}},
-        {"function": {"name": "g", "arguments": {}}},
-    ]}, "done": False})
+    events = decoder.feed(
+        {
+            "message": {
+                "role": "assistant",
+                "content": "",
+                "tool_calls": [
+                    {"id": "call_lyywui55", "function": {"index": 0, "name": "f", "arguments": {"a": 1}}},
+                    {"function": {"name": "g", "arguments": {}}},
+                ],
+            },
+            "done": False,
+        }
+    )
     starts = [e for e in events if isinstance(e, ToolCallStart)]
     assert starts[0] == ToolCallStart(0, "call_lyywui55", "f")
     assert starts[1].index == 1 and starts[1].id.startswith("call_") and starts[1].id != starts[0].id
@@ -85,11 +103,13 @@ def test_a_table_enables_it_with_the_default_url() -> None:
 
 @pytest.mark.parametrize(
     ("env", "url"),
-    [({"OLLAMA_BASE_URL": "http://gpu-box:11434"}, "http://gpu-box:11434"),
-     ({"OLLAMA_HOST": "0.0.0.0"}, "http://0.0.0.0:11434"),
-     ({"OLLAMA_HOST": "gpu-box:8080"}, "http://gpu-box:8080"),
-     ({"OLLAMA_HOST": "https://ollama.example"}, "https://ollama.example:443"),
-     ({"OLLAMA_HOST": "[::1]:11434"}, "http://[::1]:11434")],
+    [
+        ({"OLLAMA_BASE_URL": "http://gpu-box:11434"}, "http://gpu-box:11434"),
+        ({"OLLAMA_HOST": "0.0.0.0"}, "http://0.0.0.0:11434"),
+        ({"OLLAMA_HOST": "gpu-box:8080"}, "http://gpu-box:8080"),
+        ({"OLLAMA_HOST": "https://ollama.example"}, "https://ollama.example:443"),
+        ({"OLLAMA_HOST": "[::1]:11434"}, "http://[::1]:11434"),
+    ],
 )
 def test_enabled_by_the_environment(env: dict[str, str], url: str) -> None:
     (provider,) = build(env=env)
@@ -100,8 +120,16 @@ def test_disabled_table_wins() -> None:
     assert build({"ollama": {"enabled": False}}, {"OLLAMA_HOST": "x"}) == []
 
 
-@pytest.mark.parametrize(("key", "value"), [("keep_alive", True), ("base_url", "localhost:11434"), ("timeout", 0),
-                                            ("embed_batch_size", 2.5), ("models", "llama3")])
+@pytest.mark.parametrize(
+    ("key", "value"),
+    [
+        ("keep_alive", True),
+        ("base_url", "localhost:11434"),
+        ("timeout", 0),
+        ("embed_batch_size", 2.5),
+        ("models", "llama3"),
+    ],
+)
 def test_bad_values_are_named(key: str, value: Any) -> None:
     with pytest.raises(ConfigurationError, match=key):
         build({"ollama": {key: value}})

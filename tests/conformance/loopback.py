@@ -71,7 +71,9 @@ class LoopbackServer:
             def _serve(self) -> None:
                 length = int(self.headers.get("content-length") or 0)
                 request = RecordedRequest(
-                    self.command, self.path, {k.lower(): v for k, v in self.headers.items()},
+                    self.command,
+                    self.path,
+                    {k.lower(): v for k, v in self.headers.items()},
                     self.rfile.read(length),
                 )
                 outer.requests.append(request)

@@ -31,7 +31,8 @@ def _assert_same_answer(case: ConformanceCase, got: ChatResponse, want: ChatResp
     assert got.model
     assert got.usage is not None and want.usage is not None
     assert (got.usage.prompt_tokens, got.usage.completion_tokens) == (
-        want.usage.prompt_tokens, want.usage.completion_tokens
+        want.usage.prompt_tokens,
+        want.usage.completion_tokens,
     )
     assert got.usage.total_tokens == want.usage.total_tokens
     if want.usage.reasoning_tokens is not None and case.reasoning_tokens:
@@ -57,8 +58,9 @@ async def test_chat_stream(case: ConformanceCase, scenario: Scenario, loopback: 
     loopback.handler = lambda request: case.render(scenario, True)
     async with httpx.AsyncClient() as client:
         provider = case.make_provider(loopback.url, client)
-        events = [e async for e in provider.chat_stream(scenario.messages, scenario.tools,
-                                                        scenario.chat_options(case.model))]
+        events = [
+            e async for e in provider.chat_stream(scenario.messages, scenario.tools, scenario.chat_options(case.model))
+        ]
     check_stream_invariants(events)
     _assert_same_answer(case, assemble(events), scenario.reply)
     (request,) = loopback.requests

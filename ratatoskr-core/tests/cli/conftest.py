@@ -42,12 +42,17 @@ def plugins(ratatoskr_plugins: PluginManager) -> PluginManager:
 
 
 @pytest.fixture
-def cli(plugins: PluginManager, config_file: Path, capsys: pytest.CaptureFixture[str],
-        monkeypatch: pytest.MonkeyPatch) -> Callable[..., Result]:
+def cli(
+    plugins: PluginManager, config_file: Path, capsys: pytest.CaptureFixture[str], monkeypatch: pytest.MonkeyPatch
+) -> Callable[..., Result]:
     """``cli("embed", "x", stdin=b"...")`` → Result(code, out, err); ``config=None`` leaves --config out."""
 
-    def run(*args: str, stdin: bytes | None = None, config: Path | None = config_file,
-            manager: PluginManager | None = plugins) -> Result:
+    def run(
+        *args: str,
+        stdin: bytes | None = None,
+        config: Path | None = config_file,
+        manager: PluginManager | None = plugins,
+    ) -> Result:
         stream = _Terminal() if stdin is None else io.TextIOWrapper(io.BytesIO(stdin), encoding="utf-8")
         monkeypatch.setattr(sys, "stdin", stream)
         argv = ["--config", str(config), *args] if config is not None else list(args)

@@ -17,8 +17,9 @@ def test_version(cli: Run) -> None:
     assert (result.code, result.out.strip()) == (0, "ratatoskr 0.1.0")
 
 
-def test_plugins_lists_demo_from_its_entry_point(monkeypatch: pytest.MonkeyPatch,
-                                                 capsys: pytest.CaptureFixture[str]) -> None:
+def test_plugins_lists_demo_from_its_entry_point(
+    monkeypatch: pytest.MonkeyPatch, capsys: pytest.CaptureFixture[str]
+) -> None:
     monkeypatch.setenv("RATATOSKR_DISABLE_PLUGIN_AUTOLOAD", "1")
     monkeypatch.setenv("RATATOSKR_PLUGINS", "demo")
     assert main(["plugins"]) == 0
@@ -64,8 +65,10 @@ def test_metadata_from_the_registry(cli: Run) -> None:
 def test_metadata_unknown_model_and_fetch_without_provider(cli: Run) -> None:
     missing = cli("metadata", "no/such-model")
     assert missing.code == 1
-    assert missing.err == "error: model not found: no/such-model (not in the model registry; try --fetch to " \
-                          "ask the providers)\n"
+    assert (
+        missing.err == "error: model not found: no/such-model (not in the model registry; try --fetch to "
+        "ask the providers)\n"
+    )
     fetched = cli("metadata", "no/such-model", "--fetch")
     assert fetched.code == 1
     assert fetched.err.startswith("error: no provider configured for metadata")
@@ -116,8 +119,20 @@ def test_classify(cli: Run) -> None:
     result = cli("classify", "a match about sports", "--label", "sports", "--label", "politics")
     assert result.code == 0
     assert result.out.splitlines()[1].startswith("top label: sports")
-    data = json.loads(cli("classify", "sports news", "-l", "sports", "-l", "politics", "--multi-label",
-                          "--template", "This is about {}.", "--json").out)
+    data = json.loads(
+        cli(
+            "classify",
+            "sports news",
+            "-l",
+            "sports",
+            "-l",
+            "politics",
+            "--multi-label",
+            "--template",
+            "This is about {}.",
+            "--json",
+        ).out
+    )
     assert data["top_label"] == "sports"
     assert data["multi_label"] is True
     assert set(data["scores"]) == {"sports", "politics"}
@@ -153,7 +168,9 @@ def test_tokens_count_and_show(cli: Run) -> None:
     data = json.loads(cli("tokens", "héllo, world", "--show", "--json").out)
     assert data["count"] == 3
     assert [(t["text"], t["start"], t["end"]) for t in data["tokens"]] == [
-        ("héllo", 0, 6), (",", 6, 7), ("world", 8, 13)
+        ("héllo", 0, 6),
+        (",", 6, 7),
+        ("world", 8, 13),
     ]
 
 

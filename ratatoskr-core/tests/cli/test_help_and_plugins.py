@@ -57,8 +57,9 @@ def _cyclopts_root_page(plugins: PluginManager, capsys: pytest.CaptureFixture[st
 
 
 @pytest.mark.parametrize("columns", ["80", "132", "50"])
-def test_fast_root_help_equals_cyclopts(plugins: PluginManager, capsys: pytest.CaptureFixture[str],
-                                        monkeypatch: pytest.MonkeyPatch, columns: str) -> None:
+def test_fast_root_help_equals_cyclopts(
+    plugins: PluginManager, capsys: pytest.CaptureFixture[str], monkeypatch: pytest.MonkeyPatch, columns: str
+) -> None:
     monkeypatch.setenv("COLUMNS", columns)
     plugins.register(Greeter(), "greeter")
     fast = root_help(build_app(plugins))
@@ -70,8 +71,9 @@ def test_fast_root_help_equals_cyclopts(plugins: PluginManager, capsys: pytest.C
     assert "~/.config/ratatoskr/config.toml" in fast  # paths are not cut
 
 
-def test_root_help_steps_aside_for_what_it_does_not_know(plugins: PluginManager,
-                                                         capsys: pytest.CaptureFixture[str]) -> None:
+def test_root_help_steps_aside_for_what_it_does_not_know(
+    plugins: PluginManager, capsys: pytest.CaptureFixture[str]
+) -> None:
     class Aliased:
         @hookimpl
         def ratatoskr_register_commands(self, app: Any) -> None:
@@ -95,8 +97,15 @@ def test_help_flags_and_no_arguments(cli: Run) -> None:
 def test_command_help(cli: Run) -> None:
     result = cli("chat", "--help")
     assert result.code == 0
-    for option in ("--model, -m STR", "--temperature, -t FLOAT", "--max-tokens INT", "--system, -s STR",
-                   "--reasoning-effort, -r CHOICE", "--json", "--config, -c PATH"):
+    for option in (
+        "--model, -m STR",
+        "--temperature, -t FLOAT",
+        "--max-tokens INT",
+        "--system, -s STR",
+        "--reasoning-effort, -r CHOICE",
+        "--json",
+        "--config, -c PATH",
+    ):
         assert option in result.out
     assert "ctx" not in result.out  # injected, not an option
     assert cli("classify", "-h").out.count("--label, -l STR") == 1

@@ -39,12 +39,14 @@ class Thinker:
     def __init__(self) -> None:
         self.seen: list[tuple[list[Message], Sequence[ToolDefinition] | None, ChatOptions]] = []
 
-    async def chat(self, messages: Sequence[Message], tools: Sequence[ToolDefinition] | None,
-                   options: ChatOptions) -> ChatResponse:
+    async def chat(
+        self, messages: Sequence[Message], tools: Sequence[ToolDefinition] | None, options: ChatOptions
+    ) -> ChatResponse:
         raise NotImplementedError
 
-    async def chat_stream(self, messages: Sequence[Message], tools: Sequence[ToolDefinition] | None,
-                          options: ChatOptions) -> AsyncIterator[ChatEvent]:
+    async def chat_stream(
+        self, messages: Sequence[Message], tools: Sequence[ToolDefinition] | None, options: ChatOptions
+    ) -> AsyncIterator[ChatEvent]:
         self.seen.append((list(messages), tools, options))
         yield ReasoningEvent("Let me ")
         yield ReasoningEvent("think.")
@@ -78,8 +80,7 @@ def test_stdout_holds_only_the_answer(cli: Run, thinker: Thinker) -> None:
     err = result.err.splitlines()
     assert err[0] == "Let me think."
     assert err[1] == '→ tool call lookup (call_1) {"q": "x"}'
-    assert err[2] == ("thinker/thinker-1 · 5 prompt + 7 completion = 12 tokens (3 reasoning) · "
-                      "finish: tool_calls")
+    assert err[2] == ("thinker/thinker-1 · 5 prompt + 7 completion = 12 tokens (3 reasoning) · finish: tool_calls")
 
 
 def test_json_lines_in_stream_order(cli: Run, thinker: Thinker) -> None:
@@ -88,8 +89,16 @@ def test_json_lines_in_stream_order(cli: Run, thinker: Thinker) -> None:
     assert result.err == ""
     events = [json.loads(line) for line in result.out.splitlines()]
     assert [e["type"] for e in events] == [
-        "reasoning", "reasoning", "content", "tool_call_start", "tool_call_delta", "tool_call_delta",
-        "tool_call_end", "content", "usage", "done",
+        "reasoning",
+        "reasoning",
+        "content",
+        "tool_call_start",
+        "tool_call_delta",
+        "tool_call_delta",
+        "tool_call_end",
+        "content",
+        "usage",
+        "done",
     ]
     assert events[3]["data"] == {"index": 0, "id": "call_1", "name": "lookup"}
     assert events[-2]["data"]["total_tokens"] == 12
@@ -98,11 +107,33 @@ def test_json_lines_in_stream_order(cli: Run, thinker: Thinker) -> None:
 
 def test_options_reach_the_provider(cli: Run, thinker: Thinker, tmp_path: Any) -> None:
     tools = tmp_path / "tools.json"
-    tools.write_text(json.dumps([{"type": "function", "function": {"name": "lookup", "description": "Find."}}]),
-                     encoding="utf-8")
-    result = cli("chat", "hi", "-m", "thinker-1", "--system", "be brief", "--temperature", "0.2",
-                 "--max-tokens", "50", "--top-p", "0.9", "--seed", "7", "--stop", "END", "--stop", "STOP",
-                 "--reasoning-effort", "high", "--tools", str(tools))
+    tools.write_text(
+        json.dumps([{"type": "function", "function": {"name": "lookup", "description": "Find."}}]), encoding="utf-8"
+    )
+    result = cli(
+        "chat",
+        "hi",
+        "-m",
+        "thinker-1",
+        "--system",
+        "be brief",
+        "--temperature",
+        "0.2",
+        "--max-tokens",
+        "50",
+        "--top-p",
+        "0.9",
+        "--seed",
+        "7",
+        "--stop",
+        "END",
+        "--stop",
+        "STOP",
+        "--reasoning-effort",
+        "high",
+        "--tools",
+        str(tools),
+    )
     assert result.code == 0, result.err
     ((messages, sent_tools, options),) = thinker.seen
     assert [(m.role.value, m.content) for m in messages] == [("system", "be brief"), ("user", "hi")]

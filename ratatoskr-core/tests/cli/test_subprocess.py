@@ -11,13 +11,23 @@ from pathlib import Path
 import pytest
 
 
-def _run(*args: str, stdin: bytes = b"", stderr_to_stdout: bool = False,
-         **env: str) -> subprocess.CompletedProcess[bytes]:
-    environ = {**os.environ, "RATATOSKR_DISABLE_PLUGIN_AUTOLOAD": "1", "RATATOSKR_PLUGINS": "demo",
-               "NO_COLOR": "1", **env}
+def _run(
+    *args: str, stdin: bytes = b"", stderr_to_stdout: bool = False, **env: str
+) -> subprocess.CompletedProcess[bytes]:
+    environ = {
+        **os.environ,
+        "RATATOSKR_DISABLE_PLUGIN_AUTOLOAD": "1",
+        "RATATOSKR_PLUGINS": "demo",
+        "NO_COLOR": "1",
+        **env,
+    }
     return subprocess.run(
         [sys.executable, "-m", "ratatoskr.cli", *args],
-        input=stdin, capture_output=not stderr_to_stdout, env=environ, timeout=60, check=False,
+        input=stdin,
+        capture_output=not stderr_to_stdout,
+        env=environ,
+        timeout=60,
+        check=False,
         stdout=subprocess.PIPE if stderr_to_stdout else None,
         stderr=subprocess.STDOUT if stderr_to_stdout else None,
     )
@@ -30,8 +40,7 @@ def test_piped_chat_streams_answer_then_usage(tmp_path: Path) -> None:
     done = _run("--config", str(config), "chat", "summarise:", stdin=b"piped words", stderr_to_stdout=True)
     assert done.returncode == 0
     assert done.stdout.decode() == (
-        "echo: summarise:\n\npiped words\n"
-        "demo/demo-chat · 4 prompt + 6 completion = 10 tokens\n"
+        "echo: summarise:\n\npiped words\ndemo/demo-chat · 4 prompt + 6 completion = 10 tokens\n"
     )
 
 
@@ -42,11 +51,14 @@ def test_json_lines_and_exit_code_0() -> None:
     assert events[-1]["type"] == "done"
 
 
-@pytest.mark.parametrize(("args", "stdin", "code", "needle"), [
-    (("--config", "/nonexistent/ratatoskr.toml", "models"), b"", 2, "config file not found"),
-    (("embed",), b"\xff\xfe", 2, "not valid UTF-8"),
-    (("metadata", "x", "--fetch"), b"", 1, "no provider configured for metadata"),
-])
+@pytest.mark.parametrize(
+    ("args", "stdin", "code", "needle"),
+    [
+        (("--config", "/nonexistent/ratatoskr.toml", "models"), b"", 2, "config file not found"),
+        (("embed",), b"\xff\xfe", 2, "not valid UTF-8"),
+        (("metadata", "x", "--fetch"), b"", 1, "no provider configured for metadata"),
+    ],
+)
 def test_errors_are_one_line(args: tuple[str, ...], stdin: bytes, code: int, needle: str) -> None:
     done = _run(*args, stdin=stdin)
     assert done.returncode == code

@@ -49,9 +49,7 @@ class _ToolBlock:
 class AnthropicStreamDecoder:
     """Feed each SSE event's decoded JSON ``data``, get our events back; ``finished`` after message_stop."""
 
-    def __init__(
-        self, model: str, *, hide_reasoning: bool = False, on_error: ErrorMapper | None = None
-    ) -> None:
+    def __init__(self, model: str, *, hide_reasoning: bool = False, on_error: ErrorMapper | None = None) -> None:
         self.model = model
         self.hide_reasoning = hide_reasoning
         self.finished = False
@@ -87,9 +85,7 @@ class AnthropicStreamDecoder:
             tool = _ToolBlock(self._tool_count)
             self._tool_count += 1
             self._tools[_index(data)] = tool
-            events: list[ChatEvent] = [
-                ToolCallStart(tool.index, str(block.get("id", "")), str(block.get("name", "")))
-            ]
+            events: list[ChatEvent] = [ToolCallStart(tool.index, str(block.get("id", "")), str(block.get("name", "")))]
             if block.get("input"):  # normally {} and filled by input_json_delta
                 text = json.dumps(block["input"], ensure_ascii=False, separators=(",", ":"))
                 tool.arguments.append(text)
@@ -140,9 +136,7 @@ class AnthropicStreamDecoder:
         text = "".join(tool.arguments)
         events: list[ChatEvent] = []
         if not text.strip():
-            events.append(
-                ToolCallDelta(tool.index, "{}")
-            )  # a call without input still has valid JSON arguments
+            events.append(ToolCallDelta(tool.index, "{}"))  # a call without input still has valid JSON arguments
         else:
             try:
                 json.loads(text)
@@ -177,15 +171,11 @@ class AnthropicStreamDecoder:
         if self._error_mapper is not None:
             raise self._error_mapper(data)
         error = data.get("error") or {}
-        raise StreamError(
-            f"Anthropic stream error {error.get('type')}: {error.get('message')}", provider=NAME
-        )
+        raise StreamError(f"Anthropic stream error {error.get('type')}: {error.get('message')}", provider=NAME)
 
 
 def _index(data: dict[str, Any]) -> int:
     index = data.get("index")
     if not isinstance(index, int):
-        raise ResponseFormatError(
-            f"Anthropic stream event without a block index: {str(data)[:200]}", provider=NAME
-        )
+        raise ResponseFormatError(f"Anthropic stream event without a block index: {str(data)[:200]}", provider=NAME)
     return index

@@ -38,9 +38,7 @@ class ThinkingPlan:
     hide: bool = False
 
 
-def plan_thinking(
-    reasoning: ReasoningConfig | None, max_tokens: int | None, default_max_tokens: int
-) -> ThinkingPlan:
+def plan_thinking(reasoning: ReasoningConfig | None, max_tokens: int | None, default_max_tokens: int) -> ThinkingPlan:
     """Map our reasoning options to Anthropic's extended thinking.
 
     ``reasoning.max_tokens`` is the budget; else ``effort`` picks one from :data:`EFFORT_BUDGETS`; ``none``
@@ -59,8 +57,7 @@ def plan_thinking(
         return ThinkingPlan(None, max_tokens or default_max_tokens, hide)
     if budget < MIN_THINKING_BUDGET:
         raise InvalidInput(
-            f"reasoning.max_tokens {budget} is below Anthropic's minimum thinking budget "
-            f"{MIN_THINKING_BUDGET}"
+            f"reasoning.max_tokens {budget} is below Anthropic's minimum thinking budget {MIN_THINKING_BUDGET}"
         )
     if max_tokens is None:
         return ThinkingPlan(_thinking(budget), budget + default_max_tokens, hide)
@@ -77,5 +74,3 @@ def plan_thinking(
 
 def _thinking(budget: int) -> dict[str, Any]:
     return {"type": "enabled", "budget_tokens": budget}
-
-

@@ -303,9 +303,7 @@ def parse_message(obj: Any, *, model: str, hide_reasoning: bool = False) -> Chat
     from ``reasoning`` but keeps the blocks: a tool loop cannot go on without them.
     """
     if not isinstance(obj, dict) or not isinstance(obj.get("content"), list):
-        raise ResponseFormatError(
-            f"Anthropic response is not a Message object: {str(obj)[:200]}", provider=NAME
-        )
+        raise ResponseFormatError(f"Anthropic response is not a Message object: {str(obj)[:200]}", provider=NAME)
     text: list[str] = []
     reasoning: list[ReasoningBlock] = []
     calls: list[ToolCall] = []

@@ -208,9 +208,7 @@ class AnthropicProvider:
         obj = await self._post("/v1/messages/count_tokens", build_count_tokens_body(text, model), model)
         count = obj.get("input_tokens") if isinstance(obj, dict) else None
         if not isinstance(count, int):
-            raise ResponseFormatError(
-                f"count_tokens answer has no input_tokens: {str(obj)[:200]}", provider=NAME
-            )
+            raise ResponseFormatError(f"count_tokens answer has no input_tokens: {str(obj)[:200]}", provider=NAME)
         return count
 
     async def tokenize(self, text: str, model: str) -> list[Token]:

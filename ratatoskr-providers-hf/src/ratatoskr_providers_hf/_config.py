@@ -32,10 +32,21 @@ DEFAULT_STANCE_MODEL = "facebook/bart-large-mnli"
 #: Environment variables holding the token, in the order they are read.
 KEY_ENV_VARS = ("HF_TOKEN", "HF_API_KEY")
 
-_KNOWN_KEYS = frozenset({
-    "base_url", "api_key", "kind", "models", "batch_size", "normalize", "wait_for_model",
-    "stance_model", "timeout", "hub_url", "priority",
-})
+_KNOWN_KEYS = frozenset(
+    {
+        "base_url",
+        "api_key",
+        "kind",
+        "models",
+        "batch_size",
+        "normalize",
+        "wait_for_model",
+        "stance_model",
+        "timeout",
+        "hub_url",
+        "priority",
+    }
+)
 
 
 class Kind(enum.StrEnum):
@@ -117,8 +128,7 @@ class HFConfig:
             models=models,
             batch_size=batch_size,
             normalize=_need("normalize", options.get("normalize", True), bool, "true or false"),
-            wait_for_model=_need("wait_for_model", options.get("wait_for_model", False), bool,
-                                 "true or false"),
+            wait_for_model=_need("wait_for_model", options.get("wait_for_model", False), bool, "true or false"),
             stance_model=stance_model,
             timeout=timeout,
             hub_url=hub_url,

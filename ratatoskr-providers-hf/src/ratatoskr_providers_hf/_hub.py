@@ -21,7 +21,12 @@ from ratatoskr.types import ModelCapability
 from ratatoskr_providers_hf._config import NAME
 
 __all__ = [
-    "HF_INFERENCE", "HubModel", "TeiInfo", "capabilities_for_task", "parse_hub_model", "parse_tei_info",
+    "HF_INFERENCE",
+    "HubModel",
+    "TeiInfo",
+    "capabilities_for_task",
+    "parse_hub_model",
+    "parse_tei_info",
 ]
 
 #: The provider key of HF's own serverless inference in the Hub's provider mapping.
@@ -108,7 +113,6 @@ def parse_tei_info(data: Any) -> TeiInfo:
     return TeiInfo(
         model_id=data["model_id"],
         model_type=str(kind),
-        max_client_batch_size=batch if isinstance(batch, int) and not isinstance(batch, bool) and batch > 0
-        else None,
+        max_client_batch_size=batch if isinstance(batch, int) and not isinstance(batch, bool) and batch > 0 else None,
         id2label=id2label,
     )

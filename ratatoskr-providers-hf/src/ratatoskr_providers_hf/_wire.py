@@ -54,7 +54,9 @@ __all__ = [
 NLI_TOP_K = 3
 #: Candidate label → the phrase put into the hypothesis "This text is {phrase} {target}.".
 STANCE_PHRASES: Mapping[str, str] = {
-    "favor": "in favor of", "against": "against", "neutral": "neutral toward",
+    "favor": "in favor of",
+    "against": "against",
+    "neutral": "neutral toward",
 }
 _GENERIC_LABEL = re.compile(r"^LABEL_(\d+)$", re.IGNORECASE)
 _NLI_NAMES = {"entailment": "entailment", "contradiction": "contradiction", "neutral": "neutral"}
@@ -251,8 +253,9 @@ def parse_zero_shot(data: Any, labels: Sequence[str]) -> dict[str, float]:
     return {label: got[label] for label in labels}
 
 
-def zero_shot_from_logits(rows: Sequence[Mapping[str, float]], labels: Sequence[str], *,
-                          multi_label: bool) -> dict[str, float]:
+def zero_shot_from_logits(
+    rows: Sequence[Mapping[str, float]], labels: Sequence[str], *, multi_label: bool
+) -> dict[str, float]:
     """What the transformers zero-shot pipeline computes from NLI logits, one row per candidate label.
 
     Single-label: softmax of the entailment logits across labels. Multi-label: for each label on its own,

@@ -18,6 +18,7 @@ if TYPE_CHECKING:
 
     from ratatoskr_providers_hf.provider import HuggingFaceProvider
 
+
 def _table(settings: Settings) -> ProviderSettings | None:
     if NAME in settings.section("providers"):
         return settings.provider(NAME)

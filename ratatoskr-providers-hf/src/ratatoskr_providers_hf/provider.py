@@ -89,8 +89,9 @@ class HuggingFaceProvider:
     async def _send(self, method: str, url: str, model: str, body: Any = None, *, hub: bool = False) -> Any:
         from ratatoskr.wire.http import send_json
 
-        return await send_json(self.client, method, url, json=body, headers=self._headers(hub=hub),
-                               provider=NAME, model=model)
+        return await send_json(
+            self.client, method, url, json=body, headers=self._headers(hub=hub), provider=NAME, model=model
+        )
 
     async def _check_model(self, model: str) -> None:
         if self.models is not None and model not in self.models:
@@ -116,8 +117,10 @@ class HuggingFaceProvider:
         return self._tei_info
 
     async def hub_model(self, model: str) -> HubModel:
-        url = (f"{self.config.hub_url}/api/models/{quote(model, safe='/')}"
-               "?expand[]=inferenceProviderMapping&expand[]=pipeline_tag")
+        url = (
+            f"{self.config.hub_url}/api/models/{quote(model, safe='/')}"
+            "?expand[]=inferenceProviderMapping&expand[]=pipeline_tag"
+        )
         return parse_hub_model(await self._send("GET", url, model, hub=True), model)
 
     async def _label_names(self, model: str) -> dict[int, str]:
@@ -136,13 +139,13 @@ class HuggingFaceProvider:
         names = await self._label_names(model)
         return [wire.resolve_labels(row, names) for row in rows]
 
-    async def _classify_pairs(self, pairs: Sequence[tuple[str, str]], model: str, *,
-                              raw_scores: bool = False) -> list[dict[str, float]]:
+    async def _classify_pairs(
+        self, pairs: Sequence[tuple[str, str]], model: str, *, raw_scores: bool = False
+    ) -> list[dict[str, float]]:
         url = wire.task_url(self.config.kind, self.config.base_url, model)
         rows: list[dict[str, float]] = []
         for chunk in _chunks(pairs, await self._batch_limit()):
-            data = await self._send("POST", url, model, wire.pairs_body(self.config.kind, chunk,
-                                                                        raw_scores=raw_scores))
+            data = await self._send("POST", url, model, wire.pairs_body(self.config.kind, chunk, raw_scores=raw_scores))
             rows.extend(wire.parse_label_scores(data, len(chunk)))
         return await self._named(rows, model)
 
@@ -179,16 +182,16 @@ class HuggingFaceProvider:
 
     # ---- zero-shot and stance ------------------------------------------------------------------------------
 
-    async def _zero_shot(self, text: str, labels: Sequence[str], model: str, *, multi_label: bool,
-                         hypothesis_template: str | None) -> dict[str, float]:
+    async def _zero_shot(
+        self, text: str, labels: Sequence[str], model: str, *, multi_label: bool, hypothesis_template: str | None
+    ) -> dict[str, float]:
         if self.config.kind is Kind.TEI:
             # TEI has no zero-shot route: score (text, hypothesis) pairs and do what the pipeline does.
             pairs = [(text, wire.hypothesis(hypothesis_template, label)) for label in labels]
             rows = await self._classify_pairs(pairs, model, raw_scores=True)
             return wire.zero_shot_from_logits(rows, labels, multi_label=multi_label)
         url = wire.task_url(self.config.kind, self.config.base_url, model)
-        body = wire.zero_shot_body(text, labels, multi_label=multi_label,
-                                   hypothesis_template=hypothesis_template)
+        body = wire.zero_shot_body(text, labels, multi_label=multi_label, hypothesis_template=hypothesis_template)
         return wire.parse_zero_shot(await self._send("POST", url, model, body), labels)
 
     async def classify_zero_shot(
@@ -201,16 +204,22 @@ class HuggingFaceProvider:
         hypothesis_template: str | None = None,
     ) -> ClassifyResult:
         await self._check_model(model)
-        scores = await self._zero_shot(text, labels, model, multi_label=multi_label,
-                                       hypothesis_template=hypothesis_template)
+        scores = await self._zero_shot(
+            text, labels, model, multi_label=multi_label, hypothesis_template=hypothesis_template
+        )
         return ClassifyResult.from_scores(scores, model=model, provider=NAME, multi_label=multi_label)
 
     async def classify_stance(self, text: str, target: str, model: str) -> StanceResult:
         """Zero-shot on the caller's model (``stance_model`` when none is given): favor/against/neutral."""
         model = model or self.config.stance_model
         await self._check_model(model)
-        scores = await self._zero_shot(text, list(wire.STANCE_PHRASES.values()), model, multi_label=False,
-                                       hypothesis_template=wire.stance_template(target))
+        scores = await self._zero_shot(
+            text,
+            list(wire.STANCE_PHRASES.values()),
+            model,
+            multi_label=False,
+            hypothesis_template=wire.stance_template(target),
+        )
         favor, against, neutral = wire.stance_scores(scores)
         return StanceResult.from_scores(favor, against, neutral, target, model=model, provider=NAME)
 
@@ -221,8 +230,10 @@ class HuggingFaceProvider:
         if self.config.kind is Kind.TEI:
             info = await self.tei_info()
             ids = sorted(self.models) if self.models is not None else [info.model_id]
-            return [ModelInfo(m, NAME, info.capabilities if m == info.model_id else (),
-                              dimensions=self._dimensions.get(m)) for m in ids]
+            return [
+                ModelInfo(m, NAME, info.capabilities if m == info.model_id else (), dimensions=self._dimensions.get(m))
+                for m in ids
+            ]
         found = []
         for model in sorted(self.models or ()):
             caps: tuple[Any, ...] = ()
@@ -245,8 +256,9 @@ class HuggingFaceProvider:
                 reason = f"the TEI server serves {info.model_id}"
                 return ModelStatus(ModelStatusKind.UNAVAILABLE, reason, NAME)
             if self.config.kind is Kind.ENDPOINT:
-                return ModelStatus(ModelStatusKind.AVAILABLE,
-                                   f"dedicated endpoint {self.config.base_url} (not probed)", NAME)
+                return ModelStatus(
+                    ModelStatusKind.AVAILABLE, f"dedicated endpoint {self.config.base_url} (not probed)", NAME
+                )
             hub = await self.hub_model(model)
         except ModelNotFound as exc:
             return ModelStatus(ModelStatusKind.UNAVAILABLE, str(exc), NAME)

@@ -16,7 +16,12 @@ if TYPE_CHECKING:
     from ratatoskr_providers_local.provider import DEFAULT_HYPOTHESIS_TEMPLATE, LocalProvider
 
 __all__ = [
-    "BUNDLED_ID", "DEFAULT_HYPOTHESIS_TEMPLATE", "SHORT_NAMES", "LocalConfig", "LocalProvider", "ModelFilesError",
+    "BUNDLED_ID",
+    "DEFAULT_HYPOTHESIS_TEMPLATE",
+    "SHORT_NAMES",
+    "LocalConfig",
+    "LocalProvider",
+    "ModelFilesError",
 ]
 
 _HOMES = {

@@ -13,10 +13,23 @@ from ratatoskr.providers import PRIORITY_LOCAL
 
 __all__ = ["LocalConfig"]
 
-_KEYS = frozenset({
-    "priority", "models_dir", "ram_budget_mb", "device", "device_id", "intra_op_threads", "inter_op_threads",
-    "batch_max_size", "batch_wait_ms", "max_concurrent_runs", "download", "models", "tokenizers",
-})
+_KEYS = frozenset(
+    {
+        "priority",
+        "models_dir",
+        "ram_budget_mb",
+        "device",
+        "device_id",
+        "intra_op_threads",
+        "inter_op_threads",
+        "batch_max_size",
+        "batch_wait_ms",
+        "max_concurrent_runs",
+        "download",
+        "models",
+        "tokenizers",
+    }
+)
 
 
 def _int(table: Mapping[str, Any], key: str, default: int | None, *, minimum: int) -> int | None:

@@ -87,9 +87,7 @@ def _pool(hidden: np.ndarray, mask: np.ndarray, mode: str) -> np.ndarray:
 
 def _pooling_mode(files: ModelFiles, modules: list[dict[str, Any]]) -> str:
     """The pooling mode from the Pooling module's config; mean pooling when the repo has none."""
-    folder = next(
-        (m.get("path", "") for m in modules if str(m.get("type", "")).endswith("Pooling")), "1_Pooling"
-    )
+    folder = next((m.get("path", "") for m in modules if str(m.get("type", "")).endswith("Pooling")), "1_Pooling")
     config = read_json(files.directory / str(folder) / "config.json")
     if config is None:
         return "mean"
@@ -123,7 +121,8 @@ def load_embedding_model(files: ModelFiles, config: LocalConfig) -> EmbeddingMod
         if not output:
             raise ModelFilesError(
                 f"{files.id} is not an embedding model: its ONNX outputs are {list(outputs)} "
-                f"(expected last_hidden_state or sentence_embedding)", provider="local",
+                f"(expected last_hidden_state or sentence_embedding)",
+                provider="local",
             )
         pooling = _pooling_mode(files, modules)
     return EmbeddingModel(

@@ -17,8 +17,13 @@ __all__ = ["list_local_models", "status_without_loading"]
 
 NAME = "local"
 _EMBED = (ModelCapability.EMBED, ModelCapability.TOKEN_COUNTING, ModelCapability.LOCAL_INFERENCE)
-_NLI = (ModelCapability.NLI, ModelCapability.CLASSIFY, ModelCapability.STANCE, ModelCapability.TOKEN_COUNTING,
-        ModelCapability.LOCAL_INFERENCE)
+_NLI = (
+    ModelCapability.NLI,
+    ModelCapability.CLASSIFY,
+    ModelCapability.STANCE,
+    ModelCapability.TOKEN_COUNTING,
+    ModelCapability.LOCAL_INFERENCE,
+)
 
 
 def _on_disk(provider: LocalProvider, source: Source) -> ModelFiles | None:
@@ -42,7 +47,9 @@ def _info(files: ModelFiles) -> ModelInfo:
     context = st.get("max_seq_length") or config.get("max_position_embeddings")
     hidden = config.get("hidden_size")
     return ModelInfo(
-        files.id, NAME, _NLI if is_nli else _EMBED,
+        files.id,
+        NAME,
+        _NLI if is_nli else _EMBED,
         context_window=context if isinstance(context, int) else None,
         dimensions=None if is_nli or not isinstance(hidden, int) else hidden,
     )

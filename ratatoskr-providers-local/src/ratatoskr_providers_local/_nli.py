@@ -100,7 +100,8 @@ def _columns(files: ModelFiles) -> tuple[tuple[int, int, int], int]:
     if len(found) != 3:
         raise ModelFilesError(
             f"{files.id} is not a 3-way NLI model: id2label is {id2label} "
-            f"(needs entailment, contradiction and neutral)", provider="local",
+            f"(needs entailment, contradiction and neutral)",
+            provider="local",
         )
     return (found[ENTAILMENT], found[CONTRADICTION], found[NEUTRAL]), len(id2label)
 

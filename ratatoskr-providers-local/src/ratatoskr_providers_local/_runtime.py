@@ -82,12 +82,19 @@ def create_session(path: Path, config: LocalConfig) -> ort.InferenceSession:
         if "CUDAExecutionProvider" not in ort.get_available_providers():
             raise ConfigurationError(
                 'providers.local.device = "cuda" needs onnxruntime-gpu with CUDA: run '
-                '`pip uninstall onnxruntime && pip install onnxruntime-gpu` (available here: '
+                "`pip uninstall onnxruntime && pip install onnxruntime-gpu` (available here: "
                 f"{', '.join(ort.get_available_providers())})"
             )
         providers = [("CUDAExecutionProvider", {"device_id": config.device_id}), "CPUExecutionProvider"]
-    failures = (ort_errors.Fail, ort_errors.InvalidProtobuf, ort_errors.NoSuchFile, ort_errors.InvalidGraph,
-                ort_errors.InvalidArgument, ort_errors.RuntimeException, ort_errors.NotImplemented)
+    failures = (
+        ort_errors.Fail,
+        ort_errors.InvalidProtobuf,
+        ort_errors.NoSuchFile,
+        ort_errors.InvalidGraph,
+        ort_errors.InvalidArgument,
+        ort_errors.RuntimeException,
+        ort_errors.NotImplemented,
+    )
     try:
         session = ort.InferenceSession(str(path), options, providers=providers)
     except failures as exc:

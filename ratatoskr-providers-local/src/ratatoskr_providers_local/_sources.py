@@ -37,8 +37,15 @@ SHORT_NAMES = {
 _SHORT_LOWER = {k.lower(): v for k, v in SHORT_NAMES.items()}
 _REPO_ID = re.compile(r"^[A-Za-z0-9][\w.-]*/[\w.-]+$")
 ONNX_CANDIDATES = ("onnx/model.onnx", "model.onnx")
-CONFIG_FILES = ("config.json", "tokenizer.json", "tokenizer_config.json", "special_tokens_map.json",
-                "sentence_bert_config.json", "modules.json", "1_Pooling/config.json")
+CONFIG_FILES = (
+    "config.json",
+    "tokenizer.json",
+    "tokenizer_config.json",
+    "special_tokens_map.json",
+    "sentence_bert_config.json",
+    "modules.json",
+    "1_Pooling/config.json",
+)
 _SHA256_NAME = re.compile(r"^[0-9a-f]{64}$")
 
 
@@ -138,7 +145,8 @@ def _from_hub(repo: str, config: LocalConfig, tqdm_class: Any) -> ModelFiles:
             return _files(repo, onnx, config)
     if not config.download:
         raise ModelNotAvailable(
-            repo, provider=NAME,
+            repo,
+            provider=NAME,
             reason=f"not downloaded, and downloads are off (HF_HUB_OFFLINE=1 or download = false); {pull_hint(repo)}",
         )
     return download(repo, config, tqdm_class=tqdm_class)
@@ -173,9 +181,10 @@ def download(repo: str, config: LocalConfig, *, tqdm_class: Any = None) -> Model
         onnx_name = next((c for c in ONNX_CANDIDATES if c in listing), None)
         if onnx_name is None:
             raise ModelNotAvailable(
-                repo, provider=NAME,
+                repo,
+                provider=NAME,
                 reason=f"the repository has no ONNX export ({' or '.join(ONNX_CANDIDATES)}); convert it with "
-                       f"`ratatoskr local export {repo}` (needs optimum-onnx and torch), then configure the directory",
+                f"`ratatoskr local export {repo}` (needs optimum-onnx and torch), then configure the directory",
             )
         if "tokenizer.json" not in listing:
             raise ModelNotAvailable(repo, provider=NAME, reason="the repository has no tokenizer.json")

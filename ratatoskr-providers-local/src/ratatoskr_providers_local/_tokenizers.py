@@ -142,8 +142,11 @@ class TokenizerRegistry:
         from huggingface_hub.errors import HfHubHTTPError, LocalEntryNotFoundError
 
         try:
-            return Path(hf_hub_download(repo, "tokenizer.json", cache_dir=self.config.models_dir,
-                                        local_files_only=not self.config.download))
+            return Path(
+                hf_hub_download(
+                    repo, "tokenizer.json", cache_dir=self.config.models_dir, local_files_only=not self.config.download
+                )
+            )
         except LocalEntryNotFoundError as exc:
             raise ModelNotAvailable(
                 repo, provider=NAME, reason=f"tokenizer not downloaded and downloads are off; {pull_hint(repo)}"

@@ -84,9 +84,11 @@ def export(model: str, /, *, output: Path, task: str = "auto") -> int:
     try:
         from optimum.exporters.onnx import main_export  # type: ignore[import-not-found]
     except ImportError:
-        print("error: export needs optimum's ONNX exporter and torch, which serving never uses: "
-              "pip install 'ratatoskr-providers-local[export]' (in a separate environment if you like)",
-              file=sys.stderr)
+        print(
+            "error: export needs optimum's ONNX exporter and torch, which serving never uses: "
+            "pip install 'ratatoskr-providers-local[export]' (in a separate environment if you like)",
+            file=sys.stderr,
+        )
         return 1
     main_export(model, output=output, task=task)
     print(f"exported {model} to {output}\n  use it with: ratatoskr embed 'text' -m {output.resolve()}")

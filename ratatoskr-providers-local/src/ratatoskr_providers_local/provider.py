@@ -70,8 +70,7 @@ def _check_utf8(what: str, text: str) -> None:
         text.encode("utf-8")
     except UnicodeEncodeError as exc:
         raise InvalidInput(
-            f"{what} is not valid UTF-8 text (undecodable bytes at character {exc.start}; "
-            f"re-encode the input as UTF-8)"
+            f"{what} is not valid UTF-8 text (undecodable bytes at character {exc.start}; re-encode the input as UTF-8)"
         ) from exc
 
 
@@ -126,9 +125,10 @@ class LocalProvider:
             self._sources[model] = source
         else:
             raise ModelNotAvailable(
-                model, provider=NAME,
+                model,
+                provider=NAME,
                 reason=f"not a local model (use a HuggingFace repo id with an ONNX export, a model directory, "
-                       f"a [providers.local.models] name, or one of: {', '.join(SHORT_NAMES)})",
+                f"a [providers.local.models] name, or one of: {', '.join(SHORT_NAMES)})",
             )
         return source
 
@@ -345,4 +345,3 @@ def _byte_offsets(text: str) -> list[int]:
         total += len(ch.encode("utf-8"))
     out[len(text)] = total
     return out
-

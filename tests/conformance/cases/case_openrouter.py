@@ -52,8 +52,21 @@ def render(scenario: Scenario, stream: bool) -> Reply:
         chunks.append(chunk({"content": "", "reasoning": piece, "reasoning_details": details}))
     chunks += [chunk({"content": piece, "reasoning": None}) for piece in split(reply.content)]
     for index, call in enumerate(reply.tool_calls):
-        chunks.append(chunk({"content": None, "tool_calls": [{"index": index, "id": call.id, "type": "function",
-                                                              "function": {"name": call.name, "arguments": ""}}]}))
+        chunks.append(
+            chunk(
+                {
+                    "content": None,
+                    "tool_calls": [
+                        {
+                            "index": index,
+                            "id": call.id,
+                            "type": "function",
+                            "function": {"name": call.name, "arguments": ""},
+                        }
+                    ],
+                }
+            )
+        )
         chunks += [chunk({"content": None, "tool_calls": [{"index": index, "type": "function",
                                                            "function": {"arguments": piece}}]})
                    for piece in split(call.arguments, 4)]  # fmt: skip

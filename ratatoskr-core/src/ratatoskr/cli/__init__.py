@@ -56,6 +56,7 @@ def main(
     from cyclopts import CycloptsError
 
     from ratatoskr.errors import ConfigurationError, InvalidInput, RatatoskrError
+
     try:
         from ratatoskr.cli.app import ROOT_HELP_TOKENS, build_app, root_help
 

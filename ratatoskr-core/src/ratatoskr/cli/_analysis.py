@@ -66,8 +66,9 @@ def nli(
     elif len(texts) == 1:
         premise, hypothesis = ctx.text("nli", None), texts[0]
     else:
-        raise InvalidInput(f"nli takes PREMISE and HYPOTHESIS (or HYPOTHESIS with the premise on stdin), "
-                           f"got {len(texts)} arguments")
+        raise InvalidInput(
+            f"nli takes PREMISE and HYPOTHESIS (or HYPOTHESIS with the premise on stdin), got {len(texts)} arguments"
+        )
 
     async def run(gateway: EmbeddedGateway) -> NliResult:
         return await gateway.infer_nli(premise, hypothesis, model or gateway.default_model("nli"))
@@ -116,8 +117,11 @@ def classify(
 
     async def run(gateway: EmbeddedGateway) -> ClassifyResult:
         return await gateway.classify_zero_shot(
-            body, labels, model or gateway.default_model("classify"),
-            multi_label=multi_label, hypothesis_template=template,
+            body,
+            labels,
+            model or gateway.default_model("classify"),
+            multi_label=multi_label,
+            hypothesis_template=template,
         )
 
     result = ctx.call(run)
@@ -190,6 +194,7 @@ def tokens(
     body = ctx.text("tokens", text)
 
     if not show:
+
         async def count(gateway: EmbeddedGateway) -> int:
             return await gateway.count_tokens(body, model or gateway.default_model("tokenize"))
 
@@ -207,7 +212,8 @@ def tokens(
     if as_json:
         print_json({"count": len(found), "tokens": found})
         return 0
-    print_table(("#", "id", "start", "end", "text"),
-                ((i, t.id, t.start, t.end, repr(t.text)) for i, t in enumerate(found)))
+    print_table(
+        ("#", "id", "start", "end", "text"), ((i, t.id, t.start, t.end, repr(t.text)) for i, t in enumerate(found))
+    )
     print(f"{len(found)} tokens")
     return 0

@@ -35,8 +35,17 @@ def width() -> int:
 def _fill(text: str, cols: int, indent: str = "") -> list[str]:
     lines: list[str] = []
     for line in text.splitlines() or [""]:
-        lines.extend(textwrap.wrap(line, cols, initial_indent=indent, subsequent_indent=indent,
-                                   break_long_words=False, break_on_hyphens=False) or [""])
+        lines.extend(
+            textwrap.wrap(
+                line,
+                cols,
+                initial_indent=indent,
+                subsequent_indent=indent,
+                break_long_words=False,
+                break_on_hyphens=False,
+            )
+            or [""]
+        )
     return lines
 
 
@@ -48,8 +57,11 @@ def render_panel(title: str, rows: Sequence[tuple[str, str]], cols: int) -> list
     text_col = INDENT + label_width + GAP
     out = [f"{title}:"]
     for label, desc in rows:
-        wrapped = textwrap.wrap(desc, max(cols - text_col, 20), break_long_words=False,
-                                break_on_hyphens=False) if desc else []
+        wrapped = (
+            textwrap.wrap(desc, max(cols - text_col, 20), break_long_words=False, break_on_hyphens=False)
+            if desc
+            else []
+        )
         head = " " * INDENT + label
         if len(label) > label_width and wrapped:
             out.append(head)
@@ -61,8 +73,9 @@ def render_panel(title: str, rows: Sequence[tuple[str, str]], cols: int) -> list
     return out
 
 
-def render_page(usage: str, description: str, panels: Iterable[tuple[str, Sequence[tuple[str, str]]]],
-                cols: int) -> str:
+def render_page(
+    usage: str, description: str, panels: Iterable[tuple[str, Sequence[tuple[str, str]]]], cols: int
+) -> str:
     lines = [usage, ""] if usage else []
     if description.strip():
         lines += [*_fill(description.strip(), cols), ""]

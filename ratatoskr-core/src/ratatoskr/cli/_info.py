@@ -81,8 +81,11 @@ def status(model: str, /, *, as_json: JsonFlag = False, ctx: Ctx) -> int:
 def _describe_parameter(value: ParameterAvailability) -> str:
     if value.availability == "mutable":
         r = value.range
-        bounds = [f"{k}={v:g}" for k, v in (("min", r and r.min), ("max", r and r.max),
-                                             ("default", r and r.default)) if v is not None]
+        bounds = [
+            f"{k}={v:g}"
+            for k, v in (("min", r and r.min), ("max", r and r.max), ("default", r and r.default))
+            if v is not None
+        ]
         return "mutable" + (f" ({', '.join(bounds)})" if bounds else "")
     if value.availability == "read_only":
         return f"read-only = {json.dumps(value.value)}"
@@ -168,6 +171,7 @@ def presets(
     from ratatoskr.metadata.registry import PRESET_SCHEME, parse_preset_uri
 
     if preset is None:
+
         async def listing(gateway: EmbeddedGateway) -> dict[str, frozenset[str]]:
             return dict(await gateway.list_presets())
 
@@ -175,8 +179,7 @@ def presets(
         if as_json:
             print_json({tier: sorted(caps) for tier, caps in tiers.items()})
             return 0
-        print_table(("tier", "capabilities"), ((t, ", ".join(sorted(c))) for t, c in tiers.items()),
-                    empty="no presets")
+        print_table(("tier", "capabilities"), ((t, ", ".join(sorted(c))) for t, c in tiers.items()), empty="no presets")
         return 0
 
     uri = preset if preset.startswith(PRESET_SCHEME) else PRESET_SCHEME + preset
@@ -197,4 +200,3 @@ def presets(
     for name, value in sorted((found.parameters.as_defaults() if found.parameters else {}).items()):
         print(f"  {name}: {json.dumps(to_json(value))}")
     return 0
-

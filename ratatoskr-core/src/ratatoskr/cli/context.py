@@ -145,4 +145,3 @@ def _note_demo(result: object) -> None:
 
 #: Annotate a command's ``ctx`` parameter with this to receive the :class:`CliContext`.
 Ctx = Annotated[CliContext, Parameter(parse=False)]
-
