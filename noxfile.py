@@ -32,6 +32,7 @@ def tests(session: nox.Session) -> None:
 def lint(session: nox.Session) -> None:
     _sync(session)
     session.run("ruff", "check", ".")
+    session.run("ruff", "format", "--check", ".")
 
 
 @nox.session(python="3.11")
