@@ -73,6 +73,21 @@ def test_a_provider_is_enabled_by_its_table_or_by_default_and_disabled_explicitl
         _ = Settings.from_dict({"providers": {"x": {"priority": "high"}}}).provider("x").priority  # type: ignore[union-attr]
 
 
+def test_positive_number_reads_a_number_above_zero_or_names_the_key() -> None:
+    options = {"timeout": 30, "batch": 8, "zero": 0, "flag": True, "half": 0.5}
+    table = Settings.from_dict({"providers": {"x": options}}).provider("x")
+    assert table is not None
+    assert table.positive_number("timeout", 600.0) == 30.0 and isinstance(table.positive_number("timeout", 1.0), float)
+    assert table.positive_number("batch", 64, integer=True) == 8
+    assert table.positive_number("absent", 2.5) == 2.5
+    with pytest.raises(ConfigurationError, match=r"providers\.x\.zero must be a positive number, got 0"):
+        table.positive_number("zero", 1.0)
+    with pytest.raises(ConfigurationError, match="providers.x.flag"):
+        table.positive_number("flag", 1, integer=True)
+    with pytest.raises(ConfigurationError, match="providers.x.half"):
+        table.positive_number("half", 1, integer=True)
+
+
 def test_gateway_sections_are_validated(tmp_path: Path) -> None:
     for data, needle in [
         ({"gateway": {"validation": "loud"}}, "validation"),

@@ -7,7 +7,6 @@ API headers and the JSON body, so a cassette checks what we send as well as what
 
 from __future__ import annotations
 
-import json
 from collections.abc import Callable, Iterator
 from contextlib import AbstractContextManager
 from pathlib import Path
@@ -15,20 +14,12 @@ from typing import Any
 
 import pytest
 import vcr
+from ratatoskr.testing import json_body_matcher
 from ratatoskr_providers_anthropic.provider import AnthropicProvider
 from vcr.cassette import Cassette
 
 CASSETTES = Path(__file__).parent / "cassettes"
 API_KEY = "sk-ant-test-key"
-
-
-def _json_body(live: Any, recorded: Any) -> None:
-    if not recorded.body or not live.body:
-        assert not recorded.body and not live.body, "one request has a body, the other none"
-        return
-    sent = json.loads(live.body)
-    expected = json.loads(recorded.body)
-    assert sent == expected, f"request body differs:\n sent:     {sent}\n recorded: {expected}"
 
 
 def _api_headers(live: Any, recorded: Any) -> None:
@@ -44,7 +35,7 @@ def _vcr() -> vcr.VCR:
         record_mode="none",
         match_on=["method", "scheme", "host", "port", "path", "query", "json_body", "api_headers"],
     )
-    replay.register_matcher("json_body", _json_body)
+    replay.register_matcher("json_body", json_body_matcher)
     replay.register_matcher("api_headers", _api_headers)
     return replay
 

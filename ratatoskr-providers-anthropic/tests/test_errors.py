@@ -3,8 +3,6 @@ and a refused connection (a closed loopback port)."""
 
 from __future__ import annotations
 
-import socket
-
 import pytest
 from ratatoskr.errors import (
     AuthenticationFailed,
@@ -16,6 +14,7 @@ from ratatoskr.errors import (
     StreamError,
     TransportError,
 )
+from ratatoskr.testing import closed_port_url
 from ratatoskr.types import ChatOptions, Message
 from ratatoskr_providers_anthropic.provider import AnthropicProvider
 
@@ -82,14 +81,8 @@ async def test_stream_cut_before_message_stop(provider, cassette) -> None:  # ty
         await _drain(provider, "truncated")
 
 
-def _closed_port() -> int:
-    with socket.socket() as sock:
-        sock.bind(("127.0.0.1", 0))
-        return int(sock.getsockname()[1])
-
-
 async def test_connection_refused_is_a_transient_transport_error() -> None:
-    provider = AnthropicProvider("sk-ant-test-key", base_url=f"http://127.0.0.1:{_closed_port()}")
+    provider = AnthropicProvider("sk-ant-test-key", base_url=closed_port_url())
     try:
         with pytest.raises(TransportError) as caught:
             await provider.chat([Message.user("hi")], None, _options())

@@ -8,7 +8,6 @@ Faults a cassette cannot hold (timeouts, refused connections) go through a real 
 
 from __future__ import annotations
 
-import json
 from collections.abc import AsyncIterator, Callable, Iterator
 from contextlib import contextmanager
 from pathlib import Path
@@ -17,19 +16,11 @@ from typing import Any
 import httpx
 import pytest
 import vcr
+from ratatoskr.testing import json_body_matcher
 from ratatoskr_providers_hf import HFConfig, HuggingFaceProvider
 from vcr.cassette import Cassette
 
 CASSETTES = Path(__file__).parent / "cassettes"
-
-
-def _json_body(r1: Any, r2: Any) -> None:
-    def parsed(body: Any) -> Any:
-        if not body:
-            return None
-        return json.loads(body.decode() if isinstance(body, bytes) else body)
-
-    assert parsed(r1.body) == parsed(r2.body), f"request bodies differ: {r1.body!r} != {r2.body!r}"
 
 
 def _declared_headers(live: Any, recorded: Any) -> None:
@@ -42,7 +33,7 @@ def _declared_headers(live: Any, recorded: Any) -> None:
 _VCR = vcr.VCR(
     record_mode="none", match_on=["method", "uri", "json_body", "declared_headers"], decode_compressed_response=True
 )
-_VCR.register_matcher("json_body", _json_body)
+_VCR.register_matcher("json_body", json_body_matcher)
 _VCR.register_matcher("declared_headers", _declared_headers)
 
 

@@ -18,6 +18,7 @@ from ratatoskr.errors import (
     ResponseFormatError,
     TransportError,
 )
+from ratatoskr.testing import closed_port_url
 
 MINI = "sentence-transformers/all-MiniLM-L6-v2"
 
@@ -95,10 +96,7 @@ def silent_server() -> Iterator[str]:
 
 @pytest.fixture
 def closed_port() -> str:
-    with socket.socket() as sock:
-        sock.bind(("127.0.0.1", 0))
-        port = sock.getsockname()[1]
-    return f"http://127.0.0.1:{port}"
+    return closed_port_url()
 
 
 async def test_timeout(make_provider, silent_server) -> None:

@@ -3,7 +3,8 @@
 from __future__ import annotations
 
 import threading
-from collections.abc import Sequence
+from collections.abc import AsyncIterator, Sequence
+from contextlib import asynccontextmanager
 
 import anyio
 import pytest
@@ -35,6 +36,26 @@ def _batcher(
     return MicroBatcher(
         _doubler(calls, gate, started), limiter=anyio.CapacityLimiter(1), max_size=max_size, max_wait=max_wait
     )
+
+
+@asynccontextmanager
+async def _cancellable_submits(
+    batcher: MicroBatcher[int, int], count: int
+) -> AsyncIterator[tuple[dict[int, int], dict[int, anyio.CancelScope]]]:
+    """Submit 0..count-1 from concurrent tasks, each in its own cancel scope; yields (results so far, scopes)
+    while the tasks run, and exits when all have finished or been cancelled."""
+    out: dict[int, int] = {}
+    scopes: dict[int, anyio.CancelScope] = {}
+
+    async def one(i: int) -> None:
+        with anyio.CancelScope() as scope:
+            scopes[i] = scope
+            out[i] = await batcher.submit(i)
+
+    async with anyio.create_task_group() as tg:
+        for i in range(count):
+            tg.start_soon(one, i)
+        yield out, scopes
 
 
 async def test_concurrent_submits_coalesce_and_keep_order() -> None:
@@ -85,17 +106,7 @@ async def test_a_cancelled_caller_does_not_break_the_batch(leader: bool) -> None
     started: list[list[int]] = []
     gate = threading.Event()
     batcher = _batcher(calls, gate=gate, started=started)
-    out: dict[int, int] = {}
-    scopes: dict[int, anyio.CancelScope] = {}
-
-    async def one(i: int) -> None:
-        with anyio.CancelScope() as scope:
-            scopes[i] = scope
-            out[i] = await batcher.submit(i)
-
-    async with anyio.create_task_group() as tg:
-        for i in range(6):
-            tg.start_soon(one, i)
+    async with _cancellable_submits(batcher, 6) as (out, scopes):
         await anyio.sleep(0.05)  # the first batch is running in its thread, held by the gate
         cancel = started[0][0] if leader else started[0][-1]
         scopes[cancel].cancel()
@@ -108,17 +119,7 @@ async def test_a_cancelled_waiting_follower_is_left_out() -> None:
     calls: list[list[int]] = []
     gate = threading.Event()
     batcher = _batcher(calls, max_size=2, gate=gate)
-    out: dict[int, int] = {}
-    scopes: dict[int, anyio.CancelScope] = {}
-
-    async def one(i: int) -> None:
-        with anyio.CancelScope() as scope:
-            scopes[i] = scope
-            out[i] = await batcher.submit(i)
-
-    async with anyio.create_task_group() as tg:
-        for i in range(5):
-            tg.start_soon(one, i)
+    async with _cancellable_submits(batcher, 5) as (out, scopes):
         await anyio.sleep(0.05)
         waiting = [s.item for s in batcher._pending if not s.promoted]  # queued behind the running batch
         victim = waiting[-1]

@@ -7,28 +7,18 @@ JSON body, so a cassette checks what we send as well as what we decode.
 
 from __future__ import annotations
 
-import json
 from collections.abc import Callable, Iterator
 from contextlib import AbstractContextManager
 from pathlib import Path
-from typing import Any
 
 import pytest
 import vcr
+from ratatoskr.testing import json_body_matcher
 from ratatoskr_providers_ollama.provider import OllamaProvider
 from vcr.cassette import Cassette
 
 CASSETTES = Path(__file__).parent / "cassettes"
 BASE_URL = "http://localhost:11434"
-
-
-def _json_body(live: Any, recorded: Any) -> None:
-    if not recorded.body or not live.body:
-        assert not recorded.body and not live.body, "one request has a body, the other none"
-        return
-    sent = json.loads(live.body)
-    expected = json.loads(recorded.body)
-    assert sent == expected, f"request body differs:\n sent:     {sent}\n recorded: {expected}"
 
 
 def _vcr() -> vcr.VCR:
@@ -37,7 +27,7 @@ def _vcr() -> vcr.VCR:
         record_mode="none",
         match_on=["method", "scheme", "host", "port", "path", "query", "json_body"],
     )
-    replay.register_matcher("json_body", _json_body)
+    replay.register_matcher("json_body", json_body_matcher)
     return replay
 
 

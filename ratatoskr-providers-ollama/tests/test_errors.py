@@ -3,8 +3,6 @@ connections (cassettes/errors.yaml and a closed loopback port)."""
 
 from __future__ import annotations
 
-import socket
-
 import pytest
 from ratatoskr.errors import (
     AuthenticationFailed,
@@ -15,6 +13,7 @@ from ratatoskr.errors import (
     StreamError,
     TransportError,
 )
+from ratatoskr.testing import closed_port_url
 from ratatoskr.types import ChatOptions, Message, ModelStatusKind
 from ratatoskr_providers_ollama.provider import OllamaProvider
 
@@ -76,14 +75,8 @@ async def test_stream_cut_before_done(provider, cassette) -> None:  # type: igno
         await _stream(provider, "truncated")
 
 
-def _closed_port() -> int:
-    with socket.socket() as sock:
-        sock.bind(("127.0.0.1", 0))
-        return int(sock.getsockname()[1])
-
-
 async def test_connection_refused() -> None:
-    provider = OllamaProvider(base_url=f"http://127.0.0.1:{_closed_port()}")
+    provider = OllamaProvider(base_url=closed_port_url())
     try:
         with pytest.raises(TransportError) as caught:
             await _chat(provider, "hi")

@@ -15,7 +15,7 @@ import os
 import stat
 from collections.abc import Callable, Mapping
 from pathlib import Path
-from typing import Any, TypeVar, cast
+from typing import Any, Literal, TypeVar, cast, overload
 
 from attrs import field, frozen
 
@@ -97,6 +97,19 @@ class ProviderSettings:
             if value:
                 return str(value)
         return self.env.get(env) or None if env else None
+
+    @overload
+    def positive_number(self, key: str, default: int, *, integer: Literal[True]) -> int: ...
+    @overload
+    def positive_number(self, key: str, default: float, *, integer: Literal[False] = False) -> float: ...
+    def positive_number(self, key: str, default: float, *, integer: bool = False) -> float:
+        """``key`` from the config table (else ``default``), which must be a number above zero: an int when
+        ``integer``, else an int or float returned as a float. Anything else is a :class:`ConfigurationError`."""
+        value = self.get(key, default)
+        kind = int if integer else (int, float)
+        if isinstance(value, bool) or not isinstance(value, kind) or value <= 0:
+            raise ConfigurationError(f"providers.{self.name}.{key} must be a positive number, got {value!r}")
+        return value if integer else float(value)
 
     @property
     def priority(self) -> int | None:

@@ -7,7 +7,7 @@ its HTTP client.
 
 from __future__ import annotations
 
-from typing import TYPE_CHECKING, Any
+from typing import TYPE_CHECKING
 
 from ratatoskr.errors import ConfigurationError
 from ratatoskr.plugins import hookimpl
@@ -19,14 +19,6 @@ if TYPE_CHECKING:
     from ratatoskr_providers_anthropic.provider import AnthropicProvider
 
 NAME = "anthropic"
-
-
-def _number(table: Any, key: str, default: float, *, integer: bool = False) -> Any:
-    value = table.get(key, default)
-    kind = int if integer else (int, float)
-    if isinstance(value, bool) or not isinstance(value, kind) or value <= 0:
-        raise ConfigurationError(f"providers.{NAME}.{key} must be a positive number, got {value!r}")
-    return value
 
 
 def build(settings: Settings) -> list[AnthropicProvider]:
@@ -55,8 +47,8 @@ def build(settings: Settings) -> list[AnthropicProvider]:
         AnthropicProvider(
             key,
             base_url=base_url,
-            default_max_tokens=_number(table, "default_max_tokens", DEFAULT_MAX_TOKENS, integer=True),
-            timeout=float(_number(table, "timeout", DEFAULT_TIMEOUT)),
+            default_max_tokens=table.positive_number("default_max_tokens", DEFAULT_MAX_TOKENS, integer=True),
+            timeout=table.positive_number("timeout", DEFAULT_TIMEOUT),
             priority=table.priority if table.priority is not None else PRIORITY_REMOTE,
             models=models,
         )

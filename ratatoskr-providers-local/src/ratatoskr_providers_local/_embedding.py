@@ -11,22 +11,14 @@ from attrs import define
 
 from ratatoskr_providers_local._runtime import (
     ModelFilesError,
-    create_session,
-    find_tokenizer,
-    length_chunks,
-    load_tokenizer,
-    max_length,
-    pad_id,
-    padded_feed,
+    OnnxModel,
+    open_onnx,
     read_json,
-    rss_bytes,
     truncated,
     verify_sha256,
 )
 
 if TYPE_CHECKING:
-    from tokenizers import Tokenizer
-
     from ratatoskr_providers_local._config import LocalConfig
     from ratatoskr_providers_local._sources import ModelFiles
 
@@ -41,30 +33,16 @@ _POOLING_KEYS = {
 
 
 @define
-class EmbeddingModel:
-    id: str
-    session: Any
-    tokenizer: Tokenizer
-    inputs: tuple[str, ...]
-    output: str
+class EmbeddingModel(OnnxModel):
     #: ``None`` when the ONNX output is already one vector per text (a ``sentence_embedding`` output).
     pooling: str | None
     normalize: bool
-    max_length: int
-    pad_id: int
-    size_bytes: int
-
-    def close(self) -> None:
-        """Nothing to release by hand: the session is freed with the last reference (a run in progress keeps
-        it alive until it finishes)."""
 
     def embed(self, texts: Sequence[str], max_batch: int) -> tuple[np.ndarray, list[bool]]:
         """Vectors (one row per text, input order) and whether each text was truncated. Blocking."""
         encodings = self.tokenizer.encode_batch(list(texts))
         rows: list[np.ndarray] = [np.empty(0, dtype=np.float32)] * len(texts)
-        for chunk in length_chunks([len(e.ids) for e in encodings], max_batch):
-            feed = padded_feed(encodings, chunk, self.pad_id)
-            (out,) = self.session.run([self.output], {name: feed[name] for name in self.inputs})
+        for chunk, feed, out in self.run_chunks(encodings, max_batch):
             pooled = out if self.pooling is None else _pool(out, feed["attention_mask"], self.pooling)
             for row, i in enumerate(chunk):
                 rows[i] = pooled[row]
@@ -107,15 +85,11 @@ def load_embedding_model(files: ModelFiles, config: LocalConfig) -> EmbeddingMod
     modules = _modules(files)
     st_config = read_json(files.directory / "sentence_bert_config.json") or {}
     preferred = st_config.get("max_seq_length")
-    length = max_length(files.directory, preferred=preferred if isinstance(preferred, int) else None)
-    tokenizer = load_tokenizer(find_tokenizer(files.directory), length)
-    before = rss_bytes()
-    session = create_session(files.onnx, config)
-    grown = rss_bytes() - before
-    outputs = {o.name: o for o in session.get_outputs()}
-    if "sentence_embedding" in outputs and "last_hidden_state" not in outputs:
-        output, pooling = "sentence_embedding", None
-    else:
+
+    def choose_output(session_outputs: Sequence[Any]) -> str:
+        outputs = {o.name: o for o in session_outputs}
+        if "sentence_embedding" in outputs and "last_hidden_state" not in outputs:
+            return "sentence_embedding"
         output = next((n for n in ("last_hidden_state", "token_embeddings") if n in outputs), "")
         output = output or next((n for n, o in outputs.items() if len(o.shape) == 3), "")
         if not output:
@@ -124,18 +98,14 @@ def load_embedding_model(files: ModelFiles, config: LocalConfig) -> EmbeddingMod
                 f"(expected last_hidden_state or sentence_embedding)",
                 provider="local",
             )
-        pooling = _pooling_mode(files, modules)
-    return EmbeddingModel(
-        id=files.id,
-        session=session,
-        tokenizer=tokenizer,
-        inputs=tuple(i.name for i in session.get_inputs()),
-        output=output,
-        pooling=pooling,
+        return output
+
+    base = open_onnx(files, config, choose_output, preferred_length=preferred if isinstance(preferred, int) else None)
+    return EmbeddingModel.extend(
+        base,
+        # A sentence_embedding output is chosen only when there is no token-level output to pool.
+        pooling=None if base.output == "sentence_embedding" else _pooling_mode(files, modules),
         normalize=any(str(m.get("type", "")).endswith("Normalize") for m in modules),
-        max_length=length,
-        pad_id=pad_id(tokenizer, files.directory),
-        size_bytes=max(files.size_bytes, grown),
     )
 
 

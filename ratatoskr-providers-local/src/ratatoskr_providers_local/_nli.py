@@ -15,22 +15,14 @@ from attrs import define
 
 from ratatoskr_providers_local._runtime import (
     ModelFilesError,
-    create_session,
-    find_tokenizer,
-    length_chunks,
-    load_tokenizer,
-    max_length,
-    pad_id,
-    padded_feed,
+    OnnxModel,
+    open_onnx,
     read_json,
-    rss_bytes,
     truncated,
     verify_sha256,
 )
 
 if TYPE_CHECKING:
-    from tokenizers import Tokenizer
-
     from ratatoskr_providers_local._config import LocalConfig
     from ratatoskr_providers_local._sources import ModelFiles
 
@@ -46,22 +38,10 @@ def softmax(x: np.ndarray, axis: int = -1) -> np.ndarray:
 
 
 @define
-class NliModel:
-    id: str
-    session: Any
-    tokenizer: Tokenizer
-    inputs: tuple[str, ...]
-    output: str
+class NliModel(OnnxModel):
     #: Model output column for entailment, contradiction, neutral.
     columns: tuple[int, int, int]
     num_labels: int
-    max_length: int
-    pad_id: int
-    size_bytes: int
-
-    def close(self) -> None:
-        """Nothing to release by hand: the session is freed with the last reference (a run in progress keeps
-        it alive until it finishes)."""
 
     def logits(self, pairs: Sequence[tuple[str, str]], max_batch: int) -> tuple[np.ndarray, list[bool]]:
         """Logits ``[n, 3]`` as (entailment, contradiction, neutral), and whether each pair was truncated.
@@ -70,9 +50,7 @@ class NliModel:
         """
         encodings = self.tokenizer.encode_batch(list(pairs))
         out = np.empty((len(pairs), 3), dtype=np.float32)
-        for chunk in length_chunks([len(e.ids) for e in encodings], max_batch):
-            feed = padded_feed(encodings, chunk, self.pad_id)
-            (logits,) = self.session.run([self.output], {name: feed[name] for name in self.inputs})
+        for chunk, _feed, logits in self.run_chunks(encodings, max_batch):
             if logits.ndim != 2 or logits.shape[1] != self.num_labels:
                 raise ModelFilesError(
                     f"{self.id}: expected logits of shape [batch, {self.num_labels}], got {list(logits.shape)}",
@@ -111,25 +89,13 @@ def load_nli_model(files: ModelFiles, config: LocalConfig) -> NliModel:
     if files.sha256:
         verify_sha256(files.onnx, files.sha256)
     columns, num_labels = _columns(files)
-    length = max_length(files.directory)
-    tokenizer = load_tokenizer(find_tokenizer(files.directory), length)
-    before = rss_bytes()
-    session = create_session(files.onnx, config)
-    grown = rss_bytes() - before
-    outputs = [o.name for o in session.get_outputs()]
-    output = "logits" if "logits" in outputs else outputs[0]
-    return NliModel(
-        id=files.id,
-        session=session,
-        tokenizer=tokenizer,
-        inputs=tuple(i.name for i in session.get_inputs()),
-        output=output,
-        columns=columns,
-        num_labels=num_labels,
-        max_length=length,
-        pad_id=pad_id(tokenizer, files.directory),
-        size_bytes=max(files.size_bytes, grown),
-    )
+    base = open_onnx(files, config, _logits_output)
+    return NliModel.extend(base, columns=columns, num_labels=num_labels)
+
+
+def _logits_output(session_outputs: Sequence[Any]) -> str:
+    names = [o.name for o in session_outputs]
+    return "logits" if "logits" in names else names[0]
 
 
 def zero_shot_scores(logits: np.ndarray, *, multi_label: bool) -> list[float]:

@@ -9,10 +9,12 @@ from __future__ import annotations
 
 import hashlib
 import json
-from collections.abc import Sequence
+from collections.abc import Callable, Iterator, Sequence
 from pathlib import Path
-from typing import TYPE_CHECKING, Any
+from typing import TYPE_CHECKING, Any, Self
 
+import attrs
+from attrs import define
 from ratatoskr.errors import ConfigurationError, ProviderError
 
 if TYPE_CHECKING:
@@ -21,12 +23,15 @@ if TYPE_CHECKING:
     from tokenizers import Encoding, Tokenizer
 
     from ratatoskr_providers_local._config import LocalConfig
+    from ratatoskr_providers_local._sources import ModelFiles
 
 __all__ = [
     "ModelFilesError",
+    "OnnxModel",
     "create_session",
     "length_chunks",
     "load_tokenizer",
+    "open_onnx",
     "padded_feed",
     "read_json",
     "verify_sha256",
@@ -213,3 +218,62 @@ def max_length(directory: Path, *, preferred: int | None = None) -> int:
     cfg = read_json(directory / "config.json") or {}
     value = cfg.get("max_position_embeddings")
     return value if isinstance(value, int) and value > 0 else 512
+
+
+@define
+class OnnxModel:
+    """What every local model holds: an ONNX session, its tokenizer and the figures batching and the memory
+    budget need. A capability subclasses it with what it reads from the model's own files."""
+
+    id: str
+    session: Any
+    tokenizer: Tokenizer
+    inputs: tuple[str, ...]
+    output: str
+    max_length: int
+    pad_id: int
+    size_bytes: int
+
+    @classmethod
+    def extend(cls, base: OnnxModel, **fields: Any) -> Self:
+        """``base`` (from :func:`open_onnx`) as this subclass, given the subclass's own fields."""
+        return cls(**attrs.asdict(base, recurse=False), **fields)
+
+    def close(self) -> None:
+        """Nothing to release by hand: the session is freed with the last reference (a run in progress keeps
+        it alive until it finishes)."""
+
+    def run_chunks(
+        self, encodings: Sequence[Encoding], max_batch: int
+    ) -> Iterator[tuple[list[int], dict[str, np.ndarray], np.ndarray]]:
+        """One session run per chunk of similar-length encodings: (their indices, the padded feed, the output)."""
+        for chunk in length_chunks([len(e.ids) for e in encodings], max_batch):
+            feed = padded_feed(encodings, chunk, self.pad_id)
+            (out,) = self.session.run([self.output], {name: feed[name] for name in self.inputs})
+            yield chunk, feed, out
+
+
+def open_onnx(
+    files: ModelFiles,
+    config: LocalConfig,
+    choose_output: Callable[[Sequence[Any]], str],
+    *,
+    preferred_length: int | None = None,
+) -> OnnxModel:
+    """Tokenizer and session for ``files`` (blocking; the caller has verified them), the output named by
+    ``choose_output(session outputs)``, and the memory the session took (at least the files' size)."""
+    length = max_length(files.directory, preferred=preferred_length)
+    tokenizer = load_tokenizer(find_tokenizer(files.directory), length)
+    before = rss_bytes()
+    session = create_session(files.onnx, config)
+    grown = rss_bytes() - before
+    return OnnxModel(
+        id=files.id,
+        session=session,
+        tokenizer=tokenizer,
+        inputs=tuple(i.name for i in session.get_inputs()),
+        output=choose_output(session.get_outputs()),
+        max_length=length,
+        pad_id=pad_id(tokenizer, files.directory),
+        size_bytes=max(files.size_bytes, grown),
+    )

@@ -7,7 +7,7 @@ chains share its HTTP client.
 
 from __future__ import annotations
 
-from typing import TYPE_CHECKING, Any
+from typing import TYPE_CHECKING
 
 from ratatoskr.errors import ConfigurationError
 from ratatoskr.plugins import hookimpl
@@ -33,13 +33,6 @@ def host_to_url(host: str) -> str:
     if not has_port:
         authority = f"{authority or 'localhost'}:{443 if scheme == 'https' else DEFAULT_PORT}"
     return f"{scheme}://{authority}{slash}{path}"
-
-
-def _positive(table: Any, key: str, default: Any, kind: Any) -> Any:
-    value = table.get(key, default)
-    if isinstance(value, bool) or not isinstance(value, kind) or value <= 0:
-        raise ConfigurationError(f"providers.{NAME}.{key} must be a positive number, got {value!r}")
-    return value
 
 
 def build(settings: Settings) -> list[OllamaProvider]:
@@ -71,8 +64,8 @@ def build(settings: Settings) -> list[OllamaProvider]:
         OllamaProvider(
             base_url=base_url,
             keep_alive=keep_alive,
-            timeout=float(_positive(table, "timeout", DEFAULT_TIMEOUT, (int, float))),
-            embed_batch_size=_positive(table, "embed_batch_size", DEFAULT_EMBED_BATCH, int),
+            timeout=table.positive_number("timeout", DEFAULT_TIMEOUT),
+            embed_batch_size=table.positive_number("embed_batch_size", DEFAULT_EMBED_BATCH, integer=True),
             priority=table.priority if table.priority is not None else PRIORITY_REMOTE,
             models=models,
         )

@@ -10,7 +10,7 @@ from __future__ import annotations
 import json
 from collections.abc import AsyncGenerator, Mapping, Sequence
 from contextlib import aclosing
-from typing import Any, ClassVar, Literal
+from typing import Any, ClassVar, Literal, cast
 
 import httpx
 from ratatoskr.errors import InvalidInput, ModelNotFound, ResponseFormatError
@@ -94,18 +94,22 @@ class OpenAIProvider(OpenAICompatibleClient):
 
     # generate: chat completions, or the legacy /completions endpoint --------------------------------------
 
-    async def generate(self, prompt: str, options: GenerateOptions) -> GenerateResponse:
-        if self.generate_endpoint == "chat":
-            return await super().generate(prompt, options)
+    def _completions_body(self, prompt: str, options: GenerateOptions, *, stream: bool) -> dict[str, Any]:
+        """The legacy ``/completions`` request body, once the model is known to be served here."""
         self.check_model(options.model)
-        body = completions_request(
+        return completions_request(
             prompt,
             options,
-            stream=False,
+            stream=stream,
             supported=self.generate_parameters,
             provider=self.name,
             stream_usage=self.stream_usage,
         )
+
+    async def generate(self, prompt: str, options: GenerateOptions) -> GenerateResponse:
+        if self.generate_endpoint == "chat":
+            return await super().generate(prompt, options)
+        body = self._completions_body(prompt, options, stream=False)
         try:
             answer = await send_json(
                 self.client,
@@ -122,19 +126,13 @@ class OpenAIProvider(OpenAICompatibleClient):
 
     async def generate_stream(self, prompt: str, options: GenerateOptions) -> AsyncGenerator[GenerateEvent, None]:
         if self.generate_endpoint == "chat":
-            async with aclosing(super().generate_stream(prompt, options)) as events:
+            # The base returns an async generator typed as the protocol's AsyncIterator; aclosing needs its aclose().
+            chat_events = cast("AsyncGenerator[GenerateEvent, None]", super().generate_stream(prompt, options))
+            async with aclosing(chat_events) as events:
                 async for event in events:
                     yield event
             return
-        self.check_model(options.model)
-        body = completions_request(
-            prompt,
-            options,
-            stream=True,
-            supported=self.generate_parameters,
-            provider=self.name,
-            stream_usage=self.stream_usage,
-        )
+        body = self._completions_body(prompt, options, stream=True)
         reason, usage, model, done = None, None, options.model, False
         sse = stream_sse(
             self.client,

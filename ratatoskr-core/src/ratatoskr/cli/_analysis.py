@@ -2,7 +2,8 @@
 
 from __future__ import annotations
 
-from typing import TYPE_CHECKING, Annotated
+from collections.abc import Callable
+from typing import TYPE_CHECKING, Annotated, TypeVar
 
 from cyclopts import Parameter
 
@@ -16,6 +17,29 @@ if TYPE_CHECKING:
 
 __all__ = ["classify", "embed", "nli", "stance", "tokens"]
 
+R = TypeVar("R")
+
+
+def _show(result: R, as_json: bool, human: Callable[[R], None]) -> int:
+    """--json: the result as one JSON document; else which model answered, then ``human(result)``."""
+    from ratatoskr.cli._output import print_json, print_source
+
+    if as_json:
+        print_json(result)
+    else:
+        print_source(result)
+        human(result)
+    return 0
+
+
+def _print_scores(result: object, names: tuple[str, ...]) -> None:
+    """One ``name: score`` line per name, the scores lined up in one column."""
+    from ratatoskr.cli._output import fmt_float
+
+    width = max(len(name) for name in names) + 2
+    for name in names:
+        print(f"{name + ':':{width}}{fmt_float(getattr(result, name))}")
+
 
 def embed(text: str | None = None, /, *, model: ModelOption = None, as_json: JsonFlag = False, ctx: Ctx) -> int:
     """Embed a text.
@@ -25,23 +49,18 @@ def embed(text: str | None = None, /, *, model: ModelOption = None, as_json: Jso
     text
         The text (also read from stdin when piped).
     """
-    from ratatoskr.cli._output import print_json, print_source
-
     body = ctx.text("embed", text)
 
     async def run(gateway: EmbeddedGateway) -> Embedding:
         return await gateway.embed(body, model or gateway.default_model("embed"))
 
-    result = ctx.call(run)
-    if as_json:
-        print_json(result)
-        return 0
-    shown = ", ".join(f"{v:.4f}" for v in result.values[:8])
-    more = f", ... ({result.dimensions} total)" if result.dimensions > 8 else ""
-    print_source(result)
-    print(f"dimensions: {result.dimensions}" + (" (input truncated)" if result.truncated else ""))
-    print(f"values: [{shown}{more}]")
-    return 0
+    def human(result: Embedding) -> None:
+        shown = ", ".join(f"{v:.4f}" for v in result.values[:8])
+        more = f", ... ({result.dimensions} total)" if result.dimensions > 8 else ""
+        print(f"dimensions: {result.dimensions}" + (" (input truncated)" if result.truncated else ""))
+        print(f"values: [{shown}{more}]")
+
+    return _show(ctx.call(run), as_json, human)
 
 
 def nli(
@@ -59,8 +78,6 @@ def nli(
     texts
         PREMISE and HYPOTHESIS, or HYPOTHESIS alone with the premise on stdin.
     """
-    from ratatoskr.cli._output import fmt_float, print_json, print_source
-
     if len(texts) == 2:
         premise, hypothesis = ctx.text("nli", texts[0]), texts[1]
     elif len(texts) == 1:
@@ -73,15 +90,11 @@ def nli(
     async def run(gateway: EmbeddedGateway) -> NliResult:
         return await gateway.infer_nli(premise, hypothesis, model or gateway.default_model("nli"))
 
-    result = ctx.call(run)
-    if as_json:
-        print_json(result)
-        return 0
-    print_source(result)
-    print(f"label: {result.label.value}")
-    for name in ("entailment", "contradiction", "neutral"):
-        print(f"{name + ':':15}{fmt_float(getattr(result, name))}")
-    return 0
+    def human(result: NliResult) -> None:
+        print(f"label: {result.label.value}")
+        _print_scores(result, ("entailment", "contradiction", "neutral"))
+
+    return _show(ctx.call(run), as_json, human)
 
 
 def classify(
@@ -108,7 +121,7 @@ def classify(
     template
         Hypothesis template with {} where the label goes, e.g. "This text is about {}.".
     """
-    from ratatoskr.cli._output import fmt_float, print_json, print_source, print_table
+    from ratatoskr.cli._output import fmt_float, print_table
 
     body = ctx.text("classify", text)
     labels = list(label or [])
@@ -124,15 +137,12 @@ def classify(
             hypothesis_template=template,
         )
 
-    result = ctx.call(run)
-    if as_json:
-        print_json(result)
-        return 0
-    ranked = sorted(result.scores.items(), key=lambda kv: kv[1], reverse=True)
-    print_source(result)
-    print(f"top label: {result.top_label} ({fmt_float(result.confidence)})")
-    print_table(("label", "score"), ((name, fmt_float(score)) for name, score in ranked))
-    return 0
+    def human(result: ClassifyResult) -> None:
+        ranked = sorted(result.scores.items(), key=lambda kv: kv[1], reverse=True)
+        print(f"top label: {result.top_label} ({fmt_float(result.confidence)})")
+        print_table(("label", "score"), ((name, fmt_float(score)) for name, score in ranked))
+
+    return _show(ctx.call(run), as_json, human)
 
 
 def stance(
@@ -153,22 +163,16 @@ def stance(
     target
         What the stance is about, e.g. "nuclear power".
     """
-    from ratatoskr.cli._output import fmt_float, print_json, print_source
-
     body = ctx.text("stance", text)
 
     async def run(gateway: EmbeddedGateway) -> StanceResult:
         return await gateway.classify_stance(body, target, model or gateway.default_model("stance"))
 
-    result = ctx.call(run)
-    if as_json:
-        print_json(result)
-        return 0
-    print_source(result)
-    print(f"label: {result.label.value} (target: {result.target})")
-    for name in ("favor", "against", "neutral"):
-        print(f"{name + ':':9}{fmt_float(getattr(result, name))}")
-    return 0
+    def human(result: StanceResult) -> None:
+        print(f"label: {result.label.value} (target: {result.target})")
+        _print_scores(result, ("favor", "against", "neutral"))
+
+    return _show(ctx.call(run), as_json, human)
 
 
 def tokens(

@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import json
 from pathlib import Path
-from typing import TYPE_CHECKING, Annotated
+from typing import TYPE_CHECKING, Annotated, TypedDict
 
 from cyclopts import Parameter
 
@@ -24,6 +24,24 @@ MaxTokens = Annotated[int | None, Parameter(help="Most tokens to generate.")]
 TopP = Annotated[float | None, Parameter(help="Nucleus sampling, 0 to 1.")]
 Seed = Annotated[int | None, Parameter(help="Seed, for providers that can repeat an answer.")]
 Stop = Annotated[list[str] | None, Parameter(negative="", help="Stop sequence (repeatable).")]
+
+
+class _Sampling(TypedDict):
+    """The sampling options chat and generate share, as keyword arguments of ChatOptions / GenerateOptions."""
+
+    temperature: float | None
+    max_tokens: int | None
+    top_p: float | None
+    seed: int | None
+    stop: tuple[str, ...] | None
+
+
+def _sampling(
+    temperature: float | None, max_tokens: int | None, top_p: float | None, seed: int | None, stop: list[str] | None
+) -> _Sampling:
+    return _Sampling(
+        temperature=temperature, max_tokens=max_tokens, top_p=top_p, seed=seed, stop=tuple(stop) if stop else None
+    )
 
 
 def _read_tools(path: Path) -> list[ToolDefinition]:
@@ -76,15 +94,12 @@ def chat(
     messages.append(Message.user(text))
     tool_defs = _read_tools(tools) if tools is not None else None
     printer = StreamPrinter(as_json=as_json)
+    sampling = _sampling(temperature, max_tokens, top_p, seed, stop)
 
     async def run(gateway: EmbeddedGateway) -> None:
         options = ChatOptions(
             model=model or gateway.default_model("chat"),
-            temperature=temperature,
-            max_tokens=max_tokens,
-            top_p=top_p,
-            seed=seed,
-            stop=tuple(stop) if stop else None,
+            **sampling,
             reasoning=ReasoningConfig(effort=reasoning_effort) if reasoning_effort is not None else None,
         )
         await printer.consume(gateway.chat_stream(messages, tool_defs, options))
@@ -118,16 +133,10 @@ def generate(
 
     text = ctx.text("generate", prompt)
     printer = StreamPrinter(as_json=as_json)
+    sampling = _sampling(temperature, max_tokens, top_p, seed, stop)
 
     async def run(gateway: EmbeddedGateway) -> None:
-        options = GenerateOptions(
-            model=model or gateway.default_model("generate"),
-            temperature=temperature,
-            max_tokens=max_tokens,
-            top_p=top_p,
-            seed=seed,
-            stop=tuple(stop) if stop else None,
-        )
+        options = GenerateOptions(model=model or gateway.default_model("generate"), **sampling)
         await printer.consume(gateway.generate_stream(text, options))
 
     ctx.call(run)

@@ -1,4 +1,4 @@
-"""Test kit for Ratatoskr users and plugin authors: fake providers and pytest fixtures.
+"""Test kit for Ratatoskr users and plugin authors: fake providers, pytest fixtures and HTTP test helpers.
 
 The pytest plugin (:mod:`ratatoskr.testing.pytest_plugin`) is registered automatically when ratatoskr-core is
 installed; it provides ``ratatoskr_plugins`` (register an in-process plugin for one test) and
@@ -11,5 +11,13 @@ from ratatoskr.testing.fakes import (
     FakeEmbeddingProvider,
     FakeNliProvider,
 )
+from ratatoskr.testing.http import closed_port_url, json_body_matcher
 
-__all__ = ["Fail", "FakeChatProvider", "FakeEmbeddingProvider", "FakeNliProvider"]
+__all__ = [
+    "Fail",
+    "FakeChatProvider",
+    "FakeEmbeddingProvider",
+    "FakeNliProvider",
+    "closed_port_url",
+    "json_body_matcher",
+]
