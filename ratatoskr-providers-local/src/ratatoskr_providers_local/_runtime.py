@@ -73,7 +73,7 @@ def verify_sha256(path: Path, expected: str) -> None:
 
 def create_session(path: Path, config: LocalConfig) -> ort.InferenceSession:
     """An inference session on the configured device, with the configured thread counts."""
-    import onnxruntime as ort  # type: ignore[import-untyped]
+    import onnxruntime as ort
     from onnxruntime.capi import onnxruntime_pybind11_state as ort_errors  # type: ignore[import-untyped]
 
     options = ort.SessionOptions()
