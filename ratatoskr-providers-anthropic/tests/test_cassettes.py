@@ -108,8 +108,18 @@ async def test_stream_thinking_excluded_from_output(provider, cassette) -> None:
     prompt = [Message.user("What is the greatest common divisor of 1071 and 462?")]
     with cassette("messages_stream_thinking"):
         events = await collect(provider.chat_stream(prompt, None, options))
-    assert not [e for e in events if isinstance(e, ReasoningEvent)]
+    reasoning = [e for e in events if isinstance(e, ReasoningEvent)]
+    assert reasoning, "hidden thinking still travels, so the turn can be sent back"
+    assert all(e.hidden for e in reasoning)
     assert "".join(e.text for e in events if isinstance(e, ContentEvent)).endswith("**21**.")
+    from ratatoskr import ChatAccumulator
+
+    acc = ChatAccumulator()
+    for event in events:
+        acc.add(event)
+    response = acc.response()
+    assert response.reasoning is None  # not for display
+    assert response.reasoning_blocks and response.reasoning_blocks[0].signature  # but kept, signed, for the round trip
 
 
 async def test_multi_turn_with_parallel_tool_results_and_caching(provider, cassette) -> None:  # type: ignore[no-untyped-def]

@@ -323,9 +323,13 @@ def test_stream_redacted_thinking_round_trip() -> None:
     ]
 
 
-def test_stream_with_hidden_reasoning_sends_no_reasoning_events() -> None:
+def test_stream_with_hidden_reasoning_marks_every_reasoning_event_hidden() -> None:
     events = _feed(AnthropicStreamDecoder("m", hide_reasoning=True), *STREAM)
-    assert not [e for e in events if isinstance(e, ReasoningEvent)]
+    reasoning = [e for e in events if isinstance(e, ReasoningEvent)]
+    assert reasoning
+    assert all(e.hidden for e in reasoning)
+    shown = [e for e in _feed(AnthropicStreamDecoder("m"), *STREAM) if isinstance(e, ReasoningEvent)]
+    assert not any(e.hidden for e in shown)
 
 
 def test_options_the_messages_api_cannot_express_are_reported_not_silently_dropped() -> None:

@@ -101,7 +101,7 @@ _GEN_EVENT_TYPES: dict[str, type] = {cls.type: cls for cls in (_gen.TextEvent, _
 
 def event_to_json(event: Any) -> dict[str, Any]:
     """``{"type": ..., "data": ...}``: text events carry a bare string, usage the usage object."""
-    if isinstance(event, _chat.ReasoningEvent) and (event.signature or event.redacted):
+    if isinstance(event, _chat.ReasoningEvent) and (event.signature or event.redacted or event.hidden):
         return {"type": event.type, "data": converter.unstructure(event)}
     if isinstance(event, _chat.ContentEvent | _chat.ReasoningEvent | _gen.TextEvent):
         return {"type": event.type, "data": event.text}

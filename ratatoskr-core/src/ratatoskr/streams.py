@@ -113,7 +113,8 @@ class ChatAccumulator:
         if isinstance(event, ContentEvent):
             self._content.append(event.text)
         elif isinstance(event, ReasoningEvent):
-            self._reasoning.append(event.text)
+            if not event.hidden:
+                self._reasoning.append(event.text)
             self._block.append(event.text)
             if event.signature is not None or event.redacted is not None:
                 self._close_block(event.signature, event.redacted)

@@ -93,12 +93,11 @@ class AnthropicStreamDecoder:
             return events
         if kind == "text" and block.get("text"):
             return [ContentEvent(str(block["text"]))]
-        if self.hide_reasoning:
-            return []
+        hidden = self.hide_reasoning
         if kind == "thinking" and block.get("thinking"):
-            return [ReasoningEvent(str(block["thinking"]))]
+            return [ReasoningEvent(str(block["thinking"]), hidden=hidden)]
         if kind == "redacted_thinking" and block.get("data"):
-            return [ReasoningEvent("", redacted=str(block["data"]))]
+            return [ReasoningEvent("", redacted=str(block["data"]), hidden=hidden)]
         return []
 
     def _on_content_block_delta(self, data: dict[str, Any]) -> list[ChatEvent]:
@@ -107,15 +106,15 @@ class AnthropicStreamDecoder:
         if kind == "text_delta":
             return [ContentEvent(str(delta.get("text", "")))] if delta.get("text") else []
         if kind == "thinking_delta":
-            if self.hide_reasoning or not delta.get("thinking"):
+            if not delta.get("thinking"):
                 return []
-            return [ReasoningEvent(str(delta["thinking"]))]
+            # With exclude_from_output the thinking is still streamed, marked hidden: a signed block can only be
+            # sent back on the next turn of a tool loop with its text.
+            return [ReasoningEvent(str(delta["thinking"]), hidden=self.hide_reasoning)]
         if kind == "signature_delta":
-            # Closes the thinking block. Hidden thinking sends no signature either: a signature without the
-            # text it signs could not be sent back.
-            if self.hide_reasoning or not delta.get("signature"):
+            if not delta.get("signature"):
                 return []
-            return [ReasoningEvent("", signature=str(delta["signature"]))]
+            return [ReasoningEvent("", signature=str(delta["signature"]), hidden=self.hide_reasoning)]
         if kind == "input_json_delta":
             tool = self._tools.get(_index(data))
             piece = str(delta.get("partial_json", ""))

@@ -68,7 +68,8 @@ class StreamPrinter:
         if kind in ("content", "text"):
             self._content(event.text)
         elif kind == "reasoning":
-            self._side("reasoning", event.text, "dim italic")
+            if not event.hidden:  # hidden reasoning travels only so the turn can be sent back
+                self._side("reasoning", event.text, "dim italic")
         elif kind == "tool_call_start":
             self._end_side()
             self._side("tool", f"→ tool call {event.name} ({event.id}) ", "cyan")

@@ -299,11 +299,16 @@ class ContentEvent:
 @frozen
 class ReasoningEvent:
     """Reasoning text, never mixed into content. A provider that signs its reasoning sends the signature (or a
-    redacted block's data) as a final event of the block with empty ``text``."""
+    redacted block's data) as a final event of the block with empty ``text``.
+
+    ``hidden`` marks reasoning the caller asked not to see (``exclude_from_output``) that is still streamed so
+    the turn can be sent back with its signed blocks: do not display it (``ChatAccumulator`` keeps it in
+    ``reasoning_blocks`` only)."""
 
     text: str
     signature: str | None = None
     redacted: str | None = None
+    hidden: bool = False
     type = "reasoning"
 
 
