@@ -340,3 +340,17 @@ def test_options_the_messages_api_cannot_express_are_reported_not_silently_dropp
     with pytest.warns(UnsupportedParameterWarning, match="'seed'"):
         body, _ = build_messages_body([Message.user("hi")], None, ChatOptions(model="claude-x", seed=7))
     assert "seed" not in body
+
+
+def test_betas_from_the_config_become_the_anthropic_beta_header() -> None:
+    import pytest
+    from ratatoskr import ConfigurationError, Settings
+    from ratatoskr_providers_anthropic.plugin import build
+
+    config = {"providers": {"anthropic": {"api_key": "k", "betas": ["interleaved-thinking-2025-05-14", "x-1"]}}}
+    (provider,) = build(Settings.from_dict(config))
+    assert provider._headers()["anthropic-beta"] == "interleaved-thinking-2025-05-14,x-1"
+    (plain,) = build(Settings.from_dict({"providers": {"anthropic": {"api_key": "k"}}}))
+    assert "anthropic-beta" not in plain._headers()
+    with pytest.raises(ConfigurationError, match="betas"):
+        build(Settings.from_dict({"providers": {"anthropic": {"api_key": "k", "betas": "x"}}}))

@@ -40,6 +40,9 @@ def build(settings: Settings) -> list[AnthropicProvider]:
     models = table.get("models")
     if models is not None and (not isinstance(models, list) or not all(isinstance(m, str) for m in models)):
         raise ConfigurationError(f"providers.{NAME}.models must be a list of model names, got {models!r}")
+    betas = table.get("betas", [])
+    if not isinstance(betas, list) or not all(isinstance(b, str) and b for b in betas):
+        raise ConfigurationError(f"providers.{NAME}.betas must be a list of beta feature names, got {betas!r}")
     base_url = table.get("base_url", DEFAULT_BASE_URL, env="ANTHROPIC_BASE_URL")
     if not isinstance(base_url, str) or not base_url.startswith(("http://", "https://")):
         raise ConfigurationError(f"providers.{NAME}.base_url must be an http(s) URL, got {base_url!r}")
@@ -51,6 +54,7 @@ def build(settings: Settings) -> list[AnthropicProvider]:
             timeout=table.positive_number("timeout", DEFAULT_TIMEOUT),
             priority=table.priority if table.priority is not None else PRIORITY_REMOTE,
             models=models,
+            betas=betas,
         )
     ]
 

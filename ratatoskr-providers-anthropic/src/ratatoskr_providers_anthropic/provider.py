@@ -98,9 +98,12 @@ class AnthropicProvider:
         timeout: float = DEFAULT_TIMEOUT,
         priority: int = PRIORITY_REMOTE,
         models: Iterable[str] | None = None,
+        betas: Iterable[str] = (),
         client: httpx.AsyncClient | None = None,
     ) -> None:
         self.priority = priority
+        #: Beta features turned on with the ``anthropic-beta`` header (e.g. interleaved-thinking-2025-05-14).
+        self.betas = tuple(betas)
         self.models = frozenset(models) if models is not None else None
         self.base_url = base_url.rstrip("/")
         self.default_max_tokens = default_max_tokens
@@ -118,11 +121,14 @@ class AnthropicProvider:
         return self._http.get()
 
     def _headers(self) -> dict[str, str]:
-        return {
+        headers = {
             "x-api-key": self._api_key,
             "anthropic-version": API_VERSION,
             "content-type": "application/json",
         }
+        if self.betas:
+            headers["anthropic-beta"] = ",".join(self.betas)
+        return headers
 
     def _not_served(self, model: str, exc: ModelNotFound) -> ModelNotAvailable:
         return ModelNotAvailable(model, provider=NAME, reason=f"Anthropic does not know it ({exc})")
