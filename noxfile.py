@@ -53,6 +53,13 @@ def docs(session: nox.Session) -> None:
 
 
 @nox.session(python="3.11")
+def proto(session: nox.Session) -> None:
+    """Regenerate the daemon's protobuf code (committed, so installs need no codegen); --check only compares."""
+    _sync(session)
+    session.run("python", "-m", "ratatoskr_server._build_proto", *session.posargs)
+
+
+@nox.session(python="3.11")
 def bench(session: nox.Session) -> None:
     """Benchmarks: each prints its figures and ratios measured side by side in one run."""
     _sync(session)

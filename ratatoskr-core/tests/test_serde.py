@@ -111,3 +111,13 @@ events = st.one_of(
 @given(events)
 def test_every_event_survives_a_json_round_trip(event: object) -> None:
     assert event_from_json(json.loads(json.dumps(event_to_json(event)))) == event
+
+
+def test_options_with_raw_provider_options_round_trip() -> None:
+    from ratatoskr import ChatOptions, GenerateOptions
+
+    for options in (
+        GenerateOptions(model="m", raw_provider_options={"provider": {"order": ["a"]}}, stop=["x"]),
+        ChatOptions(model="m", raw_provider_options={"provider": {"order": ["a"]}}, temperature=0.2),
+    ):
+        assert structure(json.loads(json.dumps(unstructure(options))), type(options)) == options

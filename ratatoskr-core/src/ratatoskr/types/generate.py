@@ -29,7 +29,7 @@ class GenerateOptions:
     presence_penalty: float | None = field(default=None, validator=in_range(-2, 2))
     seed: int | None = None
     reasoning: ReasoningConfig | None = None
-    raw_provider_options: dict[str, object] | None = None
+    raw_provider_options: dict[str, Any] | None = None
 
     def set_parameters(self) -> list[ParameterName]:
         return [ParameterName(a.name) for a in _FIELDS if getattr(self, a.name) is not None]

@@ -1,0 +1,263 @@
+"""``ServiceClient``: the ``ModelGateway`` of a running ``ratd``, for asyncio and trio alike.
+
+grpc.aio is bound to asyncio, so the client uses grpcio's synchronous channel and stubs and waits for them in
+worker threads (``anyio.to_thread.run_sync`` with a ``CapacityLimiter``). A unary RPC is started with
+``.future()`` and cancelled when the caller is cancelled; a stream is read one event per thread hop and cancelled
+as soon as the consumer stops (``break``, ``aclose()``, cancellation). Errors come back as the SAME Ratatoskr error
+class the daemon raised (see :mod:`ratatoskr_server.errors`).
+"""
+
+from __future__ import annotations
+
+from collections.abc import AsyncGenerator, AsyncIterator, Callable, Iterator, Mapping, Sequence
+from contextlib import aclosing
+from typing import Any, TypeVar
+
+import anyio
+import anyio.to_thread
+import attrs
+import grpc
+from ratatoskr.errors import ResponseFormatError
+from ratatoskr.types import (
+    ChatEvent,
+    ChatOptions,
+    ChatResponse,
+    ClassifyResult,
+    Embedding,
+    GenerateEvent,
+    GenerateOptions,
+    GenerateResponse,
+    Message,
+    ModelCapability,
+    ModelInfo,
+    ModelMetadata,
+    ModelStatus,
+    NliResult,
+    PresetResolution,
+    StanceResult,
+    Token,
+    ToolDefinition,
+)
+
+from ratatoskr_server import _convert as C
+from ratatoskr_server._generated import ratatoskr_pb2 as pb
+from ratatoskr_server._generated import ratatoskr_pb2_grpc as pb_grpc
+from ratatoskr_server.config import DEFAULT_ADDRESS, ServerConfig
+from ratatoskr_server.errors import DAEMON, from_rpc_error
+
+__all__ = ["DaemonHealth", "ServiceClient"]
+
+T = TypeVar("T")
+_END = object()
+
+
+@attrs.frozen
+class DaemonHealth:
+    """What ``ratd`` says about itself."""
+
+    healthy: bool
+    version: str
+    core_version: str
+    providers: tuple[str, ...] = ()
+
+
+def _next(iterator: Iterator[Any]) -> Any:
+    return next(iterator, _END)
+
+
+def _response(what: str) -> Any:
+    return C.decoding(ResponseFormatError, f"{what} from {DAEMON}", provider=DAEMON)
+
+
+class ServiceClient:
+    """A :class:`~ratatoskr.protocol.ModelGateway` that forwards every call to ``ratd`` at ``address``.
+
+    :param address: ``host:port`` or ``unix:/path``.
+    :param timeout: seconds per unary RPC (``None``: no client deadline; the daemon's ``request_timeout`` applies).
+    :param max_concurrency: calls waiting on the daemon at once (each holds a worker thread while it waits).
+    """
+
+    def __init__(
+        self,
+        address: str = DEFAULT_ADDRESS,
+        *,
+        timeout: float | None = None,
+        max_concurrency: int = 64,
+        max_message_mb: int = 64,
+    ) -> None:
+        self.address = address
+        self.timeout = timeout
+        options = ServerConfig(max_message_mb=max_message_mb).channel_options
+        self._channel = grpc.insecure_channel(address, options=options)
+        self._stub = pb_grpc.RatatoskrStub(self._channel)
+        self._limiter = anyio.CapacityLimiter(max_concurrency)
+
+    @classmethod
+    async def connect(cls, address: str = DEFAULT_ADDRESS, *, wait: float = 5.0, **kw: Any) -> ServiceClient:
+        """A client whose daemon answered a health check within ``wait`` seconds (else ``TransportError``)."""
+        client = cls(address, **kw)
+        try:
+            await client._unary("Health", pb.Empty(), deadline=wait)
+        except BaseException:
+            await client.aclose()
+            raise
+        return client
+
+    async def __aenter__(self) -> ServiceClient:
+        return self
+
+    async def __aexit__(self, *exc: object) -> None:
+        await self.aclose()
+
+    async def aclose(self) -> None:
+        self._channel.close()
+
+    def __repr__(self) -> str:
+        return f"<ServiceClient {self.address}>"
+
+    # ---- transport ---------------------------------------------------------------------------------------
+
+    async def _unary(self, method: str, request: Any, *, deadline: float | None = None) -> Any:
+        seconds = deadline if deadline is not None else self.timeout
+        call = getattr(self._stub, method).future(request, timeout=seconds)
+        try:
+            return await anyio.to_thread.run_sync(call.result, abandon_on_cancel=True, limiter=self._limiter)
+        except grpc.RpcError as exc:
+            raise from_rpc_error(exc, method) from exc
+        finally:
+            call.cancel()  # no-op once done; frees the worker thread at once if we were cancelled
+
+    async def _stream(self, method: str, request: Any) -> AsyncGenerator[Any, None]:
+        call = getattr(self._stub, method)(request)
+        try:
+            while True:
+                item = await anyio.to_thread.run_sync(_next, call, abandon_on_cancel=True, limiter=self._limiter)
+                if item is _END:
+                    return
+                yield item
+        except grpc.RpcError as exc:
+            raise from_rpc_error(exc, method) from exc
+        finally:
+            call.cancel()  # the consumer stopped early, or was cancelled: end the RPC on the daemon too
+
+    # ---- chat and generate ----------------------------------------------------------------------------------
+
+    async def chat(
+        self,
+        messages: Sequence[Message],
+        tools: Sequence[ToolDefinition] | None = None,
+        options: ChatOptions | None = None,
+    ) -> ChatResponse:
+        reply = await self._unary("Chat", C.chat_request(messages, tools, options))
+        with _response("ChatResponse"):
+            return C.loads(reply.response_json, ChatResponse)
+
+    async def chat_stream(
+        self,
+        messages: Sequence[Message],
+        tools: Sequence[ToolDefinition] | None = None,
+        options: ChatOptions | None = None,
+    ) -> AsyncIterator[ChatEvent]:
+        # aclosing: when the consumer stops, the RPC is cancelled now, not whenever the generator is collected.
+        async with aclosing(self._stream("ChatStream", C.chat_request(messages, tools, options))) as items:
+            async for item in items:
+                with _response("ChatEvent"):
+                    event: ChatEvent = C.event_from_pb(item)
+                yield event
+
+    async def generate(self, prompt: str, options: GenerateOptions) -> GenerateResponse:
+        reply = await self._unary("Generate", C.generate_request(prompt, options))
+        with _response("GenerateResponse"):
+            return C.loads(reply.response_json, GenerateResponse)
+
+    async def generate_stream(self, prompt: str, options: GenerateOptions) -> AsyncIterator[GenerateEvent]:
+        async with aclosing(self._stream("GenerateStream", C.generate_request(prompt, options))) as items:
+            async for item in items:
+                with _response("GenerateEvent"):
+                    event: GenerateEvent = C.event_from_pb(item, generate=True)
+                yield event
+
+    # ---- analysis -----------------------------------------------------------------------------------------
+
+    async def _call(self, method: str, request: Any, decode: Callable[[Any], T]) -> T:
+        reply = await self._unary(method, request)
+        with _response(method):
+            return decode(reply)
+
+    async def embed(self, text: str, model: str) -> Embedding:
+        return await self._call("Embed", pb.EmbedRequest(text=text, model=model), C.embedding_from_pb)
+
+    async def embed_batch(self, texts: Sequence[str], model: str) -> list[Embedding]:
+        request = pb.EmbedBatchRequest(texts=list(texts), model=model)
+        return await self._call("EmbedBatch", request, lambda r: [C.embedding_from_pb(e) for e in r.embeddings])
+
+    async def infer_nli(self, premise: str, hypothesis: str, model: str) -> NliResult:
+        request = pb.NliRequest(premise=premise, hypothesis=hypothesis, model=model)
+        return await self._call("InferNli", request, C.nli_from_pb)
+
+    async def infer_nli_batch(self, pairs: Sequence[tuple[str, str]], model: str) -> list[NliResult]:
+        request = pb.NliBatchRequest(pairs=[pb.NliPair(premise=p, hypothesis=h) for p, h in pairs], model=model)
+        return await self._call("InferNliBatch", request, lambda r: [C.nli_from_pb(x) for x in r.results])
+
+    async def classify_zero_shot(
+        self,
+        text: str,
+        labels: Sequence[str],
+        model: str,
+        *,
+        multi_label: bool = False,
+        hypothesis_template: str | None = None,
+    ) -> ClassifyResult:
+        request = pb.ClassifyRequest(
+            text=text,
+            labels=list(labels),
+            model=model,
+            multi_label=multi_label,
+            hypothesis_template=hypothesis_template,
+        )
+        return await self._call("ClassifyZeroShot", request, C.classify_from_pb)
+
+    async def classify_stance(self, text: str, target: str, model: str) -> StanceResult:
+        request = pb.StanceRequest(text=text, target=target, model=model)
+        return await self._call("ClassifyStance", request, C.stance_from_pb)
+
+    async def count_tokens(self, text: str, model: str) -> int:
+        return await self._call("CountTokens", pb.TokenRequest(text=text, model=model), lambda r: int(r.count))
+
+    async def tokenize(self, text: str, model: str) -> list[Token]:
+        return await self._call("Tokenize", pb.TokenRequest(text=text, model=model), C.tokens_from_pb)
+
+    # ---- introspection ------------------------------------------------------------------------------------
+
+    async def list_models(self) -> list[ModelInfo]:
+        return await self._call("ListModels", pb.Empty(), lambda r: [C.model_info_from_pb(m) for m in r.models])
+
+    async def model_status(self, model: str) -> ModelStatus:
+        return await self._call("ModelStatus", pb.ModelRequest(model=model), C.model_status_from_pb)
+
+    async def model_metadata(self, model: str) -> ModelMetadata | None:
+        return await self._call("ModelMetadata", pb.ModelRequest(model=model), C.metadata_from_pb)
+
+    async def fetch_model_metadata(self, model: str) -> ModelMetadata:
+        found = await self._call("FetchModelMetadata", pb.ModelRequest(model=model), C.metadata_from_pb)
+        if found is None:
+            raise ResponseFormatError(f"{DAEMON} FetchModelMetadata answered found=false", provider=DAEMON)
+        return found
+
+    async def capabilities(self) -> frozenset[ModelCapability]:
+        return await self._call("Capabilities", pb.Empty(), C.capabilities_from_pb)
+
+    async def resolve_preset(self, tier: str, capability: str) -> PresetResolution | None:
+        request = pb.ResolvePresetRequest(tier=tier, capability=capability)
+        return await self._call("ResolvePreset", request, C.preset_from_pb)
+
+    async def list_presets(self) -> Mapping[str, frozenset[str]]:
+        return await self._call("ListPresets", pb.Empty(), C.presets_from_pb)
+
+    async def health(self) -> DaemonHealth:
+        """The daemon's versions and providers (not part of ``ModelGateway``)."""
+        return await self._call(
+            "Health",
+            pb.Empty(),
+            lambda r: DaemonHealth(r.healthy, r.version, r.core_version, tuple(r.providers)),
+        )

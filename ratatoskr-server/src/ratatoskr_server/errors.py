@@ -1,0 +1,156 @@
+"""Errors ⇄ gRPC status, the one mapping used by the daemon (:func:`to_status`) and the client (:func:`from_rpc_error`).
+
+The status code is for any gRPC client; a Python client rebuilds the SAME error class from the trailing metadata:
+
+- ``ratatoskr-error-class``: the class name (``RateLimited``);
+- ``ratatoskr-error-bases``: its Ratatoskr base classes, nearest first (``ProviderError,RatatoskrError``), so an
+  error class the client does not know (a third-party plugin's) comes back as its nearest known base;
+- ``ratatoskr-error-bin``: UTF-8 JSON ``{"message", "retry_after", "attributes"}``; ``attributes`` holds the
+  error's own fields (``provider``, ``status``, ``model``, ``limit``, ...), restored as they were;
+- ``ratatoskr-retry-after``: seconds, only when the error carries a retry delay (for non-Python clients).
+
+A status without that metadata (the transport failed, an old or foreign server) is mapped by its code alone.
+"""
+
+from __future__ import annotations
+
+import json
+from collections.abc import Sequence
+from typing import Any
+
+import grpc
+from ratatoskr import errors as E
+
+__all__ = ["DAEMON", "from_rpc_error", "status_code", "to_status"]
+
+#: ``provider`` of the errors the client makes itself (transport failures, bad responses from the daemon).
+DAEMON = "ratd"
+
+CLASS_KEY = "ratatoskr-error-class"
+BASES_KEY = "ratatoskr-error-bases"
+BODY_KEY = "ratatoskr-error-bin"
+RETRY_AFTER_KEY = "ratatoskr-retry-after"
+
+#: Nearest class in the MRO wins. Codes follow gRPC's meaning: UNAVAILABLE is "transient, retry".
+_CODES: dict[type[E.RatatoskrError], grpc.StatusCode] = {
+    E.InvalidInput: grpc.StatusCode.INVALID_ARGUMENT,
+    E.ConfigurationError: grpc.StatusCode.FAILED_PRECONDITION,
+    E.NoProvider: grpc.StatusCode.FAILED_PRECONDITION,
+    E.CapabilityNotSupported: grpc.StatusCode.UNIMPLEMENTED,
+    E.ModelNotAvailable: grpc.StatusCode.NOT_FOUND,
+    E.ModelNotFound: grpc.StatusCode.NOT_FOUND,
+    E.PresetNotFound: grpc.StatusCode.NOT_FOUND,
+    E.AuthenticationFailed: grpc.StatusCode.UNAUTHENTICATED,
+    E.PaymentRequired: grpc.StatusCode.FAILED_PRECONDITION,
+    E.PermissionDenied: grpc.StatusCode.PERMISSION_DENIED,
+    E.ContentFiltered: grpc.StatusCode.PERMISSION_DENIED,
+    E.ContextLengthExceeded: grpc.StatusCode.OUT_OF_RANGE,
+    E.RequestTooLarge: grpc.StatusCode.OUT_OF_RANGE,
+    E.RateLimited: grpc.StatusCode.RESOURCE_EXHAUSTED,
+    E.Overloaded: grpc.StatusCode.UNAVAILABLE,
+    E.RequestTimeout: grpc.StatusCode.DEADLINE_EXCEEDED,
+    E.TransportError: grpc.StatusCode.UNAVAILABLE,
+    E.StreamError: grpc.StatusCode.UNAVAILABLE,
+    E.EmptyResponse: grpc.StatusCode.UNAVAILABLE,
+    E.ResponseFormatError: grpc.StatusCode.INTERNAL,
+}
+
+_KNOWN: dict[str, type[E.RatatoskrError]] = {
+    name: cls for name in E.__all__ if isinstance(cls := getattr(E, name), type) and issubclass(cls, E.RatatoskrError)
+}
+_SCALARS = (str, int, float, bool, type(None))
+
+
+def status_code(exc: BaseException) -> grpc.StatusCode:
+    """The gRPC code for ``exc``: by class, else UNAVAILABLE for a transient error, else INTERNAL."""
+    for cls in type(exc).__mro__:
+        code = _CODES.get(cls)
+        if code is not None:
+            return code
+    if isinstance(exc, E.RatatoskrError) and exc.is_transient:
+        return grpc.StatusCode.UNAVAILABLE  # e.g. ApiError with status >= 500
+    return grpc.StatusCode.INTERNAL
+
+
+def to_status(exc: BaseException) -> tuple[grpc.StatusCode, str, tuple[tuple[str, str | bytes], ...]]:
+    """Code, details and trailing metadata for ``exc``; anything that is not a Ratatoskr error is INTERNAL."""
+    if not isinstance(exc, E.RatatoskrError):
+        return grpc.StatusCode.INTERNAL, f"internal error in {DAEMON}: {type(exc).__name__}: {exc}", ()
+    bases = [c.__name__ for c in type(exc).__mro__[1:] if issubclass(c, E.RatatoskrError)]
+    attributes = {k: v for k, v in vars(exc).items() if not k.startswith("__") and isinstance(v, _SCALARS)}
+    body = {"message": exc.message, "retry_after": exc.retry_after, "attributes": attributes}
+    metadata: list[tuple[str, str | bytes]] = [
+        (CLASS_KEY, type(exc).__name__),
+        (BASES_KEY, ",".join(bases)),
+        (BODY_KEY, json.dumps(body, ensure_ascii=False).encode()),
+    ]
+    if exc.retry_after is not None:
+        metadata.append((RETRY_AFTER_KEY, repr(float(exc.retry_after))))
+    return status_code(exc), str(exc), tuple(metadata)
+
+
+# ---- client side --------------------------------------------------------------------------------------------
+
+
+def _metadata(call: Any) -> dict[str, str | bytes]:
+    try:
+        items: Sequence[tuple[str, str | bytes]] = call.trailing_metadata() or ()
+    except (AttributeError, TypeError):  # not a Call (e.g. a bare RpcError from an interceptor)
+        items = ()
+    return dict(items)
+
+
+def _rebuild(cls: type[E.RatatoskrError], body: dict[str, Any]) -> E.RatatoskrError:
+    """An instance of ``cls`` with the daemon's message and attributes, without calling its ``__init__``
+    (each class has its own constructor arguments; the attributes it set are what we restore)."""
+    message = str(body.get("message", ""))
+    exc = cls.__new__(cls)
+    Exception.__init__(exc, message)
+    exc.message = message
+    exc.provider = None
+    attributes = body.get("attributes")
+    if isinstance(attributes, dict):
+        for key, value in attributes.items():
+            if isinstance(key, str) and key.isidentifier() and not key.startswith("__"):
+                setattr(exc, key, value)
+    return exc
+
+
+def _by_code(code: grpc.StatusCode | None, details: str, method: str) -> E.RatatoskrError:
+    """A status without Ratatoskr metadata: the transport failed, or the server is not (this version of) ratd."""
+    text = f"{DAEMON} {method}: {details or (code.name if code else 'unknown error')}"
+    if code is grpc.StatusCode.UNAVAILABLE:
+        return E.TransportError(text, provider=DAEMON)
+    if code is grpc.StatusCode.DEADLINE_EXCEEDED:
+        return E.RequestTimeout(text, provider=DAEMON)
+    if code is grpc.StatusCode.RESOURCE_EXHAUSTED:
+        return E.Overloaded(text, provider=DAEMON)
+    if code is grpc.StatusCode.INVALID_ARGUMENT:
+        return E.InvalidInput(text)
+    if code is grpc.StatusCode.UNIMPLEMENTED:
+        return E.CapabilityNotSupported(method, f"the daemon does not implement it: {details}")
+    if code is grpc.StatusCode.UNAUTHENTICATED:
+        return E.AuthenticationFailed(text, provider=DAEMON)
+    if code is grpc.StatusCode.PERMISSION_DENIED:
+        return E.PermissionDenied(text, provider=DAEMON)
+    return E.ProviderError(text, provider=DAEMON)
+
+
+def from_rpc_error(error: grpc.RpcError, method: str) -> E.RatatoskrError:
+    """The Ratatoskr error a failed call stands for (the same class the daemon raised, when it said which)."""
+    code: grpc.StatusCode | None = getattr(error, "code", lambda: None)()
+    details: str = getattr(error, "details", lambda: "")() or ""
+    metadata = _metadata(error)
+    names = [metadata.get(CLASS_KEY, ""), *str(metadata.get(BASES_KEY, "")).split(",")]
+    cls = next((_KNOWN[n] for n in names if isinstance(n, str) and n in _KNOWN), None)
+    if cls is None:
+        return _by_code(code, details, method)
+    raw = metadata.get(BODY_KEY, b"")
+    try:
+        body = json.loads(raw) if raw else {}
+    except ValueError:
+        body = {}
+    if not isinstance(body, dict):
+        body = {}
+    body.setdefault("message", details)
+    return _rebuild(cls, body)

@@ -1,0 +1,275 @@
+"""The gRPC servicer: one method per ``ModelGateway`` method, on grpc.aio (the only asyncio-bound code we have).
+
+Every RPC goes through one boundary (:func:`_unary` / :func:`_streaming`): take a slot from the
+:class:`RequestGate` (``max_concurrent_requests``), apply ``request_timeout``, run, and turn any error into a
+status with :func:`ratatoskr_server.errors.to_status`. A malformed request is ``InvalidInput``; an unexpected
+exception (a bug) is logged with its traceback and ends the RPC with INTERNAL; the daemon goes on either way.
+"""
+
+from __future__ import annotations
+
+import asyncio
+import functools
+import logging
+import threading
+from collections.abc import AsyncIterator, Awaitable, Callable
+from contextlib import asynccontextmanager
+from importlib import metadata
+from typing import Any, NoReturn, TypeVar
+
+from grpc import aio
+from ratatoskr.errors import InvalidInput, RatatoskrError, RequestTimeout
+from ratatoskr.protocol import ModelGateway
+
+from ratatoskr_server import _convert as C
+from ratatoskr_server._generated import ratatoskr_pb2 as pb
+from ratatoskr_server._generated import ratatoskr_pb2_grpc as pb_grpc
+from ratatoskr_server.errors import to_status
+
+__all__ = ["RatatoskrService", "RequestGate", "add_to_server"]
+
+log = logging.getLogger("ratatoskr_server")
+R = TypeVar("R")
+
+
+def _version(dist: str) -> str:
+    try:
+        return metadata.version(dist)
+    except metadata.PackageNotFoundError:
+        return "unknown"
+
+
+class RequestGate:
+    """At most ``limit`` RPCs run at once; the others wait in line. ``in_flight`` and ``waiting`` are observable
+    from any thread through ``changed`` (a ``threading.Condition``), for tests and monitoring."""
+
+    def __init__(self, limit: int) -> None:
+        self.limit = limit
+        self.in_flight = 0
+        self.waiting = 0
+        self.changed = threading.Condition()
+        self._semaphore: asyncio.Semaphore | None = None
+
+    def _update(self, in_flight: int = 0, waiting: int = 0) -> None:
+        with self.changed:
+            self.in_flight += in_flight
+            self.waiting += waiting
+            self.changed.notify_all()
+
+    @asynccontextmanager
+    async def slot(self) -> AsyncIterator[None]:
+        if self._semaphore is None:  # made on first use, inside the server's event loop
+            self._semaphore = asyncio.Semaphore(self.limit)
+        self._update(waiting=1)
+        try:
+            await self._semaphore.acquire()
+        finally:
+            self._update(waiting=-1)
+        self._update(in_flight=1)
+        try:
+            yield
+        finally:
+            self._update(in_flight=-1)
+            self._semaphore.release()
+
+
+async def _abort(context: aio.ServicerContext[Any, Any], exc: BaseException) -> NoReturn:
+    if not isinstance(exc, RatatoskrError):
+        log.error("unexpected error in an RPC", exc_info=exc)
+    code, details, trailing = to_status(exc)
+    await context.abort(code, details, trailing)
+    raise AssertionError("unreachable: context.abort raises")
+
+
+def _timeout_error(seconds: float) -> RequestTimeout:
+    return RequestTimeout(f"request_timeout of {seconds:g} s exceeded in ratd")
+
+
+Handler = Callable[["RatatoskrService", Any], Awaitable[Any]]
+StreamHandler = Callable[["RatatoskrService", Any], AsyncIterator[Any]]
+
+
+def _unary(fn: Handler) -> Callable[..., Awaitable[Any]]:
+    @functools.wraps(fn)
+    async def handler(self: RatatoskrService, request: Any, context: aio.ServicerContext[Any, Any]) -> Any:
+        try:
+            try:
+                async with asyncio.timeout(self.timeout), self.gate.slot():
+                    return await fn(self, request)
+            except TimeoutError as exc:
+                raise _timeout_error(self.timeout) from exc
+        except Exception as exc:  # the one boundary: every error leaves as a status (_abort logs the unexpected)
+            await _abort(context, exc)
+
+    return handler
+
+
+def _streaming(fn: StreamHandler) -> Callable[..., AsyncIterator[Any]]:
+    @functools.wraps(fn)
+    async def handler(self: RatatoskrService, request: Any, context: aio.ServicerContext[Any, Any]) -> Any:
+        try:
+            try:
+                # The slot is held for the whole stream; the timeout applies to each wait for an event.
+                async with (
+                    asyncio.timeout(self.timeout) as deadline,
+                    self.gate.slot(),
+                    _closing(fn(self, request)) as events,
+                ):
+                    while True:
+                        deadline.reschedule(asyncio.get_running_loop().time() + self.timeout)
+                        try:
+                            item = await anext(events)
+                        except StopAsyncIteration:
+                            break
+                        deadline.reschedule(None)
+                        yield item
+            except TimeoutError as exc:
+                raise _timeout_error(self.timeout) from exc
+        except Exception as exc:  # a mid-stream error ends the stream with its status
+            await _abort(context, exc)
+
+    return handler
+
+
+@asynccontextmanager
+async def _closing(events: AsyncIterator[R]) -> AsyncIterator[AsyncIterator[R]]:
+    """Close a stream (the gateway's, the provider's) as soon as the RPC ends, finished, failed or cancelled."""
+    try:
+        yield events
+    finally:
+        aclose = getattr(events, "aclose", None)
+        if aclose is not None:
+            await aclose()
+
+
+def _request(what: str) -> Any:
+    return C.decoding(InvalidInput, what)
+
+
+class RatatoskrService(pb_grpc.RatatoskrServicer):
+    """Serves ``gateway`` (any :class:`~ratatoskr.protocol.ModelGateway`) over gRPC."""
+
+    def __init__(self, gateway: ModelGateway, *, gate: RequestGate, timeout: float) -> None:
+        self.gateway = gateway
+        self.gate = gate
+        self.timeout = timeout
+
+    # ---- chat and generate -----------------------------------------------------------------------------
+
+    @_unary
+    async def Chat(self, request: pb.ChatRequest) -> pb.ChatResponse:
+        with _request("ChatRequest"):
+            messages, tools, options = C.chat_args(request)
+        return C.chat_response(await self.gateway.chat(messages, tools, options))
+
+    @_streaming
+    async def ChatStream(self, request: pb.ChatRequest) -> AsyncIterator[pb.ChatEvent]:
+        with _request("ChatRequest"):
+            messages, tools, options = C.chat_args(request)
+        async with _closing(self.gateway.chat_stream(messages, tools, options)) as events:
+            async for event in events:
+                yield C.chat_event(event)
+
+    @_unary
+    async def Generate(self, request: pb.GenerateRequest) -> pb.GenerateResponse:
+        with _request("GenerateRequest"):
+            prompt, options = C.generate_args(request)
+        return C.generate_response(await self.gateway.generate(prompt, options))  # type: ignore[arg-type]
+
+    @_streaming
+    async def GenerateStream(self, request: pb.GenerateRequest) -> AsyncIterator[pb.GenerateEvent]:
+        with _request("GenerateRequest"):
+            prompt, options = C.generate_args(request)
+        async with _closing(self.gateway.generate_stream(prompt, options)) as events:  # type: ignore[arg-type]
+            async for event in events:
+                yield C.generate_event(event)
+
+    # ---- analysis --------------------------------------------------------------------------------------
+
+    @_unary
+    async def Embed(self, request: pb.EmbedRequest) -> pb.Embedding:
+        return C.embedding(await self.gateway.embed(request.text, request.model))
+
+    @_unary
+    async def EmbedBatch(self, request: pb.EmbedBatchRequest) -> pb.EmbedBatchResponse:
+        found = await self.gateway.embed_batch(list(request.texts), request.model)
+        return pb.EmbedBatchResponse(embeddings=[C.embedding(e) for e in found])
+
+    @_unary
+    async def InferNli(self, request: pb.NliRequest) -> pb.NliResult:
+        return C.nli(await self.gateway.infer_nli(request.premise, request.hypothesis, request.model))
+
+    @_unary
+    async def InferNliBatch(self, request: pb.NliBatchRequest) -> pb.NliBatchResponse:
+        pairs = [(p.premise, p.hypothesis) for p in request.pairs]
+        found = await self.gateway.infer_nli_batch(pairs, request.model)
+        return pb.NliBatchResponse(results=[C.nli(r) for r in found])
+
+    @_unary
+    async def ClassifyZeroShot(self, request: pb.ClassifyRequest) -> pb.ClassifyResult:
+        template = request.hypothesis_template if request.HasField("hypothesis_template") else None
+        result = await self.gateway.classify_zero_shot(
+            request.text,
+            list(request.labels),
+            request.model,
+            multi_label=request.multi_label,
+            hypothesis_template=template,
+        )
+        return C.classify(result)
+
+    @_unary
+    async def ClassifyStance(self, request: pb.StanceRequest) -> pb.StanceResult:
+        return C.stance(await self.gateway.classify_stance(request.text, request.target, request.model))
+
+    @_unary
+    async def CountTokens(self, request: pb.TokenRequest) -> pb.TokenCountResponse:
+        return pb.TokenCountResponse(count=await self.gateway.count_tokens(request.text, request.model))
+
+    @_unary
+    async def Tokenize(self, request: pb.TokenRequest) -> pb.TokenizeResponse:
+        return C.tokens(await self.gateway.tokenize(request.text, request.model))
+
+    # ---- introspection ---------------------------------------------------------------------------------
+
+    @_unary
+    async def ListModels(self, request: pb.Empty) -> pb.ListModelsResponse:
+        return pb.ListModelsResponse(models=[C.model_info(m) for m in await self.gateway.list_models()])
+
+    @_unary
+    async def ModelStatus(self, request: pb.ModelRequest) -> pb.ModelStatusResponse:
+        return C.model_status(await self.gateway.model_status(request.model))
+
+    @_unary
+    async def ModelMetadata(self, request: pb.ModelRequest) -> pb.ModelMetadataResponse:
+        return C.metadata(await self.gateway.model_metadata(request.model))
+
+    @_unary
+    async def FetchModelMetadata(self, request: pb.ModelRequest) -> pb.ModelMetadataResponse:
+        return C.metadata(await self.gateway.fetch_model_metadata(request.model))
+
+    @_unary
+    async def Capabilities(self, request: pb.Empty) -> pb.CapabilitiesResponse:
+        return C.capabilities(await self.gateway.capabilities())
+
+    @_unary
+    async def ResolvePreset(self, request: pb.ResolvePresetRequest) -> pb.ResolvePresetResponse:
+        return C.preset(await self.gateway.resolve_preset(request.tier, request.capability))
+
+    @_unary
+    async def ListPresets(self, request: pb.Empty) -> pb.ListPresetsResponse:
+        return C.presets(await self.gateway.list_presets())
+
+    async def Health(self, request: pb.Empty, context: aio.ServicerContext[Any, Any]) -> pb.HealthResponse:
+        # Outside the gate on purpose: a saturated daemon still answers its health check.
+        names = getattr(getattr(self.gateway, "registry", None), "provider_names", None)
+        providers = sorted(names()) if callable(names) else []
+        return pb.HealthResponse(
+            healthy=True,
+            version=_version("ratatoskr-server"),
+            core_version=_version("ratatoskr-core"),
+            providers=providers,
+        )
+
+
+def add_to_server(service: RatatoskrService, server: aio.Server) -> None:
+    pb_grpc.add_RatatoskrServicer_to_server(service, server)
