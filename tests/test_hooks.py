@@ -118,6 +118,32 @@ async def test_hook_ratatoskr_metadata_providers() -> None:
     assert await gw.model_metadata("fresh/model") == fetched  # cached after the fetch
 
 
+def test_hook_ratatoskr_remote_gateway(capsys: pytest.CaptureFixture[str], monkeypatch: pytest.MonkeyPatch) -> None:
+    import io
+    import sys
+
+    from ratatoskr.cli import main
+
+    monkeypatch.setattr(sys, "stdin", io.TextIOWrapper(io.BytesIO(b"")))  # nothing piped
+    remote = EmbeddedGateway.builder().provider(Demo2()).build()  # stands in for a client of a daemon
+    asked: list[str] = []
+
+    class Remote:
+        @hookimpl
+        def ratatoskr_remote_gateway(self, address: str, settings: Settings) -> Any:
+            asked.append(address)
+            return remote if address == "ours:1" else None
+
+    pm = PluginManager(env={})
+    pm.register(Remote(), "remote")
+    assert pm.remote_gateway("elsewhere:2", Settings.from_dict({})) is None
+    assert main(["embed", "hi", "--json"], plugins=pm, env={"RATATOSKR_DAEMON": "ours:1"}) == 0
+    assert '"provider": "second-demo"' in capsys.readouterr().out
+    assert asked == ["elsewhere:2", "ours:1"]
+    assert main(["embed", "hi"], plugins=pm, env={"RATATOSKR_DAEMON": "elsewhere:2"}) == 2
+    assert "no installed plugin connects to a daemon" in capsys.readouterr().err
+
+
 def test_hook_ratatoskr_register_commands() -> None:
     import cyclopts
 

@@ -20,6 +20,7 @@ import pluggy
 
 if TYPE_CHECKING:
     from ratatoskr.config import Settings
+    from ratatoskr.protocol import ModelGateway
     from ratatoskr.providers import (
         ChatProvider,
         ClassifyProvider,
@@ -122,6 +123,24 @@ def ratatoskr_metadata_providers(settings: Settings) -> Iterable[MetadataProvide
 
     :param settings: the parsed configuration.
     :return: providers implementing :class:`~ratatoskr.providers.MetadataProvider`, or ``None``.
+    """
+
+
+# -------------------------------------------------------------------------------------------------------------
+# remote gateways
+# -------------------------------------------------------------------------------------------------------------
+
+
+@_hookspec(firstresult=True)
+def ratatoskr_remote_gateway(address: str, settings: Settings) -> ModelGateway | None:
+    """Connect to a gateway served elsewhere (the ``ratd`` daemon), for ``RATATOSKR_DAEMON=ADDRESS``.
+
+    Stops at the first non-``None`` result.
+
+    :param address: where the gateway listens, as the user wrote it (``host:port``, ``unix:/path``, ...).
+    :param settings: the parsed configuration.
+    :return: a :class:`~ratatoskr.protocol.ModelGateway` for ``address`` without connecting yet (no network I/O
+        in a hook: the first call connects), or ``None`` when this plugin does not handle such addresses.
     """
 
 

@@ -134,6 +134,10 @@ class PluginManager:
                 )
         return items
 
+    def remote_gateway(self, address: str, settings: Any) -> Any:
+        """The gateway a plugin connects to at ``address`` (the daemon's client), or ``None``."""
+        return self._pm.hook.ratatoskr_remote_gateway(address=address, settings=settings)
+
     def register_commands(self, app: Any) -> None:
         """Let each plugin add CLI commands; a failing plugin is named in the error."""
         for impl in self._pm.hook.ratatoskr_register_commands.get_hookimpls():

@@ -1,4 +1,5 @@
-"""Plugin registration for the daemon: adds ``ratatoskr serve`` and ``ratatoskr daemon-health`` to the CLI.
+"""Plugin registration for the daemon: adds ``ratatoskr serve`` and ``ratatoskr daemon-health`` to the CLI, and
+connects the CLI to a running daemon when ``RATATOSKR_DAEMON=ADDRESS`` is set.
 
 Commands are registered by import path, so loading this plugin (every CLI start does) imports neither grpc nor
 the daemon.
@@ -6,9 +7,14 @@ the daemon.
 
 from __future__ import annotations
 
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
 from ratatoskr.plugins import hookimpl
+
+if TYPE_CHECKING:
+    from ratatoskr.config import Settings
+
+    from ratatoskr_server.client import ServiceClient
 
 
 @hookimpl
@@ -19,3 +25,10 @@ def ratatoskr_register_commands(app: Any) -> None:
         name="daemon-health",
         help="Ask a running ratd whether it is up, and what it serves.",
     )
+
+
+@hookimpl
+def ratatoskr_remote_gateway(address: str, settings: Settings) -> ServiceClient:
+    from ratatoskr_server.client import ServiceClient  # grpc is imported only when a daemon is asked for
+
+    return ServiceClient(address)

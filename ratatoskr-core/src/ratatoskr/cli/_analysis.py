@@ -12,7 +12,7 @@ from ratatoskr.cli.context import Ctx
 from ratatoskr.errors import InvalidInput
 
 if TYPE_CHECKING:
-    from ratatoskr.gateway import EmbeddedGateway
+    from ratatoskr.protocol import ModelGateway
     from ratatoskr.types import ClassifyResult, Embedding, NliResult, StanceResult, Token
 
 __all__ = ["classify", "embed", "nli", "stance", "tokens"]
@@ -51,8 +51,8 @@ def embed(text: str | None = None, /, *, model: ModelOption = None, as_json: Jso
     """
     body = ctx.text("embed", text)
 
-    async def run(gateway: EmbeddedGateway) -> Embedding:
-        return await gateway.embed(body, model or gateway.default_model("embed"))
+    async def run(gateway: ModelGateway) -> Embedding:
+        return await gateway.embed(body, model or ctx.default_model("embed"))
 
     def human(result: Embedding) -> None:
         shown = ", ".join(f"{v:.4f}" for v in result.values[:8])
@@ -87,8 +87,8 @@ def nli(
             f"nli takes PREMISE and HYPOTHESIS (or HYPOTHESIS with the premise on stdin), got {len(texts)} arguments"
         )
 
-    async def run(gateway: EmbeddedGateway) -> NliResult:
-        return await gateway.infer_nli(premise, hypothesis, model or gateway.default_model("nli"))
+    async def run(gateway: ModelGateway) -> NliResult:
+        return await gateway.infer_nli(premise, hypothesis, model or ctx.default_model("nli"))
 
     def human(result: NliResult) -> None:
         print(f"label: {result.label.value}")
@@ -128,11 +128,11 @@ def classify(
     if not labels:
         raise InvalidInput("classify needs at least one --label")
 
-    async def run(gateway: EmbeddedGateway) -> ClassifyResult:
+    async def run(gateway: ModelGateway) -> ClassifyResult:
         return await gateway.classify_zero_shot(
             body,
             labels,
-            model or gateway.default_model("classify"),
+            model or ctx.default_model("classify"),
             multi_label=multi_label,
             hypothesis_template=template,
         )
@@ -165,8 +165,8 @@ def stance(
     """
     body = ctx.text("stance", text)
 
-    async def run(gateway: EmbeddedGateway) -> StanceResult:
-        return await gateway.classify_stance(body, target, model or gateway.default_model("stance"))
+    async def run(gateway: ModelGateway) -> StanceResult:
+        return await gateway.classify_stance(body, target, model or ctx.default_model("stance"))
 
     def human(result: StanceResult) -> None:
         print(f"label: {result.label.value} (target: {result.target})")
@@ -199,8 +199,8 @@ def tokens(
 
     if not show:
 
-        async def count(gateway: EmbeddedGateway) -> int:
-            return await gateway.count_tokens(body, model or gateway.default_model("tokenize"))
+        async def count(gateway: ModelGateway) -> int:
+            return await gateway.count_tokens(body, model or ctx.default_model("tokenize"))
 
         n = ctx.call(count)
         if as_json:
@@ -209,8 +209,8 @@ def tokens(
             print(f"{n} tokens")
         return 0
 
-    async def split(gateway: EmbeddedGateway) -> list[Token]:
-        return await gateway.tokenize(body, model or gateway.default_model("tokenize"))
+    async def split(gateway: ModelGateway) -> list[Token]:
+        return await gateway.tokenize(body, model or ctx.default_model("tokenize"))
 
     found = ctx.call(split)
     if as_json:

@@ -14,7 +14,7 @@ from ratatoskr.errors import InvalidInput
 from ratatoskr.types import ReasoningEffort
 
 if TYPE_CHECKING:
-    from ratatoskr.gateway import EmbeddedGateway
+    from ratatoskr.protocol import ModelGateway
     from ratatoskr.types import ToolDefinition
 
 __all__ = ["chat", "generate"]
@@ -96,9 +96,9 @@ def chat(
     printer = StreamPrinter(as_json=as_json)
     sampling = _sampling(temperature, max_tokens, top_p, seed, stop)
 
-    async def run(gateway: EmbeddedGateway) -> None:
+    async def run(gateway: ModelGateway) -> None:
         options = ChatOptions(
-            model=model or gateway.default_model("chat"),
+            model=model or ctx.default_model("chat"),
             **sampling,
             reasoning=ReasoningConfig(effort=reasoning_effort) if reasoning_effort is not None else None,
         )
@@ -135,8 +135,8 @@ def generate(
     printer = StreamPrinter(as_json=as_json)
     sampling = _sampling(temperature, max_tokens, top_p, seed, stop)
 
-    async def run(gateway: EmbeddedGateway) -> None:
-        options = GenerateOptions(model=model or gateway.default_model("generate"), **sampling)
+    async def run(gateway: ModelGateway) -> None:
+        options = GenerateOptions(model=model or ctx.default_model("generate"), **sampling)
         await printer.consume(gateway.generate_stream(text, options))
 
     ctx.call(run)

@@ -11,7 +11,7 @@ from ratatoskr.cli._options import JsonFlag
 from ratatoskr.cli.context import Ctx
 
 if TYPE_CHECKING:
-    from ratatoskr.gateway import EmbeddedGateway
+    from ratatoskr.protocol import ModelGateway
     from ratatoskr.types import ModelInfo, ModelMetadata, ModelStatus, ParameterAvailability, PresetResolution
 
 __all__ = ["metadata", "models", "plugins", "presets", "status"]
@@ -37,7 +37,7 @@ def models(*, as_json: JsonFlag = False, ctx: Ctx) -> int:
     """List the models the configured providers serve."""
     from ratatoskr.cli._output import print_json, print_table
 
-    async def run(gateway: EmbeddedGateway) -> list[ModelInfo]:
+    async def run(gateway: ModelGateway) -> list[ModelInfo]:
         return await gateway.list_models()
 
     found = ctx.call(run)
@@ -62,7 +62,7 @@ def status(model: str, /, *, as_json: JsonFlag = False, ctx: Ctx) -> int:
     """
     from ratatoskr.cli._output import print_json
 
-    async def run(gateway: EmbeddedGateway) -> ModelStatus:
+    async def run(gateway: ModelGateway) -> ModelStatus:
         return await gateway.model_status(model)
 
     result = ctx.call(run)
@@ -138,7 +138,7 @@ def metadata(
     from ratatoskr.cli._output import print_json
     from ratatoskr.errors import ModelNotFound
 
-    async def run(gateway: EmbeddedGateway) -> ModelMetadata | None:
+    async def run(gateway: ModelGateway) -> ModelMetadata | None:
         if fetch:
             return await gateway.fetch_model_metadata(model)
         return await gateway.model_metadata(model)
@@ -172,7 +172,7 @@ def presets(
 
     if preset is None:
 
-        async def listing(gateway: EmbeddedGateway) -> dict[str, frozenset[str]]:
+        async def listing(gateway: ModelGateway) -> dict[str, frozenset[str]]:
             return dict(await gateway.list_presets())
 
         tiers = ctx.call(listing)
@@ -185,7 +185,7 @@ def presets(
     uri = preset if preset.startswith(PRESET_SCHEME) else PRESET_SCHEME + preset
     tier, capability = parse_preset_uri(uri)
 
-    async def resolve(gateway: EmbeddedGateway) -> PresetResolution | None:
+    async def resolve(gateway: ModelGateway) -> PresetResolution | None:
         return await gateway.resolve_preset(tier, capability)
 
     found = ctx.call(resolve)

@@ -16,12 +16,12 @@ from typing import TYPE_CHECKING, Annotated, TextIO, TypeVar
 
 from cyclopts import Parameter
 
-from ratatoskr.errors import InvalidInput
+from ratatoskr.errors import ConfigurationError, InvalidInput
 
 if TYPE_CHECKING:
     from ratatoskr.config import Settings
-    from ratatoskr.gateway import EmbeddedGateway
     from ratatoskr.plugins import PluginManager
+    from ratatoskr.protocol import ModelGateway
 
 __all__ = ["CliContext", "Ctx", "decode_stdin", "join_input"]
 
@@ -66,6 +66,7 @@ class CliContext:
         self._stdin = stdin
         self._piped: str | None = None
         self._stdin_read = False
+        self._settings: Settings | None = None
 
     # ---- input ---------------------------------------------------------------------------------------------
 
@@ -107,25 +108,48 @@ class CliContext:
     # ---- the gateway ---------------------------------------------------------------------------------------
 
     def settings(self) -> Settings:
-        from ratatoskr.config import Settings
+        """The configuration, read once per invocation."""
+        if self._settings is None:
+            from ratatoskr.config import Settings
 
-        return Settings.load(self.config, env=self.env)
+            self._settings = Settings.load(self.config, env=self.env)
+        return self._settings
 
-    def gateway(self) -> EmbeddedGateway:
-        """An embedded gateway from the config file and the plugins loaded at start."""
+    def gateway(self) -> ModelGateway:
+        """The gateway commands talk to: the daemon at ``$RATATOSKR_DAEMON`` (through the plugin that connects to
+        it), else an embedded gateway from the config file and the plugins loaded at start."""
+        settings = self.settings()
+        address = self.env.get("RATATOSKR_DAEMON")
+        if address:
+            remote: ModelGateway | None = self.plugins.remote_gateway(address, settings)
+            if remote is None:
+                raise ConfigurationError(
+                    f"RATATOSKR_DAEMON={address} is set, but no installed plugin connects to a daemon "
+                    "(install it with: pip install 'ratatoskr[server]')"
+                )
+            return remote
         from ratatoskr.gateway import EmbeddedGateway
 
-        return EmbeddedGateway.from_settings(self.settings(), plugins=self.plugins)
+        return EmbeddedGateway.from_settings(settings, plugins=self.plugins)
 
-    def call(self, fn: Callable[[EmbeddedGateway], Awaitable[T]]) -> T:
+    def default_model(self, capability: str) -> str:
+        """The model a command uses when ``-m`` is not given: ``[defaults]`` in the config, else the built-in one."""
+        from ratatoskr.gateway import DEFAULT_MODELS
+
+        value = self.settings().section("defaults").get(capability, DEFAULT_MODELS[capability])
+        return str(value)
+
+    def call(self, fn: Callable[[ModelGateway], Awaitable[T]]) -> T:
         """Open a gateway, run ``await fn(gateway)`` in a fresh event loop, close the gateway."""
         import anyio
 
         gateway = self.gateway()
 
         async def run() -> T:
-            async with gateway:
+            try:
                 return await fn(gateway)
+            finally:
+                await gateway.aclose()
 
         result = anyio.run(run)
         _note_demo(result)
