@@ -47,3 +47,62 @@ async def test_ignore_policy_and_undeclared_providers_send_everything() -> None:
     silent = FakeChatProvider("silent")
     await gateway("error", silent).chat(MSGS, options=ChatOptions(model="m", seed=3))
     assert silent.calls[0][1][2].seed == 3
+
+
+async def test_a_parameter_the_provider_refused_is_not_sent_again() -> None:
+    from ratatoskr import UnsupportedParameter
+    from ratatoskr.testing import Fail
+
+    provider = FakeChatProvider("lenient")  # declares nothing, refuses seed at run time
+    provider.queue(Fail(UnsupportedParameter("seed", model="m", provider="lenient", reason="no seeds here")))
+    gw = gateway("warn", provider)
+    with pytest.raises(UnsupportedParameter, match="seed"):
+        await gw.chat(MSGS, options=ChatOptions(model="m", seed=3))
+    with pytest.warns(UnsupportedParameterWarning, match="'seed'"):
+        await gw.chat(MSGS, options=ChatOptions(model="m", seed=3, temperature=0.5))
+    sent = provider.calls[-1][1][2]
+    assert (sent.seed, sent.temperature) == (None, 0.5)
+    (record,) = gw.registry.discovery.records()  # type: ignore[union-attr]
+    assert (record.provider, record.model, record.parameter) == ("lenient", "m", "seed")
+    await gw.chat(MSGS, options=ChatOptions(model="other", seed=3))  # another model: not refused there
+    assert provider.calls[-1][1][2].seed == 3
+
+
+async def test_under_the_error_policy_a_refused_parameter_moves_the_request_on() -> None:
+    from ratatoskr import UnsupportedParameter
+    from ratatoskr.testing import Fail
+
+    first = FakeChatProvider("first", priority=2)
+    first.queue(Fail(UnsupportedParameter("seed", model="m", provider="first")))
+    second = FakeChatProvider("second", priority=1)
+    gw = gateway("error", first, second)
+    with pytest.raises(UnsupportedParameter):
+        await gw.chat(MSGS, options=ChatOptions(model="m", seed=3))  # raised by the provider: terminal
+    reply = await gw.chat(MSGS, options=ChatOptions(model="m", seed=3))
+    assert reply.provider == "second"
+    assert len(first.calls) == 1
+
+
+def test_discovery_forgets_after_its_ttl(monkeypatch: pytest.MonkeyPatch) -> None:
+    import time
+
+    from ratatoskr.registry.discovery import ParameterDiscovery
+
+    now = [1000.0]
+    monkeypatch.setattr(time, "monotonic", lambda: now[0])
+    discovery = ParameterDiscovery(ttl=60)
+    discovery.record("p", "m", "seed")
+    assert discovery.refused("p", "m") == {"seed"}
+    now[0] += 61
+    assert discovery.refused("p", "m") == frozenset()
+
+
+def test_discovery_ttl_zero_turns_it_off_and_bad_values_are_refused() -> None:
+    from ratatoskr import ConfigurationError, Settings
+
+    off = EmbeddedGateway.builder().settings(Settings.from_dict({"gateway": {"discovery_ttl": 0}})).plugins(False)
+    assert off.build().registry.discovery is None
+    with pytest.raises(ConfigurationError, match="discovery_ttl"):
+        EmbeddedGateway.builder().settings(Settings.from_dict({"gateway": {"discovery_ttl": "1d"}})).plugins(
+            False
+        ).build()

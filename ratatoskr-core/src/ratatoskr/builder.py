@@ -10,7 +10,8 @@
         .build()
     )
 
-Config sections it reads: ``[gateway] validation = "warn"|"error"|"ignore"``, ``[retry]``, ``[routing]``,
+Config sections it reads: ``[gateway] validation = "warn"|"error"|"ignore"`` and ``discovery_ttl`` (seconds a
+refused option is remembered; 0 turns parameter discovery off), ``[retry]``, ``[routing]``,
 ``[cache]`` (its presence turns the response cache on), ``[defaults]`` (default model per capability),
 ``[registry] path`` (a cached registry file merged over the seed).
 """
@@ -29,6 +30,7 @@ from ratatoskr.plugins import PluginManager
 from ratatoskr.providers import Capability, Provider
 from ratatoskr.registry.cache import CacheConfig, ResponseCache
 from ratatoskr.registry.chain import ProviderRegistry, protocol_for
+from ratatoskr.registry.discovery import ParameterDiscovery
 from ratatoskr.registry.retry import RetryPolicy
 from ratatoskr.registry.routing import RoutingConfig
 from ratatoskr.types import ParameterValidationPolicy
@@ -121,7 +123,7 @@ class GatewayBuilder:
         _check_unique_names(chains)
 
         gateway_table = settings.section("gateway")
-        unknown = set(gateway_table) - {"validation"}
+        unknown = set(gateway_table) - {"validation", "discovery_ttl"}
         if unknown:
             raise ConfigurationError(f"unknown [gateway] keys: {', '.join(sorted(unknown))}")
         try:
@@ -129,11 +131,17 @@ class GatewayBuilder:
         except ValueError as exc:
             raise ConfigurationError(f"gateway.validation must be warn, error or ignore: {exc}") from exc
 
+        discovery_ttl = gateway_table.get("discovery_ttl", 24 * 3600)
+        if isinstance(discovery_ttl, bool) or not isinstance(discovery_ttl, int | float) or discovery_ttl < 0:
+            raise ConfigurationError(
+                f"gateway.discovery_ttl must be seconds >= 0 (0 turns discovery off), got {discovery_ttl!r}"
+            )
         registry = ProviderRegistry(
             chains,
             routing=self._routing or RoutingConfig.from_config(settings.section("routing")),
             retry=self._retry or RetryPolicy.from_config(dict(settings.section("retry"))),
             validation=validation,
+            discovery=ParameterDiscovery(ttl=float(discovery_ttl)) if discovery_ttl else None,
         )
         cache_config = self._cache
         if cache_config is _UNSET:

@@ -17,6 +17,7 @@ import attrs
 from ratatoskr import providers as _p
 from ratatoskr.errors import InvalidInput, ModelNotAvailable, NoProvider, RatatoskrError, UnsupportedParameter
 from ratatoskr.providers import Capability, Provider
+from ratatoskr.registry.discovery import ParameterDiscovery
 from ratatoskr.registry.retry import RetryPolicy
 from ratatoskr.registry.routing import LatencyTracker, RoutingConfig
 from ratatoskr.registry.telemetry import Telemetry
@@ -62,11 +63,14 @@ class ProviderRegistry:
         retry: RetryPolicy | None = None,
         validation: ParameterValidationPolicy = ParameterValidationPolicy.WARN,
         telemetry: Telemetry | None = None,
+        discovery: ParameterDiscovery | None = None,
     ) -> None:
         self.routing = routing or RoutingConfig()
         self.retry = retry or RetryPolicy()
         self.validation = validation
         self.telemetry = telemetry or Telemetry()
+        #: Options providers refused at run time (None: discovery off).
+        self.discovery = discovery
         self._chains: dict[Capability, tuple[Provider, ...]] = {}
         for cap in Capability:
             # Stable sort: equal priorities keep registration order.
@@ -151,6 +155,8 @@ class ProviderRegistry:
                 error = type(exc).__name__
                 if exc.provider is None:
                     exc.provider = provider.name
+                if self.discovery is not None and isinstance(exc, UnsupportedParameter):
+                    self.discovery.record(provider.name, resolved, exc.parameter, str(exc))
                 if not exc.moves_on:
                     raise
                 last = exc
@@ -196,7 +202,8 @@ class ProviderRegistry:
     def _prepare(self, options: Any, model: str, provider: Provider) -> Any:
         if options.model != model:
             options = attrs.evolve(options, model=model)
-        return check_parameters(options, provider, self.validation)
+        refused = self.discovery.refused(provider.name, model) if self.discovery is not None else frozenset()
+        return check_parameters(options, provider, self.validation, refused)
 
     async def _call(self, provider: Any, operation: str, call: Callable[[Any, Any], Awaitable[T]], arg: Any) -> T:
         if self.retry.max_attempts == 1:

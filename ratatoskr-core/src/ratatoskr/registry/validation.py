@@ -19,16 +19,27 @@ class UnsupportedParameterWarning(UserWarning):
     """A request option was dropped because the provider does not take it (policy ``warn``)."""
 
 
-def check_parameters(options: OptionsT, provider: Any, policy: ParameterValidationPolicy) -> OptionsT:
+def check_parameters(
+    options: OptionsT,
+    provider: Any,
+    policy: ParameterValidationPolicy,
+    refused: frozenset[str] = frozenset(),
+) -> OptionsT:
     """Return the options to send to ``provider``.
 
-    ``warn``: drop each unsupported option with a warning naming it; ``error``: raise UnsupportedParameter
-    (the registry then tries the next provider); ``ignore``: send everything.
+    An option is unsupported when the provider's ``supported_parameters`` leaves it out, or when the provider
+    refused it for this model before (``refused``, from parameter discovery). ``warn``: drop each unsupported
+    option with a warning naming it; ``error``: raise UnsupportedParameter (the registry then tries the next
+    provider); ``ignore``: send everything.
     """
     supported = getattr(provider, "supported_parameters", None)
-    if supported is None or policy is ParameterValidationPolicy.IGNORE:
+    if (supported is None and not refused) or policy is ParameterValidationPolicy.IGNORE:
         return options
-    rejected = [name for name in options.set_parameters() if name not in supported]  # type: ignore[attr-defined]
+    rejected = [
+        name
+        for name in options.set_parameters()  # type: ignore[attr-defined]
+        if name in refused or (supported is not None and name not in supported)
+    ]
     if not rejected:
         return options
     model = options.model  # type: ignore[attr-defined]
