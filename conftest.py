@@ -20,5 +20,8 @@ def _isolated_config(monkeypatch: pytest.MonkeyPatch, tmp_path_factory: pytest.T
         "RATATOSKR_BLOCK_PLUGINS",
         "RATATOSKR_PLUGINS",
         "RATATOSKR_TRACE_HOOKS",
+        "RATATOSKR_DAEMON",
+        "RATATOSKR_TRACEBACK",
+        "XDG_CACHE_HOME",
     ):
         monkeypatch.delenv(name, raising=False)

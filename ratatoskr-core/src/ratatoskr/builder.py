@@ -13,13 +13,13 @@
 Config sections it reads: ``[gateway] validation = "warn"|"error"|"ignore"`` and ``discovery_ttl`` (seconds a
 refused option is remembered; 0 turns parameter discovery off), ``[retry]``, ``[routing]``,
 ``[cache]`` (its presence turns the response cache on), ``[defaults]`` (default model per capability),
-``[registry] path`` (a cached registry file merged over the seed).
+``[registry] path`` (the cached registry file merged over the seed; default ``~/.cache/ratatoskr/registry.json``,
+written by ``ratatoskr registry update``) and ``url``.
 """
 
 from __future__ import annotations
 
 from collections.abc import Mapping
-from pathlib import Path
 from typing import Any
 
 from ratatoskr.config import Settings
@@ -149,9 +149,10 @@ class GatewayBuilder:
             cache_config = CacheConfig.from_config(dict(table)) if table is not None else None
 
         models = self._registry or ModelRegistry.with_seed()
-        registry_path = settings.section("registry").get("path")
-        if registry_path:
-            models.load_file(Path(registry_path).expanduser())
+        if self._registry is None:
+            from ratatoskr.metadata.remote import registry_location
+
+            models.load_file(registry_location(settings)[1])  # a cached download, if any; never the network
 
         defaults = settings.section("defaults")
         unknown = set(defaults) - set(DEFAULT_MODELS)

@@ -39,6 +39,7 @@ COMMANDS: dict[str, tuple[str, str]] = {
     "metadata": ("ratatoskr.cli._info:metadata", "Model metadata from the registry (or --fetch it)."),
     "presets": ("ratatoskr.cli._info:presets", "List presets, or resolve one (e.g. free/agentic)."),
     "plugins": ("ratatoskr.cli._info:plugins", "List the installed plugins and what they provide."),
+    "update-registry": ("ratatoskr.cli._registry:update_registry", "Download the model registry into the local cache."),
 }
 
 CONFIG_HELP = (

@@ -1,0 +1,79 @@
+"""The remote model registry: fetched on request (``ratatoskr registry update``), saved to a local cache file that
+the next gateway merges over the built-in seed. A gateway never touches the network at start.
+
+The default source is the original project's published registry; ``[registry] url`` and ``path`` change where it
+comes from and where it is kept.
+"""
+
+from __future__ import annotations
+
+import json
+import os
+from pathlib import Path
+from typing import TYPE_CHECKING, Any
+
+from ratatoskr.errors import ConfigurationError
+from ratatoskr.metadata.registry import ModelRegistry
+
+if TYPE_CHECKING:
+    import httpx
+
+    from ratatoskr.config import Settings
+
+__all__ = ["DEFAULT_REGISTRY_URL", "default_cache_path", "fetch_registry", "registry_location", "save_registry"]
+
+DEFAULT_REGISTRY_URL = "https://raw.githubusercontent.com/emesal/ratatoskr-registry/main/registry.json"
+#: Seconds to wait for the registry download.
+FETCH_TIMEOUT = 30.0
+
+
+def default_cache_path(env: dict[str, str] | os._Environ[str] | None = None) -> Path:
+    env = os.environ if env is None else env
+    base = Path(env["XDG_CACHE_HOME"]) if env.get("XDG_CACHE_HOME") else Path(env.get("HOME") or Path.home()) / ".cache"
+    return base / "ratatoskr" / "registry.json"
+
+
+def registry_location(settings: Settings) -> tuple[str, Path]:
+    """``[registry] url`` and ``path`` (the cache file), with their defaults."""
+    table = settings.section("registry")
+    unknown = set(table) - {"url", "path"}
+    if unknown:
+        raise ConfigurationError(f"unknown [registry] keys: {', '.join(sorted(unknown))}")
+    url = table.get("url", DEFAULT_REGISTRY_URL)
+    if not isinstance(url, str) or not url.startswith(("http://", "https://")):
+        raise ConfigurationError(f"registry.url must be an http(s) URL, got {url!r}")
+    path = table.get("path")
+    return url, Path(path).expanduser() if path else default_cache_path(settings.env)  # type: ignore[arg-type]
+
+
+async def fetch_registry(url: str, *, client: httpx.AsyncClient | None = None) -> dict[str, Any]:
+    """Download a registry payload and check it loads (version, every entry) before anyone saves it."""
+    import httpx
+
+    from ratatoskr.wire.http import send_json
+
+    own = client is None
+    client = client or httpx.AsyncClient(timeout=FETCH_TIMEOUT, follow_redirects=True)
+    try:
+        payload = await send_json(client, "GET", url, provider="registry")
+    finally:
+        if own:
+            await client.aclose()
+    ModelRegistry().load_payload(payload, source=url)  # raises ConfigurationError naming what is wrong
+    if isinstance(payload, list):  # legacy bare array: store it in the versioned shape
+        payload = {"version": 1, "models": payload}
+    if not isinstance(payload, dict):
+        raise ConfigurationError(f"{url}: a registry is a JSON object")
+    return payload
+
+
+def save_registry(payload: dict[str, Any], path: Path) -> None:
+    """Write atomically (a temporary file renamed over the old one): a reader never sees half a file."""
+    path.parent.mkdir(parents=True, exist_ok=True)
+    tmp = path.with_name(f"{path.name}.tmp.{os.getpid()}")
+    try:
+        tmp.write_text(json.dumps(payload, indent=2, ensure_ascii=False) + "\n", encoding="utf-8")
+        os.replace(tmp, path)
+    except OSError as exc:
+        tmp.unlink(missing_ok=True)
+        raise ConfigurationError(f"cannot write the registry cache {path}: {exc}") from exc
