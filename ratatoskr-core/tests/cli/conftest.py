@@ -45,15 +45,17 @@ def plugins(ratatoskr_plugins: PluginManager) -> PluginManager:
 def cli(
     plugins: PluginManager, config_file: Path, capsys: pytest.CaptureFixture[str], monkeypatch: pytest.MonkeyPatch
 ) -> Callable[..., Result]:
-    """``cli("embed", "x", stdin=b"...")`` → Result(code, out, err); ``config=None`` leaves --config out."""
+    """``cli("embed", "x", stdin=b"...")`` → Result(code, out, err); ``config=None`` leaves --config out;
+    ``typed="line 1\nline 2\n"`` is what a person types at the terminal (stdin stays a terminal)."""
 
     def run(
         *args: str,
         stdin: bytes | None = None,
+        typed: str = "",
         config: Path | None = config_file,
         manager: PluginManager | None = plugins,
     ) -> Result:
-        stream = _Terminal() if stdin is None else io.TextIOWrapper(io.BytesIO(stdin), encoding="utf-8")
+        stream = _Terminal(typed) if stdin is None else io.TextIOWrapper(io.BytesIO(stdin), encoding="utf-8")
         monkeypatch.setattr(sys, "stdin", stream)
         argv = ["--config", str(config), *args] if config is not None else list(args)
         code = main(argv, plugins=manager)

@@ -14,8 +14,9 @@ from ratatoskr.errors import InvalidInput
 from ratatoskr.types import ReasoningEffort
 
 if TYPE_CHECKING:
+    from ratatoskr.cli.context import CliContext
     from ratatoskr.protocol import ModelGateway
-    from ratatoskr.types import ToolDefinition
+    from ratatoskr.types import ChatResponse, ToolDefinition
 
 __all__ = ["chat", "generate"]
 
@@ -69,13 +70,17 @@ def chat(
     stop: Stop = None,
     reasoning_effort: Annotated[ReasoningEffort | None, Parameter(name=["--reasoning-effort", "-r"])] = None,
     tools: Annotated[Path | None, Parameter(help="JSON file with an array of tool definitions.")] = None,
+    no_stream: Annotated[
+        bool, Parameter(negative="", show_default=False, help="Wait for the whole answer, then print it.")
+    ] = False,
     as_json: JsonFlag = False,
     ctx: Ctx,
 ) -> int:
     """Chat with a model; the answer streams to stdout.
 
     Reasoning and tool calls are shown on stderr as they arrive, then the usage. With --json, every stream
-    event is one JSON line on stdout.
+    event is one JSON line on stdout (with --no-stream: the whole answer as one JSON document). Without a
+    message, at a terminal, starts a conversation (/help lists its commands).
 
     Parameters
     ----------
@@ -86,26 +91,55 @@ def chat(
     reasoning_effort
         How hard a reasoning model should think.
     """
-    from ratatoskr.cli._stream import StreamPrinter
     from ratatoskr.types import ChatOptions, Message, ReasoningConfig
+
+    tool_defs = _read_tools(tools) if tools is not None else None
+    options = ChatOptions(
+        model=model or ctx.default_model("chat"),
+        **_sampling(temperature, max_tokens, top_p, seed, stop),
+        reasoning=ReasoningConfig(effort=reasoning_effort) if reasoning_effort is not None else None,
+    )
+    if message is None and not as_json and _at_terminal(ctx):
+        from ratatoskr.cli._repl import Conversation, run_repl
+
+        conversation = Conversation(options.model, system)
+        return run_repl(ctx, conversation, tools=tool_defs, options=options, stream=not no_stream)
 
     text = ctx.text("chat", message)
     messages = [Message.system(system)] if system else []
     messages.append(Message.user(text))
-    tool_defs = _read_tools(tools) if tools is not None else None
+    if no_stream:
+        _print_whole(ctx.call(lambda gateway: gateway.chat(messages, tool_defs, options)), as_json=as_json)
+        return 0
+
+    from ratatoskr.cli._stream import StreamPrinter
+
     printer = StreamPrinter(as_json=as_json)
-    sampling = _sampling(temperature, max_tokens, top_p, seed, stop)
 
     async def run(gateway: ModelGateway) -> None:
-        options = ChatOptions(
-            model=model or ctx.default_model("chat"),
-            **sampling,
-            reasoning=ReasoningConfig(effort=reasoning_effort) if reasoning_effort is not None else None,
-        )
         await printer.consume(gateway.chat_stream(messages, tool_defs, options))
 
     ctx.call(run)
     return 0
+
+
+def _at_terminal(ctx: CliContext) -> bool:
+    stdin = ctx.stdin
+    return not stdin.closed and stdin.isatty()
+
+
+def _print_whole(response: ChatResponse, *, as_json: bool) -> None:
+    """``--no-stream``: one JSON document, or the answer printed as a stream of it would have been."""
+    if as_json:
+        from ratatoskr.cli._output import print_json
+
+        print_json(response)
+        return
+    from ratatoskr.cli._stream import StreamPrinter, response_events
+
+    printer = StreamPrinter(as_json=False)
+    for event in response_events(response):
+        printer.event(event)
 
 
 def generate(

@@ -2,7 +2,8 @@
 
 The answer (content) goes to stdout untouched, so ``ratatoskr chat ... > answer.txt`` keeps only the answer.
 Everything about the answer goes to stderr: reasoning (dim italic), tool calls (name and arguments), and at the
-end the usage and who served it. With ``--json`` every event is one JSON line on stdout instead.
+end the usage and who served it. With ``--json`` every event is one JSON line on stdout instead. A whole answer
+(``chat --no-stream``) is printed the same way, through :func:`response_events`.
 """
 
 from __future__ import annotations
@@ -16,9 +17,9 @@ from ratatoskr.cli._output import console, print_jsonl
 if TYPE_CHECKING:
     from rich.console import Console
 
-    from ratatoskr.types import Usage
+    from ratatoskr.types import ChatEvent, ChatResponse, Usage
 
-__all__ = ["StreamPrinter", "describe_usage"]
+__all__ = ["StreamPrinter", "describe_usage", "response_events"]
 
 
 def describe_usage(usage: Usage | None, provider: str | None, model: str | None, finish: str | None) -> str:
@@ -110,11 +111,40 @@ class StreamPrinter:
             sys.stdout.flush()
             self._content_open = False
 
-    def _done(self, event: Any) -> None:
+    def end_lines(self) -> None:
+        """End the lines left open, e.g. by an answer stopped half-way, so what follows starts on its own line."""
         self._end_side()
         self._end_content()
+
+    def _done(self, event: Any) -> None:
+        self.end_lines()
         usage = self._usage or getattr(event, "usage", None)
         finish = event.finish_reason.value if event.finish_reason is not None else None
         line = describe_usage(usage, event.provider, event.model, finish)
         if line:
             self.err.print(line, style="dim", markup=False, highlight=False)
+
+
+def response_events(response: ChatResponse) -> list[ChatEvent]:
+    """The events a stream of this whole answer would have had, so it prints as a streamed one does."""
+    from ratatoskr.types import (
+        ContentEvent,
+        DoneEvent,
+        ReasoningEvent,
+        ToolCallDelta,
+        ToolCallEnd,
+        ToolCallStart,
+        UsageEvent,
+    )
+
+    events: list[ChatEvent] = []
+    if response.reasoning:
+        events.append(ReasoningEvent(response.reasoning))
+    if response.content:
+        events.append(ContentEvent(response.content))
+    for index, call in enumerate(response.tool_calls):
+        events += [ToolCallStart(index, call.id, call.name), ToolCallDelta(index, call.arguments), ToolCallEnd(index)]
+    if response.usage is not None:
+        events.append(UsageEvent(response.usage))
+    events.append(DoneEvent(response.finish_reason, response.model, response.provider))
+    return events

@@ -10,7 +10,8 @@ from __future__ import annotations
 import os
 import stat
 import sys
-from collections.abc import Awaitable, Callable, Mapping
+from collections.abc import Awaitable, Callable, Iterator, Mapping
+from contextlib import contextmanager
 from pathlib import Path
 from typing import TYPE_CHECKING, Annotated, TextIO, TypeVar
 
@@ -19,6 +20,8 @@ from cyclopts import Parameter
 from ratatoskr.errors import ConfigurationError, InvalidInput
 
 if TYPE_CHECKING:
+    from anyio.from_thread import BlockingPortal
+
     from ratatoskr.config import Settings
     from ratatoskr.plugins import PluginManager
     from ratatoskr.protocol import ModelGateway
@@ -154,6 +157,23 @@ class CliContext:
         result = anyio.run(run)
         _note_demo(result)
         return result
+
+    @contextmanager
+    def session(self) -> Iterator[tuple[BlockingPortal, ModelGateway]]:
+        """A gateway kept open for a long session driven from this thread (the interactive chat).
+
+        Its event loop runs on a background thread, so this thread stays free to block on the terminal, where
+        line editing and Ctrl-C behave as in any program; run coroutines with ``portal.call`` or
+        ``portal.start_task_soon``. The gateway is closed, and the loop stopped, on exit.
+        """
+        from anyio.from_thread import start_blocking_portal
+
+        gateway = self.gateway()
+        with start_blocking_portal() as portal:
+            try:
+                yield portal, gateway
+            finally:
+                portal.call(gateway.aclose)
 
 
 def _note_demo(result: object) -> None:
