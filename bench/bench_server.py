@@ -17,6 +17,7 @@ from ratatoskr.config import Settings
 from ratatoskr.gateway import EmbeddedGateway
 from ratatoskr.types import ChatOptions, Message
 from ratatoskr_server import ServiceClient
+from ratatoskr_server import _convert as C
 from ratatoskr_server._generated import ratatoskr_pb2 as pb
 from ratatoskr_server._generated import ratatoskr_pb2_grpc as pbg
 from ratatoskr_server.server import ServerThread
@@ -45,17 +46,19 @@ async def compare(address: str) -> None:
         for name, call in calls:
             d = await timed(lambda call=call: call(direct))  # type: ignore[misc]
             r = await timed(lambda call=call: call(client))  # type: ignore[misc]
-            print(f"  {name:18s} embedded {d:8.1f} us   ServiceClient {r:8.1f} us   overhead {r - d:8.1f} us")
+            print(f"  {name:20s} embedded {d:8.1f} us   ServiceClient {r:8.1f} us   overhead {r - d:8.1f} us")
 
-        async def drain(gateway: Any) -> None:
-            async for _ in gateway.chat_stream([Message.user("a b c d e f g h")], options=OPTIONS):
-                pass
+        for words in (8, 47):  # the demo streams "echo:", one event per word, usage and done
+            prompt = [Message.user(" ".join("w" * words))]
 
-        d = await timed(lambda: drain(direct), 300)
-        r = await timed(lambda: drain(client), 300)
-        print(
-            f"  {'chat_stream (11 ev)':18s} embedded {d:8.1f} us   ServiceClient {r:8.1f} us   overhead {r - d:8.1f} us"
-        )
+            async def drain(gateway: Any, prompt: list[Message] = prompt) -> None:
+                async for _ in gateway.chat_stream(prompt, options=OPTIONS):
+                    pass
+
+            d = await timed(lambda: drain(direct), 300)
+            r = await timed(lambda: drain(client), 300)
+            name = f"chat_stream ({words + 3} ev)"
+            print(f"  {name:20s} embedded {d:8.1f} us   ServiceClient {r:8.1f} us   overhead {r - d:8.1f} us")
 
 
 def raw_floor(address: str) -> None:
@@ -68,6 +71,14 @@ def raw_floor(address: str) -> None:
     for _ in range(N):
         stub.Embed(request)
     print(f"  raw synchronous gRPC Embed (no thread hop): {(time.perf_counter() - start) / N * 1e6:.1f} us")
+    streamed = C.chat_request([Message.user(" ".join("w" * 47))], None, OPTIONS)
+    for _ in range(30):
+        list(stub.ChatStream(streamed))
+    start = time.perf_counter()
+    for _ in range(300):
+        list(stub.ChatStream(streamed))
+    per_stream = (time.perf_counter() - start) / 300 * 1e6
+    print(f"  raw synchronous gRPC ChatStream, 50 events (no thread hop): {per_stream:.1f} us")
     channel.close()
 
 
