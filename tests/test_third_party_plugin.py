@@ -65,8 +65,8 @@ def build_wheel(directory: Path) -> Path:
 
 @pytest.fixture(scope="module")
 def installed_plugin(tmp_path_factory: pytest.TempPathFactory) -> Path:
-    uv = shutil.which("uv")
-    assert uv, "uv must be on PATH (the README's test command runs under `uv run`)"
+    uv = os.environ.get("UV") or shutil.which("uv")  # `uv run` names itself in $UV, even when not on PATH
+    assert uv, "uv is needed to install the test plugin (the README's test command runs under `uv run`)"
     work = tmp_path_factory.mktemp("acme")
     target = work / "site"
     wheel = build_wheel(work)
