@@ -3,6 +3,11 @@
 from __future__ import annotations
 
 import glob
+import os
+import shutil
+import sys
+import tempfile
+from pathlib import Path
 
 import nox
 
@@ -50,6 +55,54 @@ def docs(session: nox.Session) -> None:
     _sync(session)
     session.run("python", "docs/build_reference.py", "--check")
     session.run("pytest", "tests/test_docs.py", "tests/test_hooks.py", "-q")
+
+
+def _uv() -> str:
+    # `uv run nox` names uv in $UV even when it is not on PATH (a fresh `pip install uv` behind pyenv shims).
+    found = os.environ.get("UV") or shutil.which("uv")
+    if not found:
+        raise RuntimeError("uv is needed: pip install uv")
+    return found
+
+
+@nox.session(venv_backend="none")
+def wheelhouse(session: nox.Session) -> None:
+    """What a user does before the name is ours on the index: every wheel in a folder, then an UNPINNED
+    `pip install "ratatoskr[local]" --find-links FOLDER` in a fresh venv with the public index reachable (the unrelated
+    ratatoskr 0.1.9 there must lose), then `ratatoskr embed` offline from the installed packages."""
+    with tempfile.TemporaryDirectory(prefix="ratatoskr-wheelhouse-") as tmp:
+        work = Path(tmp)
+        wheels, venv = work / "wheels", work / "venv"
+        session.run(_uv(), "build", "--all-packages", "--wheel", "--out-dir", str(wheels), external=True)
+        session.log("wheelhouse: " + ", ".join(sorted(p.name for p in wheels.glob("*.whl"))))
+        session.run(sys.executable, "-m", "venv", str(venv), external=True)
+        python = str(venv / "bin" / "python")
+        session.run(
+            python, "-m", "pip", "install", "--quiet", "--find-links", str(wheels), "ratatoskr[local]", external=True
+        )
+        session.run(python, "-m", "pip", "list", external=True)
+        # A clean home: no user config, an offline hub, run from outside the source tree.
+        env = {
+            "HF_HUB_OFFLINE": "1",
+            "HOME": str(work),
+            "XDG_CONFIG_HOME": str(work / "config"),
+            "XDG_DATA_HOME": str(work / "data"),
+            "XDG_CACHE_HOME": str(work / "cache"),
+        }
+        ratatoskr = str(venv / "bin" / "ratatoskr")
+        with session.chdir(work):
+            version = session.run(ratatoskr, "--version", env=env, external=True, silent=True)
+            expected = _project_version()
+            if not isinstance(version, str) or version.split()[-1] != expected:
+                session.error(f"installed ratatoskr says {version!r}, the workspace is at {expected}")
+            session.run(ratatoskr, "embed", "The quick brown fox jumps over the lazy dog", env=env, external=True)
+
+
+def _project_version() -> str:
+    import tomllib
+
+    with (Path(__file__).parent / "pyproject.toml").open("rb") as f:
+        return str(tomllib.load(f)["project"]["version"])
 
 
 @nox.session(python="3.11")

@@ -14,7 +14,7 @@ Run = Callable[..., Any]  # the `cli` fixture (conftest.py)
 
 def test_version(cli: Run) -> None:
     result = cli("--version", config=None)
-    assert (result.code, result.out.strip()) == (0, "ratatoskr 0.1.0")
+    assert (result.code, result.out.strip()) == (0, "ratatoskr 0.2.0")
 
 
 def test_plugins_lists_demo_from_its_entry_point(
