@@ -51,6 +51,7 @@ if TYPE_CHECKING:
     )
     from ratatoskr.metadata.registry import (
         ModelRegistry,
+        RegistryWarning,
     )
     from ratatoskr.plugins import (
         PluginManager,
@@ -202,6 +203,7 @@ _EXPORTS: dict[str, str] = {
     "ReasoningConfig": "ratatoskr.types",
     "ReasoningEffort": "ratatoskr.types",
     "ReasoningEvent": "ratatoskr.types",
+    "RegistryWarning": "ratatoskr.metadata.registry",
     "RequestTimeout": "ratatoskr.errors",
     "RequestTooLarge": "ratatoskr.errors",
     "ResponseFormat": "ratatoskr.types",
@@ -299,6 +301,7 @@ __all__ = [
     "ReasoningConfig",
     "ReasoningEffort",
     "ReasoningEvent",
+    "RegistryWarning",
     "RequestTimeout",
     "RequestTooLarge",
     "ResponseFormat",

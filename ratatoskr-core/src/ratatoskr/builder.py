@@ -13,8 +13,8 @@
 Config sections it reads: ``[gateway] validation = "warn"|"error"|"ignore"`` and ``discovery_ttl`` (seconds a
 refused option is remembered; 0 turns parameter discovery off), ``[retry]``, ``[routing]``,
 ``[cache]`` (its presence turns the response cache on), ``[defaults]`` (default model per capability),
-``[registry] path`` (the cached registry file merged over the seed; default ``~/.cache/ratatoskr/registry.json``,
-written by ``ratatoskr registry update``) and ``url``.
+``[registry]`` (the downloaded and local registry files merged over the seed, the optional background refresh:
+see :mod:`ratatoskr.metadata.settings`).
 """
 
 from __future__ import annotations
@@ -148,11 +148,11 @@ class GatewayBuilder:
             table = settings.data.get("cache")
             cache_config = CacheConfig.from_config(dict(table)) if table is not None else None
 
-        models = self._registry or ModelRegistry.with_seed()
-        if self._registry is None:
-            from ratatoskr.metadata.remote import registry_location
+        models = self._registry
+        if models is None:
+            from ratatoskr.metadata.layers import configured_registry
 
-            models.load_file(registry_location(settings)[1])  # a cached download, if any; never the network
+            models = configured_registry(settings)  # seed, download, local file; never waits on the network
 
         defaults = settings.section("defaults")
         unknown = set(defaults) - set(DEFAULT_MODELS)

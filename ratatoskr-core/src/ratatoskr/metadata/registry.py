@@ -1,14 +1,19 @@
 """The model metadata registry: curated metadata and presets, merged in layers.
 
-Layers, later wins: the seed shipped with the package (``seed.json``) → a cached remote registry file (local
-file only, no network at start) → entries added at run time. The JSON format is the original project's:
+Layers, later wins: the seed shipped with the package (``seed.json``) → the downloaded registry (a local cache file,
+no network at start) → the local registry file ``ratatoskr registry`` edits → entries added at run time. A layer file
+that cannot be read or is not a valid registry is skipped with a :class:`RegistryWarning`: the layers below it still
+serve. The JSON format is the original project's:
 ``{"version": 1, "models": [ModelMetadata...], "presets": {tier: {capability: "model" | {"model", "parameters"}}}}``;
 a legacy bare array of models is accepted; versions above 1 are refused.
 """
 
 from __future__ import annotations
 
+import builtins
 import json
+import threading
+import warnings
 from collections.abc import Iterable, Mapping
 from importlib import resources
 from pathlib import Path
@@ -17,10 +22,14 @@ from typing import Any
 from ratatoskr.errors import ConfigurationError, InvalidInput, PresetNotFound
 from ratatoskr.types import ModelMetadata, PresetParameters, PresetResolution
 
-__all__ = ["PRESET_SCHEME", "ModelRegistry", "parse_preset_uri"]
+__all__ = ["PRESET_SCHEME", "ModelRegistry", "RegistryWarning", "parse_preset_uri"]
 
 PRESET_SCHEME = "ratatoskr:"
 SUPPORTED_VERSION = 1
+
+
+class RegistryWarning(UserWarning):
+    """A registry file was skipped (unreadable, not JSON, an unsupported version, a bad entry); the rest serves."""
 
 
 def parse_preset_uri(uri: str) -> tuple[str, str]:
@@ -38,6 +47,8 @@ class ModelRegistry:
     def __init__(self) -> None:
         self._models: dict[str, ModelMetadata] = {}
         self._presets: dict[str, dict[str, PresetResolution]] = {}
+        #: The download started for the next start (``[registry] refresh = "background"``), if any.
+        self.background_refresh: threading.Thread | None = None
 
     @classmethod
     def with_seed(cls) -> ModelRegistry:
@@ -47,15 +58,41 @@ class ModelRegistry:
         return registry
 
     def load_file(self, path: Path) -> bool:
-        """Merge a cached registry file; a missing file is skipped, a corrupt one is an error naming it."""
-        if not path.is_file():
-            return False
+        """Merge a registry file over what is loaded; ``False`` when it is missing or was skipped.
+
+        A file that cannot be read, is not JSON or is not a valid registry is skipped whole (nothing of it is
+        merged) with a :class:`RegistryWarning` naming it: a bad cache must not stop every command.
+        """
         try:
-            payload = json.loads(path.read_text(encoding="utf-8"))
-        except (OSError, ValueError) as exc:
-            raise ConfigurationError(f"registry file {path} is not valid JSON: {exc}") from exc
-        self.load_payload(payload, source=str(path))
+            staged = ModelRegistry.from_file(path)
+        except FileNotFoundError:
+            return False
+        except ConfigurationError as exc:
+            warnings.warn(f"{exc}; ignoring it", RegistryWarning, stacklevel=2)
+            return False
+        self.merge(staged.list())
+        for tier, slots in staged._presets.items():
+            for capability, resolution in slots.items():
+                self.set_preset(tier, capability, resolution)
         return True
+
+    @classmethod
+    def from_file(cls, path: Path) -> ModelRegistry:
+        """Exactly what one registry file holds (no seed). Raises ``FileNotFoundError`` when it is missing and
+        ``ConfigurationError`` naming the file when it cannot be read or is not a valid registry."""
+        try:
+            text = path.read_text(encoding="utf-8")
+        except FileNotFoundError:
+            raise
+        except (OSError, UnicodeDecodeError) as exc:
+            raise ConfigurationError(f"registry file {path} cannot be read: {exc}") from exc
+        try:
+            payload = json.loads(text)
+        except ValueError as exc:
+            raise ConfigurationError(f"registry file {path} is not valid JSON: {exc}") from exc
+        registry = cls()
+        registry.load_payload(payload, source=f"registry file {path}")
+        return registry
 
     def load_payload(self, payload: Any, *, source: str) -> None:
         from ratatoskr.serde import structure
@@ -76,7 +113,7 @@ class ModelRegistry:
             for tier, slots in presets.items():
                 for capability, entry in slots.items():
                     self.set_preset(tier, capability, _preset_entry(entry))
-        except (InvalidInput, AttributeError, TypeError) as exc:
+        except (InvalidInput, AttributeError, TypeError, ValueError) as exc:
             raise ConfigurationError(f"{source}: invalid registry entry: {exc}") from exc
 
     def to_payload(self) -> dict[str, Any]:
@@ -107,6 +144,10 @@ class ModelRegistry:
             old = self._models.get(entry.info.id)
             self._models[entry.info.id] = entry if old is None else old.merged_with(entry)
 
+    def remove(self, model: str) -> bool:
+        """Drop a model; ``False`` when it was not there."""
+        return self._models.pop(model, None) is not None
+
     def __len__(self) -> int:
         return len(self._models)
 
@@ -127,6 +168,29 @@ class ModelRegistry:
 
     def presets(self) -> dict[str, frozenset[str]]:
         return {tier: frozenset(slots) for tier, slots in sorted(self._presets.items())}
+
+    def remove_preset(self, tier: str, capability: str | None = None) -> bool:
+        """Drop one preset slot, or a whole tier when ``capability`` is None; ``False`` when it was not there."""
+        slots = self._presets.get(tier)
+        if slots is None:
+            return False
+        if capability is None:
+            del self._presets[tier]
+            return True
+        if slots.pop(capability, None) is None:
+            return False
+        if not slots:
+            del self._presets[tier]
+        return True
+
+    def presets_using(self, model: str) -> builtins.list[tuple[str, str]]:
+        """The ``(tier, capability)`` slots whose preset names ``model``."""
+        return [
+            (tier, cap)
+            for tier, slots in sorted(self._presets.items())
+            for cap, res in sorted(slots.items())
+            if res.model == model
+        ]
 
 
 def _preset_entry(entry: Any) -> PresetResolution:

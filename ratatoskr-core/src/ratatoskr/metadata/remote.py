@@ -1,8 +1,9 @@
 """The remote model registry: fetched on request (``ratatoskr registry update``), saved to a local cache file that
-the next gateway merges over the built-in seed. A gateway never touches the network at start.
+the next gateway merges over the built-in seed. A gateway never waits on the network at start.
 
 The default source is the original project's published registry; ``[registry] url`` and ``path`` change where it
-comes from and where it is kept.
+comes from and where it is kept (:mod:`ratatoskr.metadata.settings`); ``[registry] refresh = "background"`` fetches it
+after start instead (:mod:`ratatoskr.metadata.refresh`).
 """
 
 from __future__ import annotations
@@ -14,6 +15,7 @@ from typing import TYPE_CHECKING, Any
 
 from ratatoskr.errors import ConfigurationError
 from ratatoskr.metadata.registry import ModelRegistry
+from ratatoskr.metadata.settings import DEFAULT_REGISTRY_URL, RegistrySettings, default_cache_path
 
 if TYPE_CHECKING:
     import httpx
@@ -22,28 +24,14 @@ if TYPE_CHECKING:
 
 __all__ = ["DEFAULT_REGISTRY_URL", "default_cache_path", "fetch_registry", "registry_location", "save_registry"]
 
-DEFAULT_REGISTRY_URL = "https://raw.githubusercontent.com/emesal/ratatoskr-registry/main/registry.json"
 #: Seconds to wait for the registry download.
 FETCH_TIMEOUT = 30.0
 
 
-def default_cache_path(env: dict[str, str] | os._Environ[str] | None = None) -> Path:
-    env = os.environ if env is None else env
-    base = Path(env["XDG_CACHE_HOME"]) if env.get("XDG_CACHE_HOME") else Path(env.get("HOME") or Path.home()) / ".cache"
-    return base / "ratatoskr" / "registry.json"
-
-
 def registry_location(settings: Settings) -> tuple[str, Path]:
-    """``[registry] url`` and ``path`` (the cache file), with their defaults."""
-    table = settings.section("registry")
-    unknown = set(table) - {"url", "path"}
-    if unknown:
-        raise ConfigurationError(f"unknown [registry] keys: {', '.join(sorted(unknown))}")
-    url = table.get("url", DEFAULT_REGISTRY_URL)
-    if not isinstance(url, str) or not url.startswith(("http://", "https://")):
-        raise ConfigurationError(f"registry.url must be an http(s) URL, got {url!r}")
-    path = table.get("path")
-    return url, Path(path).expanduser() if path else default_cache_path(settings.env)  # type: ignore[arg-type]
+    """``[registry] url`` and ``path`` (the downloaded registry), with their defaults."""
+    found = RegistrySettings.from_settings(settings)
+    return found.url, found.path
 
 
 async def fetch_registry(url: str, *, client: httpx.AsyncClient | None = None) -> dict[str, Any]:
