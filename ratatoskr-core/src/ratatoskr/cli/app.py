@@ -40,6 +40,7 @@ COMMANDS: dict[str, tuple[str, str]] = {
     "presets": ("ratatoskr.cli._info:presets", "List presets, or resolve one (e.g. free/agentic)."),
     "plugins": ("ratatoskr.cli._info:plugins", "List the installed plugins and what they provide."),
     "update-registry": ("ratatoskr.cli._registry:update_registry", "Download the model registry into the local cache."),
+    "keys": ("ratatoskr.cli._keys:keys_app", "Provider API keys: set (hidden prompt or stdin), list, remove, path."),
 }
 
 CONFIG_HELP = (
