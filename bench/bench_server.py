@@ -17,7 +17,7 @@ from ratatoskr.config import Settings
 from ratatoskr.gateway import EmbeddedGateway
 from ratatoskr.types import ChatOptions, Message
 from ratatoskr_server import ServiceClient
-from ratatoskr_server import _convert as C
+from ratatoskr_server import _codec_chat as CC
 from ratatoskr_server._generated import ratatoskr_pb2 as pb
 from ratatoskr_server._generated import ratatoskr_pb2_grpc as pbg
 from ratatoskr_server.server import ServerThread
@@ -71,7 +71,7 @@ def raw_floor(address: str) -> None:
     for _ in range(N):
         stub.Embed(request)
     print(f"  raw synchronous gRPC Embed (no thread hop): {(time.perf_counter() - start) / N * 1e6:.1f} us")
-    streamed = C.chat_request([Message.user(" ".join("w" * 47))], None, OPTIONS)
+    streamed = CC.chat_request([Message.user(" ".join("w" * 47))], None, OPTIONS)
     for _ in range(30):
         list(stub.ChatStream(streamed))
     start = time.perf_counter()

@@ -5,6 +5,7 @@ gateway returns when called directly."""
 from __future__ import annotations
 
 import json
+import struct
 import threading
 from collections.abc import AsyncIterator, Callable, Iterator, Sequence
 from typing import Any
@@ -221,6 +222,23 @@ class ScriptedPlugin:
     @hookimpl
     def ratatoskr_metadata_providers(self, settings: Settings) -> list[Any]:
         return [Metadata()]
+
+
+_F32 = struct.Struct("f")
+
+
+def f32(value: Any) -> Any:
+    """``value`` with every float rounded to float32, as scores and embeddings cross the wire (the original's
+    proto types them ``float``)."""
+    if isinstance(value, float):
+        return _F32.unpack(_F32.pack(value))[0]
+    if isinstance(value, list | tuple):
+        return type(value)(f32(v) for v in value)
+    if isinstance(value, dict):
+        return {k: f32(v) for k, v in value.items()}
+    if attrs.has(type(value)):
+        return attrs.evolve(value, **{a.name: f32(getattr(value, a.name)) for a in attrs.fields(type(value)) if a.init})
+    return value
 
 
 def make_gateway() -> EmbeddedGateway:

@@ -42,8 +42,16 @@ NAMES = [
     "EmptyResponse",
 ]
 
+#: The original daemon's codes, which its clients map back (UNAVAILABLE is ModelNotAvailable there, INTERNAL is
+#: a transient Http error).
 CODES = {
-    "ModelNotAvailable": grpc.StatusCode.NOT_FOUND,
+    "ModelNotAvailable": grpc.StatusCode.UNAVAILABLE,
+    "ModelNotFound": grpc.StatusCode.NOT_FOUND,
+    "ContentFiltered": grpc.StatusCode.PERMISSION_DENIED,
+    "Overloaded": grpc.StatusCode.RESOURCE_EXHAUSTED,
+    "TransportError": grpc.StatusCode.INTERNAL,
+    "StreamError": grpc.StatusCode.INTERNAL,
+    "EmptyResponse": grpc.StatusCode.INTERNAL,
     "RateLimited": grpc.StatusCode.RESOURCE_EXHAUSTED,
     "InvalidInput": grpc.StatusCode.INVALID_ARGUMENT,
     "UnsupportedParameter": grpc.StatusCode.INVALID_ARGUMENT,
@@ -51,7 +59,7 @@ CODES = {
     "AuthenticationFailed": grpc.StatusCode.UNAUTHENTICATED,
     "ContextLengthExceeded": grpc.StatusCode.OUT_OF_RANGE,
     "CapabilityNotSupported": grpc.StatusCode.UNIMPLEMENTED,
-    "ApiError": grpc.StatusCode.UNAVAILABLE,  # status 502: transient
+    "ApiError": grpc.StatusCode.INTERNAL,  # status 502: transient, which the original's client retries
     "RequestTimeout": grpc.StatusCode.DEADLINE_EXCEEDED,
 }
 
@@ -107,10 +115,16 @@ async def test_real_gateway_errors_map_too(client: ServiceClient) -> None:
 def test_raw_status_and_metadata_for_other_clients() -> None:
     code, details, metadata = to_status(E.RateLimited("slow", retry_after=2.0, provider="p"))
     table = dict(metadata)
-    assert code is grpc.StatusCode.RESOURCE_EXHAUSTED and details == "slow"
+    # The original's wording, which its client parses for the delay; the message travels in the metadata.
+    assert code is grpc.StatusCode.RESOURCE_EXHAUSTED and details == "Rate limited, retry after 2s"
     assert table["ratatoskr-error-class"] == "RateLimited"
     assert table["ratatoskr-error-bases"] == "ProviderError,RatatoskrError"
     assert table["ratatoskr-retry-after"] == "2.0"
+    assert to_status(E.RateLimited("slow", retry_after=0.25))[1] == "Rate limited, retry after 250ms"
+    assert to_status(E.ModelNotFound("gpt-9"))[:2] == (grpc.StatusCode.NOT_FOUND, "Model not found: gpt-9")
+    assert to_status(E.CapabilityNotSupported("tokenize"))[1] == "Not implemented: tokenize"
+    code, details, _ = to_status(E.ContextLengthExceeded("too long for 2 reasons", limit=8192))
+    assert code is grpc.StatusCode.OUT_OF_RANGE and details.endswith("8192 tokens")
 
 
 @pytest.mark.parametrize(
@@ -143,15 +157,24 @@ async def test_unreachable_daemon_is_a_transport_error() -> None:
         await ServiceClient.connect("127.0.0.1:1", wait=2)
 
 
-async def test_malformed_json_payload_is_invalid_argument(daemon: ServerThread, client: ServiceClient) -> None:
+async def test_malformed_request_is_invalid_argument(daemon: ServerThread, client: ServiceClient) -> None:
     channel = grpc.insecure_channel(daemon.address)
     stub = pb_grpc.RatatoskrStub(channel)
+    user = pb.Message(role=pb.ROLE_USER, content="x")
     bad = [
-        pb.ChatRequest(messages_json="{not json", options_json='{"model": "m"}'),
-        pb.ChatRequest(messages_json='{"role": "user"}', options_json='{"model": "m"}'),
-        pb.ChatRequest(messages_json='[{"role": "wizard", "content": "x"}]', options_json='{"model": "m"}'),
-        pb.ChatRequest(messages_json='[{"role": "user", "content": "x"}]', options_json='{"model": 5, "top_p": 9}'),
-        pb.ChatRequest(messages_json='[{"role": "user"}]', tools_json='[{"name": ""}]', options_json='{"model": "m"}'),
+        pb.ChatRequest(messages=[user], options=pb.ChatOptions(model="m", raw_provider_options="{not json")),
+        pb.ChatRequest(messages=[user], options=pb.ChatOptions(model="m", raw_provider_options="[1]")),
+        pb.ChatRequest(messages=[user], options=pb.ChatOptions(model="m", top_p=9)),
+        pb.ChatRequest(messages=[user], options=pb.ChatOptions(model="")),
+        pb.ChatRequest(messages=[pb.Message(role=pb.ROLE_TOOL, content="x")], options=pb.ChatOptions(model="m")),
+        pb.ChatRequest(messages=[user], tools=[pb.ToolDefinition(name="")], options=pb.ChatOptions(model="m")),
+        pb.ChatRequest(
+            messages=[user], tools=[pb.ToolDefinition(name="f", parameters_json="{")], options=pb.ChatOptions(model="m")
+        ),
+        pb.ChatRequest(
+            messages=[user],
+            options=pb.ChatOptions(model="m", response_format=pb.ResponseFormat(json_schema="nope")),
+        ),
     ]
     try:
         for request in bad:
@@ -162,8 +185,9 @@ async def test_malformed_json_payload_is_invalid_argument(daemon: ServerThread, 
             with pytest.raises(grpc.RpcError) as info:
                 await anyio.to_thread.run_sync(lambda r=request: list(stub.ChatStream(r)))
             assert info.value.code() is grpc.StatusCode.INVALID_ARGUMENT
+        generate = pb.GenerateRequest(prompt="p", options=pb.GenerateOptions(model="m", raw_provider_options="1"))
         with pytest.raises(grpc.RpcError) as info:
-            await anyio.to_thread.run_sync(stub.Generate, pb.GenerateRequest(prompt="p", options_json="[1]"))
+            await anyio.to_thread.run_sync(stub.Generate, generate)
         assert info.value.code() is grpc.StatusCode.INVALID_ARGUMENT
     finally:
         channel.close()

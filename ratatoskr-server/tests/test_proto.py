@@ -1,10 +1,34 @@
-"""The committed generated code matches the proto, and the typed messages cover every field of their types."""
+"""The committed generated code matches the proto, and the typed messages carry every field of their types."""
 
 from __future__ import annotations
 
 import attrs
 import pytest
-from ratatoskr.types import ClassifyResult, Embedding, ModelInfo, ModelStatus, NliResult, StanceResult, Token
+from ratatoskr.types import (
+    ChatOptions,
+    ChatResponse,
+    ClassifyResult,
+    DoneEvent,
+    Embedding,
+    GenerateDone,
+    GenerateOptions,
+    GenerateResponse,
+    Message,
+    ModelInfo,
+    ModelMetadata,
+    ModelStatus,
+    NliResult,
+    PresetParameters,
+    ReasoningBlock,
+    ReasoningConfig,
+    ReasoningEvent,
+    ResponseFormat,
+    StanceResult,
+    Token,
+    ToolCall,
+    ToolDefinition,
+    Usage,
+)
 from ratatoskr_server._generated import ratatoskr_pb2 as pb
 
 
@@ -19,15 +43,70 @@ def test_generated_code_is_up_to_date() -> None:
     ("cls", "message", "renamed"),
     [
         (Embedding, pb.Embedding, {}),
-        (NliResult, pb.NliResult, {}),
-        (ClassifyResult, pb.ClassifyResult, {}),
-        (StanceResult, pb.StanceResult, {}),
+        (Embedding, pb.EmbedResponse, {}),
+        (NliResult, pb.NliResponse, {}),
+        (ClassifyResult, pb.ClassifyResponse, {}),
+        (StanceResult, pb.StanceResponse, {}),
         (Token, pb.Token, {}),
         (ModelInfo, pb.ModelInfo, {}),
-        (ModelStatus, pb.ModelStatusResponse, {}),
+        (ModelStatus, pb.ModelStatusResponse, {"kind": "status"}),
+        (ModelMetadata, pb.ProtoModelMetadata, {}),
+        (Usage, pb.Usage, {}),
+        (Message, pb.Message, {}),
+        (ReasoningBlock, pb.ReasoningBlock, {}),
+        (ToolCall, pb.ToolCall, {}),
+        (ToolDefinition, pb.ToolDefinition, {"parameters": "parameters_json", "cache_control": "cache_control_json"}),
+        (ChatOptions, pb.ChatOptions, {}),
+        (ReasoningConfig, pb.ReasoningConfig, {}),
+        (ResponseFormat, pb.ResponseFormat, {"type": "text", "schema": "json_schema"}),
+        (ChatResponse, pb.ChatResponse, {}),
+        (GenerateOptions, pb.GenerateOptions, {"stop": "stop_sequences"}),
+        (GenerateResponse, pb.GenerateResponse, {}),
+        (PresetParameters, pb.ProtoPresetParameters, {}),
+        (ReasoningEvent, pb.ChatEvent, {"text": "reasoning", "hidden": "hidden_reasoning"}),
+        (DoneEvent, pb.ChatEvent, {}),
+        (GenerateDone, pb.GenerateEvent, {}),
     ],
 )
 def test_typed_messages_carry_every_field(cls: type, message: type, renamed: dict[str, str]) -> None:
-    """A field added to one of these types must be added to the proto too (JSON-carried shapes need nothing)."""
+    """A field added to one of these types must be added to the proto too, with a new number."""
     fields = {renamed.get(a.name, a.name) for a in attrs.fields(cls)}
-    assert fields == set(message.DESCRIPTOR.fields_by_name), cls.__name__
+    missing = fields - set(message.DESCRIPTOR.fields_by_name)  # type: ignore[attr-defined]
+    assert not missing, f"{cls.__name__} fields without a home in {message.__name__}: {missing}"
+
+
+def test_decoding_defaults_of_the_original() -> None:
+    from ratatoskr.types import NliLabel, ParameterAvailability, Role, StanceLabel
+    from ratatoskr_server import _codec_chat as CC
+    from ratatoskr_server import _convert as C
+
+    assert CC.chat_event_from_pb(pb.ChatEvent()) == DoneEvent()  # a missing oneof is Done
+    assert CC.generate_event_from_pb(pb.GenerateEvent()) == GenerateDone()
+    assert CC.message_from_pb(pb.Message(content="x")).role is Role.USER  # UNSPECIFIED is user
+    assert C._availability_from_pb(pb.ProtoParameterAvailability()) == ParameterAvailability.opaque()
+    assert C.nli_from_pb(pb.NliResponse(label=0)).label is NliLabel.NEUTRAL
+    assert C.nli_from_pb(pb.NliResponse(label=99)).label is NliLabel.NEUTRAL  # unknown → neutral
+    assert C.stance_from_pb(pb.StanceResponse(label=99)).label is StanceLabel.NEUTRAL
+    assert CC.finish_from_pb(99) == "stop"
+    status = C.model_status_from_pb(pb.ModelStatusResponse(status=99))
+    assert (status.kind, status.reason) == ("unavailable", "Unknown")
+    assert CC.tool_choice_from_pb(pb.ToolChoice()).mode == "auto"
+    assert CC.response_format_from_pb(pb.ResponseFormat()).type == "text"
+
+
+def test_hidden_reasoning_shows_nothing_to_an_original_client() -> None:
+    from ratatoskr_server import _codec_chat as CC
+
+    event = ReasoningEvent("secret thoughts", signature="sig", hidden=True)
+    message = CC.chat_event(event)
+    assert message.WhichOneof("event") == "reasoning" and message.reasoning == ""
+    assert CC.chat_event_from_pb(message) == event
+
+
+def test_float32_options_arrive_as_typed() -> None:
+    from ratatoskr_server import _codec_chat as CC
+
+    for value in (0.2, 0.7, 1.0, 0.95, 1.3, 0.1234567, 2.0, 0.0):
+        sent = CC.chat_options_to_pb(ChatOptions(model="m", temperature=value, top_p=min(value, 1.0)))
+        back = CC.chat_options_from_pb(pb.ChatOptions.FromString(sent.SerializeToString()))
+        assert back.temperature == value and back.top_p == min(value, 1.0)

@@ -1,9 +1,9 @@
-"""Ratatoskr types ⇄ protobuf messages, used by both the daemon and ``ServiceClient``.
+"""Analysis, model and preset types ⇄ the original's typed protobuf messages (chat and generate: ``_codec_chat``).
 
-Chat/generate shapes, model metadata and preset resolutions go as JSON written and read by ``ratatoskr.serde``
-(see the header of ``ratatoskr.proto`` for why); flat records are typed fields. Decoding raises ``ValueError``,
-``TypeError`` or ``InvalidInput``; each side maps those at its own boundary (:func:`decoding`): a bad request is
-``InvalidInput`` on the daemon, a bad response is ``ResponseFormatError`` on the client.
+Decoding raises ``ValueError``, ``TypeError`` or ``InvalidInput``; each side maps those at its own boundary
+(:func:`decoding`): a bad request is ``InvalidInput`` on the daemon, a bad response is ``ResponseFormatError`` on
+the client. Unknown NLI and stance labels decode as neutral, an unknown model status as unavailable (reason
+"Unknown"), a parameter availability without its kind as opaque, as the original does.
 """
 
 from __future__ import annotations
@@ -11,37 +11,67 @@ from __future__ import annotations
 import json
 from collections.abc import Iterator, Mapping, Sequence
 from contextlib import contextmanager
-from typing import Any, TypeVar
+from typing import Any
 
-from ratatoskr import serde
 from ratatoskr.errors import RatatoskrError
 from ratatoskr.types import (
-    ChatEvent,
-    ChatOptions,
-    ChatResponse,
     ClassifyResult,
     Embedding,
-    GenerateEvent,
-    GenerateOptions,
-    GenerateResponse,
-    Message,
     ModelCapability,
     ModelInfo,
     ModelMetadata,
     ModelStatus,
+    ModelStatusKind,
+    NliLabel,
     NliResult,
+    ParameterAvailability,
+    ParameterName,
+    ParameterRange,
     PresetResolution,
+    PricingInfo,
+    StanceLabel,
     StanceResult,
     Token,
-    ToolDefinition,
 )
 
+from ratatoskr_server._codec_chat import _opt, preset_parameters_from_pb, preset_parameters_to_pb
 from ratatoskr_server._generated import ratatoskr_pb2 as pb
 
-T = TypeVar("T")
+#: What a malformed payload raises while it is decoded or encoded.
+DECODE_ERRORS = (ValueError, TypeError, KeyError, AttributeError, OverflowError)
 
-#: What a malformed payload raises while it is decoded.
-DECODE_ERRORS = (ValueError, TypeError, KeyError, AttributeError)
+NLI_TO_PB: dict[NliLabel, Any] = {
+    NliLabel.ENTAILMENT: pb.NLI_LABEL_ENTAILMENT,
+    NliLabel.CONTRADICTION: pb.NLI_LABEL_CONTRADICTION,
+    NliLabel.NEUTRAL: pb.NLI_LABEL_NEUTRAL,
+}
+NLI_FROM_PB: dict[int, NliLabel] = {v: k for k, v in NLI_TO_PB.items()}
+STANCE_TO_PB: dict[StanceLabel, Any] = {
+    StanceLabel.FAVOR: pb.STANCE_LABEL_FAVOR,
+    StanceLabel.AGAINST: pb.STANCE_LABEL_AGAINST,
+    StanceLabel.NEUTRAL: pb.STANCE_LABEL_NEUTRAL,
+}
+STANCE_FROM_PB: dict[int, StanceLabel] = {v: k for k, v in STANCE_TO_PB.items()}
+CAPABILITY_TO_PB: dict[ModelCapability, Any] = {
+    ModelCapability.CHAT: pb.MODEL_CAPABILITY_CHAT,
+    ModelCapability.GENERATE: pb.MODEL_CAPABILITY_GENERATE,
+    ModelCapability.EMBED: pb.MODEL_CAPABILITY_EMBED,
+    ModelCapability.NLI: pb.MODEL_CAPABILITY_NLI,
+    ModelCapability.CLASSIFY: pb.MODEL_CAPABILITY_CLASSIFY,
+    ModelCapability.STANCE: pb.MODEL_CAPABILITY_STANCE,
+    ModelCapability.CHAT_STREAMING: pb.MODEL_CAPABILITY_CHAT_STREAMING,
+    ModelCapability.TOOL_USE: pb.MODEL_CAPABILITY_TOOL_USE,
+    ModelCapability.TOKEN_COUNTING: pb.MODEL_CAPABILITY_TOKEN_COUNTING,
+    ModelCapability.LOCAL_INFERENCE: pb.MODEL_CAPABILITY_LOCAL_INFERENCE,
+}
+CAPABILITY_FROM_PB: dict[int, ModelCapability] = {v: k for k, v in CAPABILITY_TO_PB.items()}
+STATUS_TO_PB: dict[ModelStatusKind, Any] = {
+    ModelStatusKind.AVAILABLE: pb.MODEL_STATUS_AVAILABLE,
+    ModelStatusKind.LOADING: pb.MODEL_STATUS_LOADING,
+    ModelStatusKind.READY: pb.MODEL_STATUS_READY,
+    ModelStatusKind.UNAVAILABLE: pb.MODEL_STATUS_UNAVAILABLE,
+}
+STATUS_FROM_PB: dict[int, ModelStatusKind] = {v: k for k, v in STATUS_TO_PB.items()}
 
 
 @contextmanager
@@ -55,152 +85,78 @@ def decoding(error: type[RatatoskrError], what: str, **kw: Any) -> Iterator[None
         raise error(f"malformed {what}: {exc}", **kw) from exc
 
 
-# ---- JSON payloads ----------------------------------------------------------------------------------------
+# ---- analysis -----------------------------------------------------------------------------------------------
 
 
-def dumps(obj: Any) -> str:
-    return json.dumps(serde.unstructure(obj), ensure_ascii=False, separators=(",", ":"))
-
-
-def loads(text: str, cls: type[T]) -> T:
-    result: T = serde.structure(json.loads(text), cls)
-    return result
-
-
-def _load_list(text: str, cls: type[T], what: str) -> list[T]:
-    value = json.loads(text)
-    if not isinstance(value, list):
-        raise TypeError(f"{what} must be a JSON array, got {type(value).__name__}")
-    return [serde.structure(item, cls) for item in value]
-
-
-def chat_request(
-    messages: Sequence[Message], tools: Sequence[ToolDefinition] | None, options: ChatOptions | None
-) -> pb.ChatRequest:
-    return pb.ChatRequest(
-        messages_json=json.dumps([serde.unstructure(m) for m in messages], ensure_ascii=False),
-        tools_json="" if tools is None else json.dumps([serde.unstructure(t) for t in tools], ensure_ascii=False),
-        options_json="" if options is None else dumps(options),
+def embed_response(e: Embedding) -> pb.EmbedResponse:
+    return pb.EmbedResponse(
+        values=e.values, model=e.model, dimensions=len(e.values), provider=e.provider, truncated=e.truncated
     )
 
 
-def chat_args(
-    request: pb.ChatRequest,
-) -> tuple[list[Message], list[ToolDefinition] | None, ChatOptions | None]:
-    messages = _load_list(request.messages_json or "[]", Message, "messages_json")
-    tools = _load_list(request.tools_json, ToolDefinition, "tools_json") if request.tools_json else None
-    options = loads(request.options_json, ChatOptions) if request.options_json else None
-    return messages, tools, options
-
-
-def generate_request(prompt: str, options: GenerateOptions | None) -> pb.GenerateRequest:
-    return pb.GenerateRequest(prompt=prompt, options_json="" if options is None else dumps(options))
-
-
-def _generate_options(text: str) -> GenerateOptions:
-    value = json.loads(text)
-    if not isinstance(value, dict):
-        raise TypeError(f"options_json must be a JSON object, got {type(value).__name__}")
-    options: GenerateOptions = serde.structure(value, GenerateOptions)
-    return options
-
-
-def generate_args(request: pb.GenerateRequest) -> tuple[str, GenerateOptions | None]:
-    return request.prompt, _generate_options(request.options_json) if request.options_json else None
-
-
-def chat_response(response: ChatResponse) -> pb.ChatResponse:
-    return pb.ChatResponse(response_json=dumps(response))
-
-
-def generate_response(response: GenerateResponse) -> pb.GenerateResponse:
-    return pb.GenerateResponse(response_json=dumps(response))
-
-
-def _event_fields(event: Any) -> dict[str, str]:
-    value = serde.event_to_json(event)
-    data = json.dumps(value["data"], ensure_ascii=False) if "data" in value else ""
-    return {"type": value["type"], "data_json": data}
-
-
-def chat_event(event: ChatEvent) -> pb.ChatEvent:
-    return pb.ChatEvent(**_event_fields(event))
-
-
-def generate_event(event: GenerateEvent) -> pb.GenerateEvent:
-    return pb.GenerateEvent(**_event_fields(event))
-
-
-def event_from_pb(message: pb.ChatEvent | pb.GenerateEvent, *, generate: bool = False) -> Any:
-    value: dict[str, Any] = {"type": message.type}
-    if message.data_json:
-        value["data"] = json.loads(message.data_json)
-    return serde.event_from_json(value, generate=generate)
-
-
-# ---- typed records ----------------------------------------------------------------------------------------
-
-
-def _opt(message: Any, name: str) -> Any:
-    return getattr(message, name) if message.HasField(name) else None
-
-
 def embedding(e: Embedding) -> pb.Embedding:
-    return pb.Embedding(values=e.values, model=e.model, provider=e.provider, truncated=e.truncated)
+    return pb.Embedding(
+        values=e.values, model=e.model, dimensions=len(e.values), provider=e.provider, truncated=e.truncated
+    )
 
 
-def embedding_from_pb(m: pb.Embedding) -> Embedding:
+def embedding_from_pb(m: pb.Embedding | pb.EmbedResponse) -> Embedding:
     return Embedding(tuple(m.values), m.model, _opt(m, "provider"), m.truncated)
 
 
-def nli(r: NliResult) -> pb.NliResult:
-    return pb.NliResult(
+def nli(r: NliResult) -> pb.NliResponse:
+    return pb.NliResponse(
         entailment=r.entailment,
         contradiction=r.contradiction,
         neutral=r.neutral,
-        label=r.label.value,
+        label=NLI_TO_PB[r.label],
         model=r.model,
         provider=r.provider,
         truncated=r.truncated,
     )
 
 
-def nli_from_pb(m: pb.NliResult) -> NliResult:
+def nli_from_pb(m: pb.NliResponse) -> NliResult:
+    label = NLI_FROM_PB.get(m.label, NliLabel.NEUTRAL)
     return NliResult(
-        m.entailment, m.contradiction, m.neutral, m.label, _opt(m, "model"), _opt(m, "provider"), m.truncated
+        m.entailment, m.contradiction, m.neutral, label, _opt(m, "model"), _opt(m, "provider"), m.truncated
     )
 
 
-def classify(r: ClassifyResult) -> pb.ClassifyResult:
-    return pb.ClassifyResult(
-        scores=[pb.LabelScore(label=k, score=v) for k, v in r.scores.items()],
+def classify(r: ClassifyResult) -> pb.ClassifyResponse:
+    return pb.ClassifyResponse(
+        scores=r.scores,
         top_label=r.top_label,
         confidence=r.confidence,
         model=r.model,
         provider=r.provider,
         multi_label=r.multi_label,
+        label_order=list(r.scores),
     )
 
 
-def classify_from_pb(m: pb.ClassifyResult) -> ClassifyResult:
-    scores = {s.label: s.score for s in m.scores}
+def classify_from_pb(m: pb.ClassifyResponse) -> ClassifyResult:
+    order = [label for label in m.label_order if label in m.scores]
+    order += [label for label in m.scores if label not in set(order)]  # a client that sent no order
+    scores = {label: m.scores[label] for label in order}
     return ClassifyResult(scores, m.top_label, m.confidence, _opt(m, "model"), _opt(m, "provider"), m.multi_label)
 
 
-def stance(r: StanceResult) -> pb.StanceResult:
-    return pb.StanceResult(
+def stance(r: StanceResult) -> pb.StanceResponse:
+    return pb.StanceResponse(
         favor=r.favor,
         against=r.against,
         neutral=r.neutral,
-        label=r.label.value,
+        label=STANCE_TO_PB[r.label],
         target=r.target,
         model=r.model,
         provider=r.provider,
     )
 
 
-def stance_from_pb(m: pb.StanceResult) -> StanceResult:
-    return StanceResult(m.favor, m.against, m.neutral, m.label, m.target, _opt(m, "model"), _opt(m, "provider"))
+def stance_from_pb(m: pb.StanceResponse) -> StanceResult:
+    label = STANCE_FROM_PB.get(m.label, StanceLabel.NEUTRAL)
+    return StanceResult(m.favor, m.against, m.neutral, label, m.target, _opt(m, "model"), _opt(m, "provider"))
 
 
 def tokens(items: Sequence[Token]) -> pb.TokenizeResponse:
@@ -211,11 +167,23 @@ def tokens_from_pb(m: pb.TokenizeResponse) -> list[Token]:
     return [Token(t.id, t.text, t.start, t.end) for t in m.tokens]
 
 
+# ---- models -------------------------------------------------------------------------------------------------
+
+
+def capabilities_to_pb(caps: Sequence[ModelCapability] | frozenset[ModelCapability]) -> list[Any]:
+    return [CAPABILITY_TO_PB[ModelCapability(c)] for c in caps]
+
+
+def capabilities_from_list(values: Sequence[int]) -> tuple[ModelCapability, ...]:
+    """Known capabilities in order; an unknown number (a newer daemon's) is skipped."""
+    return tuple(CAPABILITY_FROM_PB[v] for v in values if v in CAPABILITY_FROM_PB)
+
+
 def model_info(info: ModelInfo) -> pb.ModelInfo:
     return pb.ModelInfo(
         id=info.id,
         provider=info.provider,
-        capabilities=[c.value for c in info.capabilities],
+        capabilities=capabilities_to_pb(info.capabilities),
         context_window=info.context_window,
         dimensions=info.dimensions,
     )
@@ -223,53 +191,111 @@ def model_info(info: ModelInfo) -> pb.ModelInfo:
 
 def model_info_from_pb(m: pb.ModelInfo) -> ModelInfo:
     return ModelInfo(
-        m.id,
-        m.provider,
-        tuple(ModelCapability(c) for c in m.capabilities),
-        _opt(m, "context_window"),
-        _opt(m, "dimensions"),
+        m.id, m.provider, capabilities_from_list(m.capabilities), _opt(m, "context_window"), _opt(m, "dimensions")
     )
 
 
 def model_status(status: ModelStatus) -> pb.ModelStatusResponse:
-    return pb.ModelStatusResponse(kind=status.kind.value, reason=status.reason, provider=status.provider)
+    return pb.ModelStatusResponse(status=STATUS_TO_PB[status.kind], reason=status.reason, provider=status.provider)
 
 
 def model_status_from_pb(m: pb.ModelStatusResponse) -> ModelStatus:
-    return ModelStatus(m.kind, _opt(m, "reason"), _opt(m, "provider"))
+    kind = STATUS_FROM_PB.get(m.status)
+    if kind is None:
+        return ModelStatus(ModelStatusKind.UNAVAILABLE, _opt(m, "reason") or "Unknown", _opt(m, "provider"))
+    return ModelStatus(kind, _opt(m, "reason"), _opt(m, "provider"))
+
+
+def _availability(a: ParameterAvailability) -> pb.ProtoParameterAvailability:
+    if a.availability == "mutable":
+        r = a.range or ParameterRange()
+        return pb.ProtoParameterAvailability(
+            mutable_range=pb.ProtoParameterRange(min=r.min, max=r.max, default_value=r.default)
+        )
+    if a.availability == "read_only":
+        return pb.ProtoParameterAvailability(read_only_json=json.dumps(a.value, ensure_ascii=False))
+    if a.availability == "unsupported":
+        return pb.ProtoParameterAvailability(unsupported=True)
+    return pb.ProtoParameterAvailability(opaque=True)
+
+
+def _availability_from_pb(m: pb.ProtoParameterAvailability) -> ParameterAvailability:
+    which = m.WhichOneof("kind")
+    if which == "mutable_range":
+        r = m.mutable_range
+        return ParameterAvailability.mutable(ParameterRange(_opt(r, "min"), _opt(r, "max"), _opt(r, "default_value")))
+    if which == "read_only_json":
+        return ParameterAvailability.read_only(json.loads(m.read_only_json))
+    if which == "unsupported":
+        return ParameterAvailability.unsupported()
+    return ParameterAvailability.opaque()  # a missing kind is opaque, as in the original
+
+
+def metadata_to_pb(md: ModelMetadata) -> pb.ProtoModelMetadata:
+    pricing = md.pricing
+    return pb.ProtoModelMetadata(
+        info=model_info(md.info),
+        parameters=[pb.ParameterEntry(name=k, availability=_availability(v)) for k, v in md.parameters.items()],
+        pricing=None
+        if pricing is None
+        else pb.ProtoPricingInfo(
+            prompt_cost_per_mtok=pricing.prompt_cost_per_mtok,
+            completion_cost_per_mtok=pricing.completion_cost_per_mtok,
+        ),
+        max_output_tokens=md.max_output_tokens,
+    )
+
+
+def metadata_from_pb_message(m: pb.ProtoModelMetadata) -> ModelMetadata:
+    pricing = None
+    if m.HasField("pricing"):
+        pricing = PricingInfo(_opt(m.pricing, "prompt_cost_per_mtok"), _opt(m.pricing, "completion_cost_per_mtok"))
+    return ModelMetadata(
+        info=model_info_from_pb(m.info),
+        parameters={ParameterName(p.name): _availability_from_pb(p.availability) for p in m.parameters},
+        pricing=pricing,
+        max_output_tokens=_opt(m, "max_output_tokens"),
+    )
 
 
 def metadata(found: ModelMetadata | None) -> pb.ModelMetadataResponse:
     if found is None:
         return pb.ModelMetadataResponse(found=False)
-    return pb.ModelMetadataResponse(found=True, metadata_json=dumps(found))
+    return pb.ModelMetadataResponse(found=True, metadata=metadata_to_pb(found))
 
 
 def metadata_from_pb(m: pb.ModelMetadataResponse) -> ModelMetadata | None:
-    return loads(m.metadata_json, ModelMetadata) if m.found else None
+    return metadata_from_pb_message(m.metadata) if m.found and m.HasField("metadata") else None
 
 
 def capabilities(caps: frozenset[ModelCapability]) -> pb.CapabilitiesResponse:
-    return pb.CapabilitiesResponse(capabilities=sorted(c.value for c in caps))
+    return pb.CapabilitiesResponse(capabilities=sorted(capabilities_to_pb(caps)))
 
 
 def capabilities_from_pb(m: pb.CapabilitiesResponse) -> frozenset[ModelCapability]:
-    return frozenset(ModelCapability(c) for c in m.capabilities)
+    return frozenset(capabilities_from_list(m.capabilities))
+
+
+# ---- presets ------------------------------------------------------------------------------------------------
 
 
 def preset(found: PresetResolution | None) -> pb.ResolvePresetResponse:
     if found is None:
         return pb.ResolvePresetResponse(found=False)
-    return pb.ResolvePresetResponse(found=True, resolution_json=dumps(found))
+    parameters = None if found.parameters is None else preset_parameters_to_pb(found.parameters)
+    return pb.ResolvePresetResponse(found=True, model_id=found.model, parameters=parameters)
 
 
 def preset_from_pb(m: pb.ResolvePresetResponse) -> PresetResolution | None:
-    return loads(m.resolution_json, PresetResolution) if m.found else None
+    if not m.found:
+        return None
+    parameters = preset_parameters_from_pb(m.parameters) if m.HasField("parameters") else None
+    return PresetResolution(m.model_id, parameters)
 
 
 def presets(table: Mapping[str, frozenset[str]]) -> pb.ListPresetsResponse:
     return pb.ListPresetsResponse(
-        tiers=[pb.PresetTier(tier=tier, capabilities=sorted(caps)) for tier, caps in sorted(table.items())]
+        tiers=[pb.PresetTierEntry(tier=tier, capabilities=sorted(caps)) for tier, caps in sorted(table.items())]
     )
 
 

@@ -17,7 +17,7 @@ import anyio
 import anyio.to_thread
 import attrs
 import grpc
-from ratatoskr.errors import ResponseFormatError
+from ratatoskr.errors import InvalidInput, ResponseFormatError
 from ratatoskr.types import (
     ChatEvent,
     ChatOptions,
@@ -39,6 +39,7 @@ from ratatoskr.types import (
     ToolDefinition,
 )
 
+from ratatoskr_server import _codec_chat as CC
 from ratatoskr_server import _convert as C
 from ratatoskr_server._generated import ratatoskr_pb2 as pb
 from ratatoskr_server._generated import ratatoskr_pb2_grpc as pb_grpc
@@ -63,6 +64,12 @@ class DaemonHealth:
 
 def _next(iterator: Iterator[Any]) -> Any:
     return next(iterator, _END)
+
+
+def _encode(fn: Callable[..., T], *args: Any) -> T:
+    """A request message; a value the proto cannot hold (a negative seed, ...) is the caller's ``InvalidInput``."""
+    with C.decoding(InvalidInput, "request"):
+        return fn(*args)
 
 
 def _response(what: str) -> Any:
@@ -97,7 +104,7 @@ class ServiceClient:
         """A client whose daemon answered a health check within ``wait`` seconds (else ``TransportError``)."""
         client = cls(address, **kw)
         try:
-            await client._unary("Health", pb.Empty(), deadline=wait)
+            await client._unary("Health", pb.HealthRequest(), deadline=wait)
         except BaseException:
             await client.aclose()
             raise
@@ -148,9 +155,9 @@ class ServiceClient:
         tools: Sequence[ToolDefinition] | None = None,
         options: ChatOptions | None = None,
     ) -> ChatResponse:
-        reply = await self._unary("Chat", C.chat_request(messages, tools, options))
+        reply = await self._unary("Chat", _encode(CC.chat_request, messages, tools, options))
         with _response("ChatResponse"):
-            return C.loads(reply.response_json, ChatResponse)
+            return CC.chat_response_from_pb(reply)
 
     async def chat_stream(
         self,
@@ -159,22 +166,22 @@ class ServiceClient:
         options: ChatOptions | None = None,
     ) -> AsyncIterator[ChatEvent]:
         # aclosing: when the consumer stops, the RPC is cancelled now, not whenever the generator is collected.
-        async with aclosing(self._stream("ChatStream", C.chat_request(messages, tools, options))) as items:
+        async with aclosing(self._stream("ChatStream", _encode(CC.chat_request, messages, tools, options))) as items:
             async for item in items:
                 with _response("ChatEvent"):
-                    event: ChatEvent = C.event_from_pb(item)
+                    event = CC.chat_event_from_pb(item)
                 yield event
 
     async def generate(self, prompt: str, options: GenerateOptions) -> GenerateResponse:
-        reply = await self._unary("Generate", C.generate_request(prompt, options))
+        reply = await self._unary("Generate", _encode(CC.generate_request, prompt, options))
         with _response("GenerateResponse"):
-            return C.loads(reply.response_json, GenerateResponse)
+            return CC.generate_response_from_pb(reply)
 
     async def generate_stream(self, prompt: str, options: GenerateOptions) -> AsyncIterator[GenerateEvent]:
-        async with aclosing(self._stream("GenerateStream", C.generate_request(prompt, options))) as items:
+        async with aclosing(self._stream("GenerateStream", _encode(CC.generate_request, prompt, options))) as items:
             async for item in items:
                 with _response("GenerateEvent"):
-                    event: GenerateEvent = C.event_from_pb(item, generate=True)
+                    event = CC.generate_event_from_pb(item)
                 yield event
 
     # ---- analysis -----------------------------------------------------------------------------------------
@@ -222,42 +229,44 @@ class ServiceClient:
         return await self._call("ClassifyStance", request, C.stance_from_pb)
 
     async def count_tokens(self, text: str, model: str) -> int:
-        return await self._call("CountTokens", pb.TokenRequest(text=text, model=model), lambda r: int(r.count))
+        return await self._call("CountTokens", pb.TokenCountRequest(text=text, model=model), lambda r: int(r.count))
 
     async def tokenize(self, text: str, model: str) -> list[Token]:
-        return await self._call("Tokenize", pb.TokenRequest(text=text, model=model), C.tokens_from_pb)
+        return await self._call("Tokenize", pb.TokenizeRequest(text=text, model=model), C.tokens_from_pb)
 
     # ---- introspection ------------------------------------------------------------------------------------
 
     async def list_models(self) -> list[ModelInfo]:
-        return await self._call("ListModels", pb.Empty(), lambda r: [C.model_info_from_pb(m) for m in r.models])
+        return await self._call(
+            "ListModels", pb.ListModelsRequest(), lambda r: [C.model_info_from_pb(m) for m in r.models]
+        )
 
     async def model_status(self, model: str) -> ModelStatus:
-        return await self._call("ModelStatus", pb.ModelRequest(model=model), C.model_status_from_pb)
+        return await self._call("ModelStatus", pb.ModelStatusRequest(model=model), C.model_status_from_pb)
 
     async def model_metadata(self, model: str) -> ModelMetadata | None:
-        return await self._call("ModelMetadata", pb.ModelRequest(model=model), C.metadata_from_pb)
+        return await self._call("GetModelMetadata", pb.ModelMetadataRequest(model=model), C.metadata_from_pb)
 
     async def fetch_model_metadata(self, model: str) -> ModelMetadata:
-        found = await self._call("FetchModelMetadata", pb.ModelRequest(model=model), C.metadata_from_pb)
+        found = await self._call("FetchModelMetadata", pb.ModelMetadataRequest(model=model), C.metadata_from_pb)
         if found is None:
             raise ResponseFormatError(f"{DAEMON} FetchModelMetadata answered found=false", provider=DAEMON)
         return found
 
     async def capabilities(self) -> frozenset[ModelCapability]:
-        return await self._call("Capabilities", pb.Empty(), C.capabilities_from_pb)
+        return await self._call("GetCapabilities", pb.CapabilitiesRequest(), C.capabilities_from_pb)
 
     async def resolve_preset(self, tier: str, capability: str) -> PresetResolution | None:
         request = pb.ResolvePresetRequest(tier=tier, capability=capability)
         return await self._call("ResolvePreset", request, C.preset_from_pb)
 
     async def list_presets(self) -> Mapping[str, frozenset[str]]:
-        return await self._call("ListPresets", pb.Empty(), C.presets_from_pb)
+        return await self._call("ListPresets", pb.ListPresetsRequest(), C.presets_from_pb)
 
     async def health(self) -> DaemonHealth:
         """The daemon's versions and providers (not part of ``ModelGateway``)."""
         return await self._call(
             "Health",
-            pb.Empty(),
+            pb.HealthRequest(),
             lambda r: DaemonHealth(r.healthy, r.version, r.core_version, tuple(r.providers)),
         )

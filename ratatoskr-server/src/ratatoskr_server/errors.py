@@ -21,7 +21,7 @@ from typing import Any
 import grpc
 from ratatoskr import errors as E
 
-__all__ = ["DAEMON", "from_rpc_error", "status_code", "to_status"]
+__all__ = ["DAEMON", "details", "from_rpc_error", "status_code", "to_status"]
 
 #: ``provider`` of the errors the client makes itself (transport failures, bad responses from the daemon).
 DAEMON = "ratd"
@@ -31,15 +31,18 @@ BASES_KEY = "ratatoskr-error-bases"
 BODY_KEY = "ratatoskr-error-bin"
 RETRY_AFTER_KEY = "ratatoskr-retry-after"
 
-#: Nearest class in the MRO wins. Codes follow gRPC's meaning: UNAVAILABLE is "transient, retry".
+#: Nearest class in the MRO wins. The codes are the original daemon's (its ``to_status``), so the original's
+#: clients map them back to the right error: UNAVAILABLE means "model not available" there (not "retry"), and
+#: anything transient is INTERNAL, which they retry. Where the original had no such error, the code is one its
+#: client maps the same way as INTERNAL (DEADLINE_EXCEEDED, FAILED_PRECONDITION) or the nearest meaning.
 _CODES: dict[type[E.RatatoskrError], grpc.StatusCode] = {
     E.InvalidInput: grpc.StatusCode.INVALID_ARGUMENT,
     E.ConfigurationError: grpc.StatusCode.FAILED_PRECONDITION,
     E.NoProvider: grpc.StatusCode.FAILED_PRECONDITION,
     E.CapabilityNotSupported: grpc.StatusCode.UNIMPLEMENTED,
-    E.ModelNotAvailable: grpc.StatusCode.NOT_FOUND,
+    E.ModelNotAvailable: grpc.StatusCode.UNAVAILABLE,
     E.ModelNotFound: grpc.StatusCode.NOT_FOUND,
-    E.PresetNotFound: grpc.StatusCode.NOT_FOUND,
+    E.PresetNotFound: grpc.StatusCode.NOT_FOUND,  # the original said INTERNAL, which its client retried
     E.AuthenticationFailed: grpc.StatusCode.UNAUTHENTICATED,
     E.PaymentRequired: grpc.StatusCode.FAILED_PRECONDITION,
     E.PermissionDenied: grpc.StatusCode.PERMISSION_DENIED,
@@ -47,11 +50,11 @@ _CODES: dict[type[E.RatatoskrError], grpc.StatusCode] = {
     E.ContextLengthExceeded: grpc.StatusCode.OUT_OF_RANGE,
     E.RequestTooLarge: grpc.StatusCode.OUT_OF_RANGE,
     E.RateLimited: grpc.StatusCode.RESOURCE_EXHAUSTED,
-    E.Overloaded: grpc.StatusCode.UNAVAILABLE,
+    E.Overloaded: grpc.StatusCode.RESOURCE_EXHAUSTED,
     E.RequestTimeout: grpc.StatusCode.DEADLINE_EXCEEDED,
-    E.TransportError: grpc.StatusCode.UNAVAILABLE,
-    E.StreamError: grpc.StatusCode.UNAVAILABLE,
-    E.EmptyResponse: grpc.StatusCode.UNAVAILABLE,
+    E.TransportError: grpc.StatusCode.INTERNAL,
+    E.StreamError: grpc.StatusCode.INTERNAL,
+    E.EmptyResponse: grpc.StatusCode.INTERNAL,
     E.ResponseFormatError: grpc.StatusCode.INTERNAL,
 }
 
@@ -62,14 +65,12 @@ _SCALARS = (str, int, float, bool, type(None))
 
 
 def status_code(exc: BaseException) -> grpc.StatusCode:
-    """The gRPC code for ``exc``: by class, else UNAVAILABLE for a transient error, else INTERNAL."""
+    """The gRPC code for ``exc``: by class (nearest first), else INTERNAL."""
     for cls in type(exc).__mro__:
         code = _CODES.get(cls)
         if code is not None:
             return code
-    if isinstance(exc, E.RatatoskrError) and exc.is_transient:
-        return grpc.StatusCode.UNAVAILABLE  # e.g. ApiError with status >= 500
-    return grpc.StatusCode.INTERNAL
+    return grpc.StatusCode.INTERNAL  # ApiError (transient or not) and anything else
 
 
 def to_status(exc: BaseException) -> tuple[grpc.StatusCode, str, tuple[tuple[str, str | bytes], ...]]:
@@ -86,7 +87,29 @@ def to_status(exc: BaseException) -> tuple[grpc.StatusCode, str, tuple[tuple[str
     ]
     if exc.retry_after is not None:
         metadata.append((RETRY_AFTER_KEY, repr(float(exc.retry_after))))
-    return status_code(exc), str(exc), tuple(metadata)
+    code = status_code(exc)
+    return code, details(exc, code), tuple(metadata)
+
+
+def _duration(seconds: float) -> str:
+    """A delay as the original's client parses it (Rust's ``Duration`` debug form): ``1.5s``, ``500ms``."""
+    if seconds < 1:
+        return f"{round(seconds * 1000)}ms"
+    return f"{seconds:g}s"
+
+
+def details(exc: E.RatatoskrError, code: grpc.StatusCode) -> str:
+    """The status message: the original's wording where its client parses it, else the error's own text."""
+    if code is grpc.StatusCode.RESOURCE_EXHAUSTED:
+        retry = exc.retry_after
+        return "Rate limited" if retry is None else f"Rate limited, retry after {_duration(retry)}"
+    if isinstance(exc, E.ModelNotFound):
+        return f"Model not found: {exc.model}"
+    if isinstance(exc, E.CapabilityNotSupported):
+        return f"Not implemented: {exc.operation}"
+    if isinstance(exc, E.ContextLengthExceeded) and exc.limit is not None:
+        return f"{exc}; context length exceeded: {exc.limit} tokens"  # the original's client reads the last number
+    return str(exc)
 
 
 # ---- client side --------------------------------------------------------------------------------------------

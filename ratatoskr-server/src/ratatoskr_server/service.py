@@ -21,6 +21,7 @@ from grpc import aio
 from ratatoskr.errors import InvalidInput, RatatoskrError, RequestTimeout
 from ratatoskr.protocol import ModelGateway
 
+from ratatoskr_server import _codec_chat as CC
 from ratatoskr_server import _convert as C
 from ratatoskr_server._generated import ratatoskr_pb2 as pb
 from ratatoskr_server._generated import ratatoskr_pb2_grpc as pb_grpc
@@ -159,36 +160,36 @@ class RatatoskrService(pb_grpc.RatatoskrServicer):
     @_unary
     async def Chat(self, request: pb.ChatRequest) -> pb.ChatResponse:
         with _request("ChatRequest"):
-            messages, tools, options = C.chat_args(request)
-        return C.chat_response(await self.gateway.chat(messages, tools, options))
+            messages, tools, options = CC.chat_args(request)
+        return CC.chat_response(await self.gateway.chat(messages, tools, options))
 
     @_streaming
     async def ChatStream(self, request: pb.ChatRequest) -> AsyncIterator[pb.ChatEvent]:
         with _request("ChatRequest"):
-            messages, tools, options = C.chat_args(request)
+            messages, tools, options = CC.chat_args(request)
         async with _closing(self.gateway.chat_stream(messages, tools, options)) as events:
             async for event in events:
-                yield C.chat_event(event)
+                yield CC.chat_event(event)
 
     @_unary
     async def Generate(self, request: pb.GenerateRequest) -> pb.GenerateResponse:
         with _request("GenerateRequest"):
-            prompt, options = C.generate_args(request)
-        return C.generate_response(await self.gateway.generate(prompt, options))  # type: ignore[arg-type]
+            prompt, options = CC.generate_args(request)
+        return CC.generate_response(await self.gateway.generate(prompt, options))  # type: ignore[arg-type]
 
     @_streaming
     async def GenerateStream(self, request: pb.GenerateRequest) -> AsyncIterator[pb.GenerateEvent]:
         with _request("GenerateRequest"):
-            prompt, options = C.generate_args(request)
+            prompt, options = CC.generate_args(request)
         async with _closing(self.gateway.generate_stream(prompt, options)) as events:  # type: ignore[arg-type]
             async for event in events:
-                yield C.generate_event(event)
+                yield CC.generate_event(event)
 
     # ---- analysis --------------------------------------------------------------------------------------
 
     @_unary
-    async def Embed(self, request: pb.EmbedRequest) -> pb.Embedding:
-        return C.embedding(await self.gateway.embed(request.text, request.model))
+    async def Embed(self, request: pb.EmbedRequest) -> pb.EmbedResponse:
+        return C.embed_response(await self.gateway.embed(request.text, request.model))
 
     @_unary
     async def EmbedBatch(self, request: pb.EmbedBatchRequest) -> pb.EmbedBatchResponse:
@@ -196,7 +197,7 @@ class RatatoskrService(pb_grpc.RatatoskrServicer):
         return pb.EmbedBatchResponse(embeddings=[C.embedding(e) for e in found])
 
     @_unary
-    async def InferNli(self, request: pb.NliRequest) -> pb.NliResult:
+    async def InferNli(self, request: pb.NliRequest) -> pb.NliResponse:
         return C.nli(await self.gateway.infer_nli(request.premise, request.hypothesis, request.model))
 
     @_unary
@@ -206,7 +207,7 @@ class RatatoskrService(pb_grpc.RatatoskrServicer):
         return pb.NliBatchResponse(results=[C.nli(r) for r in found])
 
     @_unary
-    async def ClassifyZeroShot(self, request: pb.ClassifyRequest) -> pb.ClassifyResult:
+    async def ClassifyZeroShot(self, request: pb.ClassifyRequest) -> pb.ClassifyResponse:
         template = request.hypothesis_template if request.HasField("hypothesis_template") else None
         result = await self.gateway.classify_zero_shot(
             request.text,
@@ -218,37 +219,37 @@ class RatatoskrService(pb_grpc.RatatoskrServicer):
         return C.classify(result)
 
     @_unary
-    async def ClassifyStance(self, request: pb.StanceRequest) -> pb.StanceResult:
+    async def ClassifyStance(self, request: pb.StanceRequest) -> pb.StanceResponse:
         return C.stance(await self.gateway.classify_stance(request.text, request.target, request.model))
 
     @_unary
-    async def CountTokens(self, request: pb.TokenRequest) -> pb.TokenCountResponse:
+    async def CountTokens(self, request: pb.TokenCountRequest) -> pb.TokenCountResponse:
         return pb.TokenCountResponse(count=await self.gateway.count_tokens(request.text, request.model))
 
     @_unary
-    async def Tokenize(self, request: pb.TokenRequest) -> pb.TokenizeResponse:
+    async def Tokenize(self, request: pb.TokenizeRequest) -> pb.TokenizeResponse:
         return C.tokens(await self.gateway.tokenize(request.text, request.model))
 
     # ---- introspection ---------------------------------------------------------------------------------
 
     @_unary
-    async def ListModels(self, request: pb.Empty) -> pb.ListModelsResponse:
+    async def ListModels(self, request: pb.ListModelsRequest) -> pb.ListModelsResponse:
         return pb.ListModelsResponse(models=[C.model_info(m) for m in await self.gateway.list_models()])
 
     @_unary
-    async def ModelStatus(self, request: pb.ModelRequest) -> pb.ModelStatusResponse:
+    async def ModelStatus(self, request: pb.ModelStatusRequest) -> pb.ModelStatusResponse:
         return C.model_status(await self.gateway.model_status(request.model))
 
     @_unary
-    async def ModelMetadata(self, request: pb.ModelRequest) -> pb.ModelMetadataResponse:
+    async def GetModelMetadata(self, request: pb.ModelMetadataRequest) -> pb.ModelMetadataResponse:
         return C.metadata(await self.gateway.model_metadata(request.model))
 
     @_unary
-    async def FetchModelMetadata(self, request: pb.ModelRequest) -> pb.ModelMetadataResponse:
+    async def FetchModelMetadata(self, request: pb.ModelMetadataRequest) -> pb.ModelMetadataResponse:
         return C.metadata(await self.gateway.fetch_model_metadata(request.model))
 
     @_unary
-    async def Capabilities(self, request: pb.Empty) -> pb.CapabilitiesResponse:
+    async def GetCapabilities(self, request: pb.CapabilitiesRequest) -> pb.CapabilitiesResponse:
         return C.capabilities(await self.gateway.capabilities())
 
     @_unary
@@ -256,10 +257,10 @@ class RatatoskrService(pb_grpc.RatatoskrServicer):
         return C.preset(await self.gateway.resolve_preset(request.tier, request.capability))
 
     @_unary
-    async def ListPresets(self, request: pb.Empty) -> pb.ListPresetsResponse:
+    async def ListPresets(self, request: pb.ListPresetsRequest) -> pb.ListPresetsResponse:
         return C.presets(await self.gateway.list_presets())
 
-    async def Health(self, request: pb.Empty, context: aio.ServicerContext[Any, Any]) -> pb.HealthResponse:
+    async def Health(self, request: pb.HealthRequest, context: aio.ServicerContext[Any, Any]) -> pb.HealthResponse:
         # Outside the gate on purpose: a saturated daemon still answers its health check.
         names = getattr(getattr(self.gateway, "registry", None), "provider_names", None)
         providers = sorted(names()) if callable(names) else []

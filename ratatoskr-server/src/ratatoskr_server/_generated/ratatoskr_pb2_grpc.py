@@ -59,7 +59,7 @@ class RatatoskrStub:
         self.Embed = channel.unary_unary(
                 '/ratatoskr.v1.Ratatoskr/Embed',
                 request_serializer=ratatoskr_dot_v1_dot_ratatoskr__pb2.EmbedRequest.SerializeToString,
-                response_deserializer=ratatoskr_dot_v1_dot_ratatoskr__pb2.Embedding.FromString,
+                response_deserializer=ratatoskr_dot_v1_dot_ratatoskr__pb2.EmbedResponse.FromString,
                 _registered_method=True)
         self.EmbedBatch = channel.unary_unary(
                 '/ratatoskr.v1.Ratatoskr/EmbedBatch',
@@ -69,7 +69,7 @@ class RatatoskrStub:
         self.InferNli = channel.unary_unary(
                 '/ratatoskr.v1.Ratatoskr/InferNli',
                 request_serializer=ratatoskr_dot_v1_dot_ratatoskr__pb2.NliRequest.SerializeToString,
-                response_deserializer=ratatoskr_dot_v1_dot_ratatoskr__pb2.NliResult.FromString,
+                response_deserializer=ratatoskr_dot_v1_dot_ratatoskr__pb2.NliResponse.FromString,
                 _registered_method=True)
         self.InferNliBatch = channel.unary_unary(
                 '/ratatoskr.v1.Ratatoskr/InferNliBatch',
@@ -79,47 +79,42 @@ class RatatoskrStub:
         self.ClassifyZeroShot = channel.unary_unary(
                 '/ratatoskr.v1.Ratatoskr/ClassifyZeroShot',
                 request_serializer=ratatoskr_dot_v1_dot_ratatoskr__pb2.ClassifyRequest.SerializeToString,
-                response_deserializer=ratatoskr_dot_v1_dot_ratatoskr__pb2.ClassifyResult.FromString,
+                response_deserializer=ratatoskr_dot_v1_dot_ratatoskr__pb2.ClassifyResponse.FromString,
                 _registered_method=True)
         self.ClassifyStance = channel.unary_unary(
                 '/ratatoskr.v1.Ratatoskr/ClassifyStance',
                 request_serializer=ratatoskr_dot_v1_dot_ratatoskr__pb2.StanceRequest.SerializeToString,
-                response_deserializer=ratatoskr_dot_v1_dot_ratatoskr__pb2.StanceResult.FromString,
+                response_deserializer=ratatoskr_dot_v1_dot_ratatoskr__pb2.StanceResponse.FromString,
                 _registered_method=True)
         self.CountTokens = channel.unary_unary(
                 '/ratatoskr.v1.Ratatoskr/CountTokens',
-                request_serializer=ratatoskr_dot_v1_dot_ratatoskr__pb2.TokenRequest.SerializeToString,
+                request_serializer=ratatoskr_dot_v1_dot_ratatoskr__pb2.TokenCountRequest.SerializeToString,
                 response_deserializer=ratatoskr_dot_v1_dot_ratatoskr__pb2.TokenCountResponse.FromString,
                 _registered_method=True)
         self.Tokenize = channel.unary_unary(
                 '/ratatoskr.v1.Ratatoskr/Tokenize',
-                request_serializer=ratatoskr_dot_v1_dot_ratatoskr__pb2.TokenRequest.SerializeToString,
+                request_serializer=ratatoskr_dot_v1_dot_ratatoskr__pb2.TokenizeRequest.SerializeToString,
                 response_deserializer=ratatoskr_dot_v1_dot_ratatoskr__pb2.TokenizeResponse.FromString,
                 _registered_method=True)
         self.ListModels = channel.unary_unary(
                 '/ratatoskr.v1.Ratatoskr/ListModels',
-                request_serializer=ratatoskr_dot_v1_dot_ratatoskr__pb2.Empty.SerializeToString,
+                request_serializer=ratatoskr_dot_v1_dot_ratatoskr__pb2.ListModelsRequest.SerializeToString,
                 response_deserializer=ratatoskr_dot_v1_dot_ratatoskr__pb2.ListModelsResponse.FromString,
                 _registered_method=True)
         self.ModelStatus = channel.unary_unary(
                 '/ratatoskr.v1.Ratatoskr/ModelStatus',
-                request_serializer=ratatoskr_dot_v1_dot_ratatoskr__pb2.ModelRequest.SerializeToString,
+                request_serializer=ratatoskr_dot_v1_dot_ratatoskr__pb2.ModelStatusRequest.SerializeToString,
                 response_deserializer=ratatoskr_dot_v1_dot_ratatoskr__pb2.ModelStatusResponse.FromString,
                 _registered_method=True)
-        self.ModelMetadata = channel.unary_unary(
-                '/ratatoskr.v1.Ratatoskr/ModelMetadata',
-                request_serializer=ratatoskr_dot_v1_dot_ratatoskr__pb2.ModelRequest.SerializeToString,
+        self.GetModelMetadata = channel.unary_unary(
+                '/ratatoskr.v1.Ratatoskr/GetModelMetadata',
+                request_serializer=ratatoskr_dot_v1_dot_ratatoskr__pb2.ModelMetadataRequest.SerializeToString,
                 response_deserializer=ratatoskr_dot_v1_dot_ratatoskr__pb2.ModelMetadataResponse.FromString,
                 _registered_method=True)
         self.FetchModelMetadata = channel.unary_unary(
                 '/ratatoskr.v1.Ratatoskr/FetchModelMetadata',
-                request_serializer=ratatoskr_dot_v1_dot_ratatoskr__pb2.ModelRequest.SerializeToString,
+                request_serializer=ratatoskr_dot_v1_dot_ratatoskr__pb2.ModelMetadataRequest.SerializeToString,
                 response_deserializer=ratatoskr_dot_v1_dot_ratatoskr__pb2.ModelMetadataResponse.FromString,
-                _registered_method=True)
-        self.Capabilities = channel.unary_unary(
-                '/ratatoskr.v1.Ratatoskr/Capabilities',
-                request_serializer=ratatoskr_dot_v1_dot_ratatoskr__pb2.Empty.SerializeToString,
-                response_deserializer=ratatoskr_dot_v1_dot_ratatoskr__pb2.CapabilitiesResponse.FromString,
                 _registered_method=True)
         self.ResolvePreset = channel.unary_unary(
                 '/ratatoskr.v1.Ratatoskr/ResolvePreset',
@@ -128,13 +123,18 @@ class RatatoskrStub:
                 _registered_method=True)
         self.ListPresets = channel.unary_unary(
                 '/ratatoskr.v1.Ratatoskr/ListPresets',
-                request_serializer=ratatoskr_dot_v1_dot_ratatoskr__pb2.Empty.SerializeToString,
+                request_serializer=ratatoskr_dot_v1_dot_ratatoskr__pb2.ListPresetsRequest.SerializeToString,
                 response_deserializer=ratatoskr_dot_v1_dot_ratatoskr__pb2.ListPresetsResponse.FromString,
                 _registered_method=True)
         self.Health = channel.unary_unary(
                 '/ratatoskr.v1.Ratatoskr/Health',
-                request_serializer=ratatoskr_dot_v1_dot_ratatoskr__pb2.Empty.SerializeToString,
+                request_serializer=ratatoskr_dot_v1_dot_ratatoskr__pb2.HealthRequest.SerializeToString,
                 response_deserializer=ratatoskr_dot_v1_dot_ratatoskr__pb2.HealthResponse.FromString,
+                _registered_method=True)
+        self.GetCapabilities = channel.unary_unary(
+                '/ratatoskr.v1.Ratatoskr/GetCapabilities',
+                request_serializer=ratatoskr_dot_v1_dot_ratatoskr__pb2.CapabilitiesRequest.SerializeToString,
+                response_deserializer=ratatoskr_dot_v1_dot_ratatoskr__pb2.CapabilitiesResponse.FromString,
                 _registered_method=True)
 
 
@@ -225,19 +225,13 @@ class RatatoskrServicer:
         context.set_details('Method not implemented!')
         raise NotImplementedError('Method not implemented!')
 
-    def ModelMetadata(self, request, context):
+    def GetModelMetadata(self, request, context):
         """Missing associated documentation comment in .proto file."""
         context.set_code(grpc.StatusCode.UNIMPLEMENTED)
         context.set_details('Method not implemented!')
         raise NotImplementedError('Method not implemented!')
 
     def FetchModelMetadata(self, request, context):
-        """Missing associated documentation comment in .proto file."""
-        context.set_code(grpc.StatusCode.UNIMPLEMENTED)
-        context.set_details('Method not implemented!')
-        raise NotImplementedError('Method not implemented!')
-
-    def Capabilities(self, request, context):
         """Missing associated documentation comment in .proto file."""
         context.set_code(grpc.StatusCode.UNIMPLEMENTED)
         context.set_details('Method not implemented!')
@@ -256,6 +250,12 @@ class RatatoskrServicer:
         raise NotImplementedError('Method not implemented!')
 
     def Health(self, request, context):
+        """Missing associated documentation comment in .proto file."""
+        context.set_code(grpc.StatusCode.UNIMPLEMENTED)
+        context.set_details('Method not implemented!')
+        raise NotImplementedError('Method not implemented!')
+
+    def GetCapabilities(self, request, context):
         """Missing associated documentation comment in .proto file."""
         context.set_code(grpc.StatusCode.UNIMPLEMENTED)
         context.set_details('Method not implemented!')
@@ -287,7 +287,7 @@ def add_RatatoskrServicer_to_server(servicer, server):
             'Embed': grpc.unary_unary_rpc_method_handler(
                     servicer.Embed,
                     request_deserializer=ratatoskr_dot_v1_dot_ratatoskr__pb2.EmbedRequest.FromString,
-                    response_serializer=ratatoskr_dot_v1_dot_ratatoskr__pb2.Embedding.SerializeToString,
+                    response_serializer=ratatoskr_dot_v1_dot_ratatoskr__pb2.EmbedResponse.SerializeToString,
             ),
             'EmbedBatch': grpc.unary_unary_rpc_method_handler(
                     servicer.EmbedBatch,
@@ -297,7 +297,7 @@ def add_RatatoskrServicer_to_server(servicer, server):
             'InferNli': grpc.unary_unary_rpc_method_handler(
                     servicer.InferNli,
                     request_deserializer=ratatoskr_dot_v1_dot_ratatoskr__pb2.NliRequest.FromString,
-                    response_serializer=ratatoskr_dot_v1_dot_ratatoskr__pb2.NliResult.SerializeToString,
+                    response_serializer=ratatoskr_dot_v1_dot_ratatoskr__pb2.NliResponse.SerializeToString,
             ),
             'InferNliBatch': grpc.unary_unary_rpc_method_handler(
                     servicer.InferNliBatch,
@@ -307,47 +307,42 @@ def add_RatatoskrServicer_to_server(servicer, server):
             'ClassifyZeroShot': grpc.unary_unary_rpc_method_handler(
                     servicer.ClassifyZeroShot,
                     request_deserializer=ratatoskr_dot_v1_dot_ratatoskr__pb2.ClassifyRequest.FromString,
-                    response_serializer=ratatoskr_dot_v1_dot_ratatoskr__pb2.ClassifyResult.SerializeToString,
+                    response_serializer=ratatoskr_dot_v1_dot_ratatoskr__pb2.ClassifyResponse.SerializeToString,
             ),
             'ClassifyStance': grpc.unary_unary_rpc_method_handler(
                     servicer.ClassifyStance,
                     request_deserializer=ratatoskr_dot_v1_dot_ratatoskr__pb2.StanceRequest.FromString,
-                    response_serializer=ratatoskr_dot_v1_dot_ratatoskr__pb2.StanceResult.SerializeToString,
+                    response_serializer=ratatoskr_dot_v1_dot_ratatoskr__pb2.StanceResponse.SerializeToString,
             ),
             'CountTokens': grpc.unary_unary_rpc_method_handler(
                     servicer.CountTokens,
-                    request_deserializer=ratatoskr_dot_v1_dot_ratatoskr__pb2.TokenRequest.FromString,
+                    request_deserializer=ratatoskr_dot_v1_dot_ratatoskr__pb2.TokenCountRequest.FromString,
                     response_serializer=ratatoskr_dot_v1_dot_ratatoskr__pb2.TokenCountResponse.SerializeToString,
             ),
             'Tokenize': grpc.unary_unary_rpc_method_handler(
                     servicer.Tokenize,
-                    request_deserializer=ratatoskr_dot_v1_dot_ratatoskr__pb2.TokenRequest.FromString,
+                    request_deserializer=ratatoskr_dot_v1_dot_ratatoskr__pb2.TokenizeRequest.FromString,
                     response_serializer=ratatoskr_dot_v1_dot_ratatoskr__pb2.TokenizeResponse.SerializeToString,
             ),
             'ListModels': grpc.unary_unary_rpc_method_handler(
                     servicer.ListModels,
-                    request_deserializer=ratatoskr_dot_v1_dot_ratatoskr__pb2.Empty.FromString,
+                    request_deserializer=ratatoskr_dot_v1_dot_ratatoskr__pb2.ListModelsRequest.FromString,
                     response_serializer=ratatoskr_dot_v1_dot_ratatoskr__pb2.ListModelsResponse.SerializeToString,
             ),
             'ModelStatus': grpc.unary_unary_rpc_method_handler(
                     servicer.ModelStatus,
-                    request_deserializer=ratatoskr_dot_v1_dot_ratatoskr__pb2.ModelRequest.FromString,
+                    request_deserializer=ratatoskr_dot_v1_dot_ratatoskr__pb2.ModelStatusRequest.FromString,
                     response_serializer=ratatoskr_dot_v1_dot_ratatoskr__pb2.ModelStatusResponse.SerializeToString,
             ),
-            'ModelMetadata': grpc.unary_unary_rpc_method_handler(
-                    servicer.ModelMetadata,
-                    request_deserializer=ratatoskr_dot_v1_dot_ratatoskr__pb2.ModelRequest.FromString,
+            'GetModelMetadata': grpc.unary_unary_rpc_method_handler(
+                    servicer.GetModelMetadata,
+                    request_deserializer=ratatoskr_dot_v1_dot_ratatoskr__pb2.ModelMetadataRequest.FromString,
                     response_serializer=ratatoskr_dot_v1_dot_ratatoskr__pb2.ModelMetadataResponse.SerializeToString,
             ),
             'FetchModelMetadata': grpc.unary_unary_rpc_method_handler(
                     servicer.FetchModelMetadata,
-                    request_deserializer=ratatoskr_dot_v1_dot_ratatoskr__pb2.ModelRequest.FromString,
+                    request_deserializer=ratatoskr_dot_v1_dot_ratatoskr__pb2.ModelMetadataRequest.FromString,
                     response_serializer=ratatoskr_dot_v1_dot_ratatoskr__pb2.ModelMetadataResponse.SerializeToString,
-            ),
-            'Capabilities': grpc.unary_unary_rpc_method_handler(
-                    servicer.Capabilities,
-                    request_deserializer=ratatoskr_dot_v1_dot_ratatoskr__pb2.Empty.FromString,
-                    response_serializer=ratatoskr_dot_v1_dot_ratatoskr__pb2.CapabilitiesResponse.SerializeToString,
             ),
             'ResolvePreset': grpc.unary_unary_rpc_method_handler(
                     servicer.ResolvePreset,
@@ -356,13 +351,18 @@ def add_RatatoskrServicer_to_server(servicer, server):
             ),
             'ListPresets': grpc.unary_unary_rpc_method_handler(
                     servicer.ListPresets,
-                    request_deserializer=ratatoskr_dot_v1_dot_ratatoskr__pb2.Empty.FromString,
+                    request_deserializer=ratatoskr_dot_v1_dot_ratatoskr__pb2.ListPresetsRequest.FromString,
                     response_serializer=ratatoskr_dot_v1_dot_ratatoskr__pb2.ListPresetsResponse.SerializeToString,
             ),
             'Health': grpc.unary_unary_rpc_method_handler(
                     servicer.Health,
-                    request_deserializer=ratatoskr_dot_v1_dot_ratatoskr__pb2.Empty.FromString,
+                    request_deserializer=ratatoskr_dot_v1_dot_ratatoskr__pb2.HealthRequest.FromString,
                     response_serializer=ratatoskr_dot_v1_dot_ratatoskr__pb2.HealthResponse.SerializeToString,
+            ),
+            'GetCapabilities': grpc.unary_unary_rpc_method_handler(
+                    servicer.GetCapabilities,
+                    request_deserializer=ratatoskr_dot_v1_dot_ratatoskr__pb2.CapabilitiesRequest.FromString,
+                    response_serializer=ratatoskr_dot_v1_dot_ratatoskr__pb2.CapabilitiesResponse.SerializeToString,
             ),
     }
     generic_handler = grpc.method_handlers_generic_handler(
@@ -499,7 +499,7 @@ class Ratatoskr:
             target,
             '/ratatoskr.v1.Ratatoskr/Embed',
             ratatoskr_dot_v1_dot_ratatoskr__pb2.EmbedRequest.SerializeToString,
-            ratatoskr_dot_v1_dot_ratatoskr__pb2.Embedding.FromString,
+            ratatoskr_dot_v1_dot_ratatoskr__pb2.EmbedResponse.FromString,
             options,
             channel_credentials,
             insecure,
@@ -553,7 +553,7 @@ class Ratatoskr:
             target,
             '/ratatoskr.v1.Ratatoskr/InferNli',
             ratatoskr_dot_v1_dot_ratatoskr__pb2.NliRequest.SerializeToString,
-            ratatoskr_dot_v1_dot_ratatoskr__pb2.NliResult.FromString,
+            ratatoskr_dot_v1_dot_ratatoskr__pb2.NliResponse.FromString,
             options,
             channel_credentials,
             insecure,
@@ -607,7 +607,7 @@ class Ratatoskr:
             target,
             '/ratatoskr.v1.Ratatoskr/ClassifyZeroShot',
             ratatoskr_dot_v1_dot_ratatoskr__pb2.ClassifyRequest.SerializeToString,
-            ratatoskr_dot_v1_dot_ratatoskr__pb2.ClassifyResult.FromString,
+            ratatoskr_dot_v1_dot_ratatoskr__pb2.ClassifyResponse.FromString,
             options,
             channel_credentials,
             insecure,
@@ -634,7 +634,7 @@ class Ratatoskr:
             target,
             '/ratatoskr.v1.Ratatoskr/ClassifyStance',
             ratatoskr_dot_v1_dot_ratatoskr__pb2.StanceRequest.SerializeToString,
-            ratatoskr_dot_v1_dot_ratatoskr__pb2.StanceResult.FromString,
+            ratatoskr_dot_v1_dot_ratatoskr__pb2.StanceResponse.FromString,
             options,
             channel_credentials,
             insecure,
@@ -660,7 +660,7 @@ class Ratatoskr:
             request,
             target,
             '/ratatoskr.v1.Ratatoskr/CountTokens',
-            ratatoskr_dot_v1_dot_ratatoskr__pb2.TokenRequest.SerializeToString,
+            ratatoskr_dot_v1_dot_ratatoskr__pb2.TokenCountRequest.SerializeToString,
             ratatoskr_dot_v1_dot_ratatoskr__pb2.TokenCountResponse.FromString,
             options,
             channel_credentials,
@@ -687,7 +687,7 @@ class Ratatoskr:
             request,
             target,
             '/ratatoskr.v1.Ratatoskr/Tokenize',
-            ratatoskr_dot_v1_dot_ratatoskr__pb2.TokenRequest.SerializeToString,
+            ratatoskr_dot_v1_dot_ratatoskr__pb2.TokenizeRequest.SerializeToString,
             ratatoskr_dot_v1_dot_ratatoskr__pb2.TokenizeResponse.FromString,
             options,
             channel_credentials,
@@ -714,7 +714,7 @@ class Ratatoskr:
             request,
             target,
             '/ratatoskr.v1.Ratatoskr/ListModels',
-            ratatoskr_dot_v1_dot_ratatoskr__pb2.Empty.SerializeToString,
+            ratatoskr_dot_v1_dot_ratatoskr__pb2.ListModelsRequest.SerializeToString,
             ratatoskr_dot_v1_dot_ratatoskr__pb2.ListModelsResponse.FromString,
             options,
             channel_credentials,
@@ -741,7 +741,7 @@ class Ratatoskr:
             request,
             target,
             '/ratatoskr.v1.Ratatoskr/ModelStatus',
-            ratatoskr_dot_v1_dot_ratatoskr__pb2.ModelRequest.SerializeToString,
+            ratatoskr_dot_v1_dot_ratatoskr__pb2.ModelStatusRequest.SerializeToString,
             ratatoskr_dot_v1_dot_ratatoskr__pb2.ModelStatusResponse.FromString,
             options,
             channel_credentials,
@@ -754,7 +754,7 @@ class Ratatoskr:
             _registered_method=True)
 
     @staticmethod
-    def ModelMetadata(request,
+    def GetModelMetadata(request,
             target,
             options=(),
             channel_credentials=None,
@@ -767,8 +767,8 @@ class Ratatoskr:
         return grpc.experimental.unary_unary(
             request,
             target,
-            '/ratatoskr.v1.Ratatoskr/ModelMetadata',
-            ratatoskr_dot_v1_dot_ratatoskr__pb2.ModelRequest.SerializeToString,
+            '/ratatoskr.v1.Ratatoskr/GetModelMetadata',
+            ratatoskr_dot_v1_dot_ratatoskr__pb2.ModelMetadataRequest.SerializeToString,
             ratatoskr_dot_v1_dot_ratatoskr__pb2.ModelMetadataResponse.FromString,
             options,
             channel_credentials,
@@ -795,35 +795,8 @@ class Ratatoskr:
             request,
             target,
             '/ratatoskr.v1.Ratatoskr/FetchModelMetadata',
-            ratatoskr_dot_v1_dot_ratatoskr__pb2.ModelRequest.SerializeToString,
+            ratatoskr_dot_v1_dot_ratatoskr__pb2.ModelMetadataRequest.SerializeToString,
             ratatoskr_dot_v1_dot_ratatoskr__pb2.ModelMetadataResponse.FromString,
-            options,
-            channel_credentials,
-            insecure,
-            call_credentials,
-            compression,
-            wait_for_ready,
-            timeout,
-            metadata,
-            _registered_method=True)
-
-    @staticmethod
-    def Capabilities(request,
-            target,
-            options=(),
-            channel_credentials=None,
-            call_credentials=None,
-            insecure=False,
-            compression=None,
-            wait_for_ready=None,
-            timeout=None,
-            metadata=None):
-        return grpc.experimental.unary_unary(
-            request,
-            target,
-            '/ratatoskr.v1.Ratatoskr/Capabilities',
-            ratatoskr_dot_v1_dot_ratatoskr__pb2.Empty.SerializeToString,
-            ratatoskr_dot_v1_dot_ratatoskr__pb2.CapabilitiesResponse.FromString,
             options,
             channel_credentials,
             insecure,
@@ -876,7 +849,7 @@ class Ratatoskr:
             request,
             target,
             '/ratatoskr.v1.Ratatoskr/ListPresets',
-            ratatoskr_dot_v1_dot_ratatoskr__pb2.Empty.SerializeToString,
+            ratatoskr_dot_v1_dot_ratatoskr__pb2.ListPresetsRequest.SerializeToString,
             ratatoskr_dot_v1_dot_ratatoskr__pb2.ListPresetsResponse.FromString,
             options,
             channel_credentials,
@@ -903,8 +876,35 @@ class Ratatoskr:
             request,
             target,
             '/ratatoskr.v1.Ratatoskr/Health',
-            ratatoskr_dot_v1_dot_ratatoskr__pb2.Empty.SerializeToString,
+            ratatoskr_dot_v1_dot_ratatoskr__pb2.HealthRequest.SerializeToString,
             ratatoskr_dot_v1_dot_ratatoskr__pb2.HealthResponse.FromString,
+            options,
+            channel_credentials,
+            insecure,
+            call_credentials,
+            compression,
+            wait_for_ready,
+            timeout,
+            metadata,
+            _registered_method=True)
+
+    @staticmethod
+    def GetCapabilities(request,
+            target,
+            options=(),
+            channel_credentials=None,
+            call_credentials=None,
+            insecure=False,
+            compression=None,
+            wait_for_ready=None,
+            timeout=None,
+            metadata=None):
+        return grpc.experimental.unary_unary(
+            request,
+            target,
+            '/ratatoskr.v1.Ratatoskr/GetCapabilities',
+            ratatoskr_dot_v1_dot_ratatoskr__pb2.CapabilitiesRequest.SerializeToString,
+            ratatoskr_dot_v1_dot_ratatoskr__pb2.CapabilitiesResponse.FromString,
             options,
             channel_credentials,
             insecure,
