@@ -65,7 +65,8 @@ FINISH_TO_PB: dict[FinishReason, Any] = {
     FinishReason.CONTENT_FILTER: pb.FINISH_REASON_CONTENT_FILTER,
 }
 FINISH_FROM_PB: dict[int, FinishReason] = {v: k for k, v in FINISH_TO_PB.items()}
-EFFORT_TO_PB: dict[ReasoningEffort, Any] = {e: i for i, e in enumerate(ReasoningEffort, start=1)}  # NONE=1 ... XHIGH=6, as in the original
+# NONE=1 ... XHIGH=6, as in the original
+EFFORT_TO_PB: dict[ReasoningEffort, Any] = {e: i for i, e in enumerate(ReasoningEffort, start=1)}
 EFFORT_FROM_PB: dict[int, ReasoningEffort] = {v: k for k, v in EFFORT_TO_PB.items()}
 
 
