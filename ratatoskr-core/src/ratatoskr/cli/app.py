@@ -39,7 +39,11 @@ COMMANDS: dict[str, tuple[str, str]] = {
     "metadata": ("ratatoskr.cli._info:metadata", "Model metadata from the registry (or --fetch it)."),
     "presets": ("ratatoskr.cli._info:presets", "List presets, or resolve one (e.g. free/agentic)."),
     "plugins": ("ratatoskr.cli._info:plugins", "List the installed plugins and what they provide."),
-    "update-registry": ("ratatoskr.cli._registry:update_registry", "Download the model registry into the local cache."),
+    "registry": (
+        "ratatoskr.cli._registry:registry_app",
+        "Administer the model registry: update it, add/remove models, set presets.",
+    ),
+    "update-registry": ("ratatoskr.cli._registry:update_registry", "Same as `registry update` (kept as an alias)."),
     "keys": ("ratatoskr.cli._keys:keys_app", "Provider API keys: set (hidden prompt or stdin), list, remove, path."),
 }
 

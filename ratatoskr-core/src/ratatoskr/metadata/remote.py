@@ -64,4 +64,4 @@ def save_registry(payload: dict[str, Any], path: Path) -> None:
         os.replace(tmp, path)
     except OSError as exc:
         tmp.unlink(missing_ok=True)
-        raise ConfigurationError(f"cannot write the registry cache {path}: {exc}") from exc
+        raise ConfigurationError(f"cannot write the registry file {path}: {exc}") from exc
