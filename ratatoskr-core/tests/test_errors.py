@@ -6,6 +6,7 @@ from ratatoskr import errors as e
     ("error", "transient", "moves_on"),
     [
         (e.ModelNotAvailable("m"), False, True),
+        (e.NotAvailableOffline("m", reason="offline", hint="run x"), False, True),
         (e.RateLimited(retry_after=2), True, True),
         (e.ApiError("boom", status=500), True, True),
         (e.ApiError("bad", status=400), False, False),
@@ -43,6 +44,9 @@ def test_messages_name_what_went_wrong() -> None:
     assert "0644" in str(e.InsecureSecretsFile("/x/secrets.toml", 0o644))
     assert "embed" in str(e.NoProvider("embed"))
     assert str(e.AuthenticationFailed()) == "Authentication failed: check the API key."
+    offline = e.NotAvailableOffline("m", provider="local", reason="HF_HUB_OFFLINE=1 is set", hint="run `x` elsewhere")
+    assert str(offline).endswith("HF_HUB_OFFLINE=1 is set; run `x` elsewhere")
+    assert (offline.reason, offline.hint) == ("HF_HUB_OFFLINE=1 is set", "run `x` elsewhere")
 
 
 def test_error_tree_is_drawn_in_the_module_docstring() -> None:

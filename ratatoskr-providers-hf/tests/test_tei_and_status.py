@@ -90,3 +90,17 @@ async def test_endpoint_kind_posts_to_the_endpoint_root(make_provider) -> None:
     status = await provider.model_status("my/model")
     assert status.kind is ModelStatusKind.AVAILABLE
     assert provider.config.base_url == "https://xyz.endpoints.huggingface.cloud"
+
+
+async def test_offline_mode_never_asks_the_hub(make_provider, monkeypatch: pytest.MonkeyPatch) -> None:
+    from ratatoskr.errors import NotAvailableOffline
+
+    monkeypatch.setenv("HF_HUB_OFFLINE", "1")
+    # No cassette: any request would fail the test (vcr refuses it); the hub_url would not resolve either.
+    provider = make_provider(models=["facebook/bart-large-mnli"], hub_url="http://hub.invalid")
+    with pytest.raises(NotAvailableOffline, match="HF_HUB_OFFLINE=1") as info:
+        await provider.hub_model("facebook/bart-large-mnli")
+    assert "unset HF_HUB_OFFLINE" in info.value.hint
+    status = await provider.model_status("facebook/bart-large-mnli")
+    assert status.kind is ModelStatusKind.UNAVAILABLE and "HF_HUB_OFFLINE=1" in (status.reason or "")
+    assert [m.capabilities for m in await provider.list_models()] == [()]

@@ -82,5 +82,5 @@ async def test_unmapped_or_not_downloaded_tokenizer_is_not_available(tmp_path: P
     provider = make_provider(models_dir=tmp_path)
     with pytest.raises(ModelNotAvailable, match="no tokenizer mapping"):
         await provider.count_tokens("hi", "some-unknown-model")
-    with pytest.raises(ModelNotAvailable, match="ratatoskr local pull Xenova/claude-tokenizer"):
+    with pytest.raises(ModelNotAvailable, match="ratatoskr local pull --tokenizer claude-sonnet-4"):
         await provider.count_tokens("hi", "claude-sonnet-4")

@@ -17,6 +17,7 @@ Each class knows two things the dispatch pipeline needs:
     ├── CapabilityNotSupported ........ the gateway has no provider for a capability (also NotImplementedError)
     ├── NoProvider .................... the chain for a capability is empty
     ├── ModelNotAvailable ............. "not served here": moves the request to the next provider
+    │   └── NotAvailableOffline ....... needs a download or Hub lookup, impossible offline; ``hint``: what to run
     ├── ModelNotFound ................. the provider knows the model does not exist
     ├── PresetNotFound ................ ``ratatoskr:<tier>/<capability>`` names no preset
     └── ProviderError ................. the provider failed; ``status`` is the HTTP status when there was one
@@ -61,6 +62,7 @@ __all__ = [
     "ModelNotAvailable",
     "ModelNotFound",
     "NoProvider",
+    "NotAvailableOffline",
     "Overloaded",
     "PaymentRequired",
     "PermissionDenied",
@@ -166,6 +168,21 @@ class ModelNotAvailable(RatatoskrError):
         super().__init__(f"{text}: {reason}" if reason else text, provider=provider)
         self.model = model
         self.reason = reason
+
+
+class NotAvailableOffline(ModelNotAvailable):
+    """The model (or its tokenizer) is not here and cannot be fetched now: offline, or downloads are off.
+
+    Raised at once, without retries, when ``HF_HUB_OFFLINE=1`` is set, downloads are switched off, or the
+    HuggingFace Hub cannot be reached. ``hint`` is the command to run on a machine with network access (e.g.
+    ``ratatoskr local pull MODEL``). It moves the request on like every :class:`ModelNotAvailable`; a list of
+    declined providers can show it as "download impossible offline".
+    """
+
+    def __init__(self, model: str = "", *, provider: str | None = None, reason: str = "", hint: str = "") -> None:
+        super().__init__(model, provider=provider, reason=f"{reason}; {hint}" if reason and hint else reason or hint)
+        self.reason = reason
+        self.hint = hint
 
 
 class ModelNotFound(RatatoskrError):

@@ -4,6 +4,9 @@
   ``GET {hub}/api/models/{id}?expand[]=inferenceProviderMapping&expand[]=pipeline_tag``; the mapping is a dict
   keyed by provider (``{"hf-inference": {"status": "live", "task": ...}}``) or, in newer answers, a list of
   entries with a ``provider`` key. Both are read.
+- Offline: with ``HF_HUB_OFFLINE=1`` (or ``TRANSFORMERS_OFFLINE=1``, as huggingface-hub reads them) the Hub is
+  never asked; a lookup raises :class:`~ratatoskr.errors.NotAvailableOffline` at once instead of waiting on a
+  connection that cannot succeed.
 - TEI ``GET /info`` (``docs/openapi.json`` of text-embeddings-inference): ``model_id``, ``model_type``
   (``{"embedding": {...}}``, ``{"classifier": {"id2label": ...}}`` or ``{"reranker": ...}``) and
   ``max_client_batch_size``.
@@ -11,11 +14,12 @@
 
 from __future__ import annotations
 
+import os
 from collections.abc import Mapping
 from typing import Any
 
 from attrs import frozen
-from ratatoskr.errors import ResponseFormatError
+from ratatoskr.errors import NotAvailableOffline, ResponseFormatError
 from ratatoskr.types import ModelCapability
 
 from ratatoskr_providers_hf._config import NAME
@@ -25,6 +29,7 @@ __all__ = [
     "HubModel",
     "TeiInfo",
     "capabilities_for_task",
+    "check_hub_allowed",
     "parse_hub_model",
     "parse_tei_info",
 ]
@@ -43,6 +48,18 @@ _TEI_CAPABILITIES: Mapping[str, tuple[ModelCapability, ...]] = {
     # TEI has no zero-shot route; an NLI classifier serves zero-shot and stance through /predict pairs.
     "classifier": (ModelCapability.NLI, ModelCapability.CLASSIFY, ModelCapability.STANCE),
 }
+
+
+def check_hub_allowed(model: str) -> None:
+    """Raise :class:`NotAvailableOffline` when offline mode forbids asking the Hub (read at call time)."""
+    for name in ("HF_HUB_OFFLINE", "TRANSFORMERS_OFFLINE"):
+        if os.environ.get(name, "").strip().lower() in {"1", "true", "yes", "on"}:
+            raise NotAvailableOffline(
+                model,
+                provider=NAME,
+                reason=f"{name}=1 is set, so the HuggingFace Hub is not asked about the model",
+                hint=f"unset {name} (on a machine with network access) to let the huggingface provider ask it",
+            )
 
 
 def capabilities_for_task(task: str | None) -> tuple[ModelCapability, ...]:

@@ -14,7 +14,7 @@ from collections.abc import Iterator, Sequence
 from typing import TYPE_CHECKING, Any, TypeVar
 from urllib.parse import quote
 
-from ratatoskr.errors import ModelNotAvailable, ModelNotFound, ProviderError
+from ratatoskr.errors import ModelNotAvailable, ModelNotFound, NotAvailableOffline, ProviderError
 from ratatoskr.providers import PRIORITY_REMOTE
 from ratatoskr.types import (
     ClassifyResult,
@@ -33,6 +33,7 @@ from ratatoskr_providers_hf._hub import (
     HubModel,
     TeiInfo,
     capabilities_for_task,
+    check_hub_allowed,
     parse_hub_model,
     parse_tei_info,
 )
@@ -117,6 +118,7 @@ class HuggingFaceProvider:
         return self._tei_info
 
     async def hub_model(self, model: str) -> HubModel:
+        check_hub_allowed(model)
         url = (
             f"{self.config.hub_url}/api/models/{quote(model, safe='/')}"
             "?expand[]=inferenceProviderMapping&expand[]=pipeline_tag"
@@ -129,6 +131,7 @@ class HuggingFaceProvider:
             if self.config.kind is Kind.TEI and (names := (await self.tei_info()).id2label):
                 self._id2label[model] = names
             else:
+                check_hub_allowed(model)
                 url = f"{self.config.hub_url}/{quote(model, safe='/')}/resolve/main/config.json"
                 self._id2label[model] = wire.parse_id2label(await self._send("GET", url, model, hub=True))
         return self._id2label[model]
@@ -240,7 +243,7 @@ class HuggingFaceProvider:
             if self.config.kind is Kind.SERVERLESS:
                 try:
                     caps = capabilities_for_task((await self.hub_model(model)).task)
-                except (ModelNotFound, ProviderError):
+                except (ModelNotFound, NotAvailableOffline, ProviderError):
                     caps = ()  # listing stays useful offline or for a model the Hub lost; status says more
             found.append(ModelInfo(model, NAME, caps, dimensions=self._dimensions.get(model)))
         return found
@@ -262,6 +265,8 @@ class HuggingFaceProvider:
             hub = await self.hub_model(model)
         except ModelNotFound as exc:
             return ModelStatus(ModelStatusKind.UNAVAILABLE, str(exc), NAME)
+        except NotAvailableOffline as exc:
+            return ModelStatus(ModelStatusKind.UNAVAILABLE, f"cannot ask: {exc.reason}", NAME)
         except ProviderError as exc:
             return ModelStatus(ModelStatusKind.UNAVAILABLE, f"cannot ask: {exc}", NAME)
         if hub.hf_inference_status == "live":

@@ -7,6 +7,7 @@ from typing import TYPE_CHECKING
 from ratatoskr.errors import RatatoskrError
 from ratatoskr.types import ModelCapability, ModelInfo, ModelStatus, ModelStatusKind
 
+from ratatoskr_providers_local._offline import download_policy
 from ratatoskr_providers_local._runtime import read_json
 from ratatoskr_providers_local._sources import BUNDLED_ID, SHORT_NAMES, ModelFiles, Source, locate, pull_hint, resolve
 
@@ -71,10 +72,13 @@ def list_local_models(provider: LocalProvider) -> list[ModelInfo]:
 def status_without_loading(provider: LocalProvider, source: Source) -> ModelStatus:
     files = _on_disk(provider, source)
     if files is None:
-        if source.kind == "hub" and provider.config.download:
-            return ModelStatus(ModelStatusKind.AVAILABLE, "downloads on first use", NAME)
         if source.kind == "hub":
-            return ModelStatus(ModelStatusKind.UNAVAILABLE, f"not downloaded; {pull_hint(source.id)}", NAME)
+            # The same policy as a real load: downloads allowed, not in offline mode, and the Hub answers.
+            possible, why = download_policy(provider.config)
+            if possible:
+                return ModelStatus(ModelStatusKind.AVAILABLE, "downloads on first use", NAME)
+            reason = f"not downloaded, and {why}; {pull_hint(source.id)}"
+            return ModelStatus(ModelStatusKind.UNAVAILABLE, reason, NAME)
         return ModelStatus(ModelStatusKind.UNAVAILABLE, f"no ONNX model at {source.location}", NAME)
     budget = provider.config.ram_budget_bytes
     if budget is not None and files.size_bytes > budget:

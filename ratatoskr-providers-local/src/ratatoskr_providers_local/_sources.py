@@ -16,9 +16,20 @@ from attrs import frozen
 from ratatoskr.errors import ModelNotAvailable
 
 from ratatoskr_providers_local._config import LocalConfig
+from ratatoskr_providers_local._offline import check_downloads
 from ratatoskr_providers_local._runtime import ModelFilesError
 
-__all__ = ["BUNDLED_ID", "DATA_DIR", "SHORT_NAMES", "ModelFiles", "Source", "locate", "resolve"]
+__all__ = [
+    "BUNDLED_ID",
+    "DATA_DIR",
+    "SHORT_NAMES",
+    "ModelFiles",
+    "Source",
+    "http_errors",
+    "locate",
+    "pull_hint",
+    "resolve",
+]
 
 NAME = "local"
 BUNDLED_ID = "sentence-transformers/all-MiniLM-L6-v2"
@@ -75,8 +86,11 @@ class ModelFiles:
         return self.onnx.stat().st_size + (data.stat().st_size if data.is_file() else 0)
 
 
-def pull_hint(model: str) -> str:
-    return f"run `ratatoskr local pull {model}` with network access"
+def pull_hint(model: str, *, tokenizer: bool = False) -> str:
+    """What to run on a connected machine so that ``model`` (or only its tokenizer) works offline here."""
+    option = "--tokenizer " if tokenizer else ""
+    command = f"ratatoskr local pull {option}{model}"
+    return f"on a machine with network access run `{command}` (and copy the model cache here)"
 
 
 def resolve(name: str, config: LocalConfig) -> Source | None:
@@ -143,12 +157,7 @@ def _from_hub(repo: str, config: LocalConfig, tqdm_class: Any) -> ModelFiles:
         onnx = _cached(repo, candidate, config)
         if onnx is not None and _cached(repo, "tokenizer.json", config) is not None:
             return _files(repo, onnx, config)
-    if not config.download:
-        raise ModelNotAvailable(
-            repo,
-            provider=NAME,
-            reason=f"not downloaded, and downloads are off (HF_HUB_OFFLINE=1 or download = false); {pull_hint(repo)}",
-        )
+    check_downloads(repo, config, hint=pull_hint(repo))  # fails at once when offline, instead of retrying
     return download(repo, config, tqdm_class=tqdm_class)
 
 
@@ -156,7 +165,7 @@ def _from_hub(repo: str, config: LocalConfig, tqdm_class: Any) -> ModelFiles:
 LISTING_TIMEOUT = 10.0
 
 
-def _http_errors() -> tuple[type[Exception], ...]:
+def http_errors() -> tuple[type[Exception], ...]:
     """The HTTP error bases huggingface-hub may raise: recent versions use the ``httpx2`` fork, older ``httpx``."""
     found: list[type[Exception]] = []
     for name in ("httpx2", "httpx"):
@@ -173,7 +182,7 @@ def download(repo: str, config: LocalConfig, *, tqdm_class: Any = None) -> Model
     from huggingface_hub import HfApi, hf_hub_download
     from huggingface_hub.errors import HfHubHTTPError, LocalEntryNotFoundError, RepositoryNotFoundError
 
-    failures: tuple[type[Exception], ...] = (HfHubHTTPError, LocalEntryNotFoundError, OSError, *_http_errors())
+    failures: tuple[type[Exception], ...] = (HfHubHTTPError, LocalEntryNotFoundError, OSError, *http_errors())
     try:
         # model_info makes one request with a timeout; list_repo_files would retry for ~30 s when offline.
         info = HfApi().model_info(repo, timeout=LISTING_TIMEOUT)
@@ -198,5 +207,6 @@ def download(repo: str, config: LocalConfig, *, tqdm_class: Any = None) -> Model
         reason = "no such HuggingFace repository (or it is private)"
         raise ModelNotAvailable(repo, provider=NAME, reason=reason) from exc
     except failures as exc:
-        raise ModelNotAvailable(repo, provider=NAME, reason=f"download failed ({exc}); {pull_hint(repo)}") from exc
+        reason = f"download from the HuggingFace Hub failed ({exc})"
+        raise ModelNotAvailable(repo, provider=NAME, reason=reason) from exc
     return _files(repo, paths[onnx_name], config)

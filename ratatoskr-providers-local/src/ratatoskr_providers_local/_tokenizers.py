@@ -19,8 +19,9 @@ from ratatoskr.errors import ConfigurationError, ModelNotAvailable
 
 from ratatoskr_providers_local._config import LocalConfig
 from ratatoskr_providers_local._manager import FAILURE_TTL_S
+from ratatoskr_providers_local._offline import check_downloads
 from ratatoskr_providers_local._runtime import ModelFilesError, find_tokenizer
-from ratatoskr_providers_local._sources import DATA_DIR, pull_hint, resolve
+from ratatoskr_providers_local._sources import DATA_DIR, http_errors, pull_hint, resolve
 
 if TYPE_CHECKING:
     from tokenizers import Tokenizer
@@ -101,6 +102,20 @@ class TokenizerRegistry:
             return TokenizerSource(kind, served.id)
         return None
 
+    def has_mapping(self, model: str) -> bool:
+        """Whether ``model`` has a tokenizer (a mapping, or a model this provider serves)."""
+        try:
+            self.source_for(model)
+        except (ModelNotAvailable, ConfigurationError):
+            return False
+        return True
+
+    def is_cached(self, repo: str) -> bool:
+        """Whether the repo's tokenizer.json is already in the model cache."""
+        from huggingface_hub import try_to_load_from_cache
+
+        return isinstance(try_to_load_from_cache(repo, "tokenizer.json", cache_dir=self.config.models_dir), str)
+
     def get(self, model: str) -> Tokenizer:
         """The tokenizer for ``model``, loaded once per source (blocking: may read or download a file)."""
         source = self.source_for(model)
@@ -127,7 +142,7 @@ class TokenizerRegistry:
             if not path.is_file():
                 raise ModelFilesError(f"tokenizer file {path} does not exist (mapping for {model!r})", provider=NAME)
         else:
-            path = self._download(source.target)
+            path = self.tokenizer_file(source.target, model)
         try:
             tokenizer = Tokenizer.from_file(str(path))
         except Exception as exc:  # tokenizers raises plain Exception for every parse failure
@@ -136,20 +151,21 @@ class TokenizerRegistry:
         tokenizer.no_truncation()  # counting must see the whole text
         return tokenizer
 
-    def _download(self, repo: str) -> Path:
+    def tokenizer_file(self, repo: str, model: str) -> Path:
+        """The repo's tokenizer.json: from the cache, else downloaded (one probe first: offline fails at once)."""
         import httpx
-        from huggingface_hub import hf_hub_download
+        from huggingface_hub import hf_hub_download, try_to_load_from_cache
         from huggingface_hub.errors import HfHubHTTPError, LocalEntryNotFoundError
 
+        cached = try_to_load_from_cache(repo, "tokenizer.json", cache_dir=self.config.models_dir)
+        if isinstance(cached, str):
+            return Path(cached)  # no request at all: huggingface-hub would ask the Hub for a newer revision
+        check_downloads(repo, self.config, hint=pull_hint(model, tokenizer=True))
+        failures: tuple[type[Exception], ...] = (HfHubHTTPError, httpx.HTTPError, OSError, *http_errors())
         try:
-            return Path(
-                hf_hub_download(
-                    repo, "tokenizer.json", cache_dir=self.config.models_dir, local_files_only=not self.config.download
-                )
-            )
+            return Path(hf_hub_download(repo, "tokenizer.json", cache_dir=self.config.models_dir))
         except LocalEntryNotFoundError as exc:
-            raise ModelNotAvailable(
-                repo, provider=NAME, reason=f"tokenizer not downloaded and downloads are off; {pull_hint(repo)}"
-            ) from exc
-        except (HfHubHTTPError, httpx.HTTPError, OSError) as exc:
+            reason = f"tokenizer.json could not be fetched from the HuggingFace Hub ({exc})"
+            raise ModelNotAvailable(repo, provider=NAME, reason=reason) from exc
+        except failures as exc:
             raise ModelNotAvailable(repo, provider=NAME, reason=f"cannot get tokenizer.json: {exc}") from exc

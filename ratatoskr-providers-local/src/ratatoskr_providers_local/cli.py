@@ -34,10 +34,63 @@ def _rich_tqdm() -> Any:
     return tqdm_rich
 
 
-def pull(model: str, /, *, models_dir: Path | None = None) -> int:
+def _cache_dir(config: Any) -> str:
+    from huggingface_hub import constants
+
+    return str(config.models_dir or constants.HF_HUB_CACHE)
+
+
+def _offline_advice(config: Any, model: str, option: str) -> str | None:
+    """Why nothing can be downloaded now, and what to do instead; None when the Hub can be used."""
+    from attrs import evolve
+
+    from ratatoskr_providers_local._offline import download_policy
+
+    # An explicit pull downloads even with providers.local.download = false; only HF_HUB_OFFLINE and the
+    # network stop it.
+    possible, why = download_policy(evolve(config, download=True))
+    if possible:
+        return None
+    unset = "unset HF_HUB_OFFLINE and " if "HF_HUB_OFFLINE" in why else ""
+    mirror = "" if unset else "; or set HF_ENDPOINT to a reachable mirror"
+    return (
+        f"cannot download {model}: {why}.\n  On a machine with network access, {unset}run "
+        f"`ratatoskr local pull {option}{model}`, then copy its model cache ({_cache_dir(config)}) to this "
+        f"machine (or point providers.local.models_dir at the copy){mirror}."
+    )
+
+
+def _pull_tokenizer(model: str, config: Any) -> int:
+    from attrs import evolve
+    from ratatoskr.errors import RatatoskrError
+
+    from ratatoskr_providers_local._tokenizers import TokenizerRegistry
+
+    registry = TokenizerRegistry(evolve(config, download=True))
+    try:
+        source = registry.source_for(model)
+        if source.kind == "hf":
+            advice = _offline_advice(config, model, "--tokenizer ")
+            if advice is not None and not registry.is_cached(source.target):
+                print(f"error: {advice}", file=sys.stderr)
+                return 1
+            path = registry.tokenizer_file(source.target, model)
+        else:
+            registry.get(model)  # bundled or a file on disk: check that it loads
+            path = Path(source.target)
+    except RatatoskrError as exc:
+        print(f"error: {exc}", file=sys.stderr)
+        return 1
+    print(f"{model}: tokenizer ready\n  file: {path}")
+    return 0
+
+
+def pull(model: str, /, *, tokenizer: bool = False, models_dir: Path | None = None) -> int:
     """Download a model's ONNX weights, tokenizer and configs into the model cache (for offline use later).
 
-    :param model: HuggingFace repo id or short name, e.g. BAAI/bge-small-en-v1.5 or nli-deberta-v3-small.
+    :param model: HuggingFace repo id or short name, e.g. BAAI/bge-small-en-v1.5 or nli-deberta-v3-small; with
+        --tokenizer (or a name that is only a tokenizer mapping, like gpt-4o), the model whose tokens to count.
+    :param tokenizer: fetch only the tokenizer that counts MODEL's tokens (for ``ratatoskr tokens`` offline).
     :param models_dir: cache folder (default: providers.local.models_dir, else the huggingface-hub cache).
     """
     from attrs import evolve
@@ -46,27 +99,34 @@ def pull(model: str, /, *, models_dir: Path | None = None) -> int:
 
     from ratatoskr_providers_local._runtime import verify_sha256
     from ratatoskr_providers_local._sources import download, locate, resolve
+    from ratatoskr_providers_local._tokenizers import TokenizerRegistry
 
     console = Console(stderr=True)
     config = _config(models_dir)
     source = resolve(model, config)
+    if tokenizer or (source is None and TokenizerRegistry(config).has_mapping(model)):
+        return _pull_tokenizer(model, config)
     if source is None:
-        console.print(f"[red]error:[/] {model!r} is not a HuggingFace repo id, short name or directory")
+        console.print(f"[red]error:[/] {model!r} is not a HuggingFace repo id, short name, directory or tokenizer name")
         return 2
     try:
         if source.kind == "hub":
-            if not config.download:
-                console.print("[red]error:[/] downloads are off (HF_HUB_OFFLINE=1 or providers.local.download = false)")
-                return 1
-            with warnings.catch_warnings():
-                warnings.simplefilter("ignore")
-                files = download(source.id, evolve(config, download=True), tqdm_class=_rich_tqdm())
+            try:
+                files = locate(source, evolve(config, download=False))  # already here: nothing to fetch
+            except RatatoskrError:
+                advice = _offline_advice(config, model, "")
+                if advice is not None:
+                    print(f"error: {advice}", file=sys.stderr)
+                    return 1
+                with warnings.catch_warnings():
+                    warnings.simplefilter("ignore")
+                    files = download(source.id, evolve(config, download=True), tqdm_class=_rich_tqdm())
         else:
             files = locate(source, config)
         if files.sha256:
             verify_sha256(files.onnx, files.sha256)
     except RatatoskrError as exc:
-        console.print(f"[red]error:[/] {exc}")
+        console.print(f"[red]error:[/] {exc}", highlight=False)
         return 1
     what = "bundled with ratatoskr-providers-local" if source.kind == "bundled" else "ready"
     print(f"{files.id}: {what}\n  onnx: {files.onnx} ({files.size_bytes / 2**20:.1f} MB)\n  files: {files.directory}")
@@ -107,7 +167,10 @@ def status(model: str | None = None, /) -> int:
     provider = LocalProvider(_config())
     config = provider.config
     budget = f"{config.ram_budget_bytes / 2**20:.0f} MB" if config.ram_budget_bytes else "unlimited"
-    print(f"device: {config.device}  ram budget: {budget}  downloads: {'on' if config.download else 'off'}")
+    from ratatoskr_providers_local._offline import download_policy
+
+    possible, why = download_policy(config)  # the policy a real load applies
+    print(f"device: {config.device}  ram budget: {budget}  downloads: {'on' if possible else 'off'} ({why})")
     print(f"models dir: {config.models_dir or 'huggingface-hub default cache'}")
     if model is not None:
         found = anyio.run(provider.model_status, model)
