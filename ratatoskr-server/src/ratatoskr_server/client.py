@@ -11,13 +11,14 @@ from __future__ import annotations
 
 from collections.abc import AsyncGenerator, AsyncIterator, Callable, Iterator, Mapping, Sequence
 from contextlib import aclosing
-from typing import Any, TypeVar
+from pathlib import Path
+from typing import TYPE_CHECKING, Any, TypeVar
 
 import anyio
 import anyio.to_thread
 import attrs
 import grpc
-from ratatoskr.errors import InvalidInput, ResponseFormatError
+from ratatoskr.errors import ConfigurationError, InvalidInput, ResponseFormatError
 from ratatoskr.types import (
     ChatEvent,
     ChatOptions,
@@ -46,6 +47,9 @@ from ratatoskr_server._generated import ratatoskr_pb2_grpc as pb_grpc
 from ratatoskr_server.config import DEFAULT_ADDRESS, ServerConfig
 from ratatoskr_server.errors import DAEMON, from_rpc_error
 
+if TYPE_CHECKING:
+    from ratatoskr.config import Settings
+
 __all__ = ["DaemonHealth", "ServiceClient"]
 
 T = TypeVar("T")
@@ -66,6 +70,15 @@ def _next(iterator: Iterator[Any]) -> Any:
     return next(iterator, _END)
 
 
+def _read(path: str | Path | None) -> bytes | None:
+    if path is None:
+        return None
+    try:
+        return Path(path).expanduser().read_bytes()
+    except OSError as exc:
+        raise ConfigurationError(f"cannot read {path}: {exc}") from exc
+
+
 def _encode(fn: Callable[..., T], *args: Any) -> T:
     """A request message; a value the proto cannot hold (a negative seed, ...) is the caller's ``InvalidInput``."""
     with C.decoding(InvalidInput, "request"):
@@ -82,6 +95,12 @@ class ServiceClient:
     :param address: ``host:port`` or ``unix:/path``.
     :param timeout: seconds per unary RPC (``None``: no client deadline; the daemon's ``request_timeout`` applies).
     :param max_concurrency: calls waiting on the daemon at once (each holds a worker thread while it waits).
+    :param token: a client token (``ratd token create``), sent as ``authorization: Bearer <token>``.
+    :param tls: connect with TLS (implied by ``ca`` or a client certificate); without ``ca`` the system's roots
+        verify the daemon's certificate.
+    :param ca: PEM file of the CA that signed the daemon's certificate.
+    :param client_cert: PEM certificate chain and ``client_key`` PEM key, for a daemon that requires client
+        certificates (mTLS).
     """
 
     def __init__(
@@ -91,13 +110,38 @@ class ServiceClient:
         timeout: float | None = None,
         max_concurrency: int = 64,
         max_message_mb: int = 64,
+        token: str | None = None,
+        tls: bool = False,
+        ca: str | Path | None = None,
+        client_cert: str | Path | None = None,
+        client_key: str | Path | None = None,
     ) -> None:
         self.address = address
         self.timeout = timeout
+        self._metadata = (("authorization", f"Bearer {token}"),) if token else None
         options = ServerConfig(max_message_mb=max_message_mb).channel_options
-        self._channel = grpc.insecure_channel(address, options=options)
+        if tls or ca is not None or client_cert is not None:
+            credentials = grpc.ssl_channel_credentials(
+                root_certificates=_read(ca), private_key=_read(client_key), certificate_chain=_read(client_cert)
+            )
+            self._channel = grpc.secure_channel(address, credentials, options=options)
+        else:
+            self._channel = grpc.insecure_channel(address, options=options)
         self._stub = pb_grpc.RatatoskrStub(self._channel)
         self._limiter = anyio.CapacityLimiter(max_concurrency)
+
+    @classmethod
+    def from_settings(cls, address: str, settings: Settings, **kw: Any) -> ServiceClient:
+        """A client for ``address`` with the token and TLS files the settings name: ``RATATOSKR_DAEMON_TOKEN`` (else
+        ``[daemon] token`` in the secrets file), ``RATATOSKR_DAEMON_CA``, ``RATATOSKR_DAEMON_CERT`` and
+        ``RATATOSKR_DAEMON_KEY``."""
+        env, table = settings.env, settings.secrets.get("daemon") or {}
+        token = env.get("RATATOSKR_DAEMON_TOKEN") or (table.get("token") if isinstance(table, Mapping) else None)
+        kw.setdefault("token", token or None)
+        kw.setdefault("ca", env.get("RATATOSKR_DAEMON_CA") or None)
+        kw.setdefault("client_cert", env.get("RATATOSKR_DAEMON_CERT") or None)
+        kw.setdefault("client_key", env.get("RATATOSKR_DAEMON_KEY") or None)
+        return cls(address, **kw)
 
     @classmethod
     async def connect(cls, address: str = DEFAULT_ADDRESS, *, wait: float = 5.0, **kw: Any) -> ServiceClient:
@@ -126,7 +170,7 @@ class ServiceClient:
 
     async def _unary(self, method: str, request: Any, *, deadline: float | None = None) -> Any:
         seconds = deadline if deadline is not None else self.timeout
-        call = getattr(self._stub, method).future(request, timeout=seconds)
+        call = getattr(self._stub, method).future(request, timeout=seconds, metadata=self._metadata)
         try:
             return await anyio.to_thread.run_sync(call.result, abandon_on_cancel=True, limiter=self._limiter)
         except grpc.RpcError as exc:
@@ -135,7 +179,7 @@ class ServiceClient:
             call.cancel()  # no-op once done; frees the worker thread at once if we were cancelled
 
     async def _stream(self, method: str, request: Any) -> AsyncGenerator[Any, None]:
-        call = getattr(self._stub, method)(request)
+        call = getattr(self._stub, method)(request, metadata=self._metadata)
         try:
             while True:
                 item = await anyio.to_thread.run_sync(_next, call, abandon_on_cancel=True, limiter=self._limiter)

@@ -31,4 +31,4 @@ def ratatoskr_register_commands(app: Any) -> None:
 def ratatoskr_remote_gateway(address: str, settings: Settings) -> ServiceClient:
     from ratatoskr_server.client import ServiceClient  # grpc is imported only when a daemon is asked for
 
-    return ServiceClient(address)
+    return ServiceClient.from_settings(address, settings)

@@ -15,7 +15,9 @@ from ratatoskr.errors import ConfigurationError
 from ratatoskr.protocol import ModelGateway
 
 from ratatoskr_server.config import ServerConfig
+from ratatoskr_server.security import check_exposure, grpc_server_credentials
 from ratatoskr_server.service import RatatoskrService, RequestGate, add_to_server
+from ratatoskr_server.tokens import TokenStore
 
 __all__ = ["ServerThread", "serve", "start_server"]
 
@@ -25,11 +27,16 @@ log = logging.getLogger("ratatoskr_server")
 async def start_server(gateway: ModelGateway, config: ServerConfig) -> tuple[aio.Server, int, RequestGate]:
     """A started server for ``gateway``, the port it bound and its request gate."""
     gate = RequestGate(config.max_concurrent_requests)
+    tokens = TokenStore(config.tokens_file) if config.tokens_file is not None else None
+    check_exposure(config, tokens)
     # grpc sets SO_REUSEPORT by default: a second ratd on a busy port would then silently share its traffic.
     server = aio.server(options=[*config.channel_options, ("grpc.so_reuseport", 0)])
-    add_to_server(RatatoskrService(gateway, gate=gate, timeout=config.request_timeout), server)
+    add_to_server(RatatoskrService(gateway, gate=gate, timeout=config.request_timeout, tokens=tokens), server)
     try:
-        port = server.add_insecure_port(config.address)
+        if config.tls:
+            port = server.add_secure_port(config.address, grpc_server_credentials(config))
+        else:
+            port = server.add_insecure_port(config.address)
     except RuntimeError as exc:
         raise ConfigurationError(f"ratd cannot listen on {config.address}: {exc}") from exc
     if port == 0:
@@ -47,6 +54,13 @@ async def serve(
 ) -> None:
     """Serve until ``stop`` is set, then give running RPCs ``config.shutdown_grace`` seconds and close."""
     server, port, gate = await start_server(gateway, config)
+    log.info(
+        "ratd security: %s, %s",
+        "TLS" + (" with client certificates" if config.tls_client_ca else "") if config.tls else "no TLS",
+        f"client tokens from {config.tokens_file}"
+        if config.tokens_file and config.tokens_file.exists()
+        else "no tokens",
+    )
     log.info("ratd listening on %s", bound_address(config.address, port))
     try:
         if on_ready is not None:

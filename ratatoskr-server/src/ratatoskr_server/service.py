@@ -26,6 +26,8 @@ from ratatoskr_server import _convert as C
 from ratatoskr_server._generated import ratatoskr_pb2 as pb
 from ratatoskr_server._generated import ratatoskr_pb2_grpc as pb_grpc
 from ratatoskr_server.errors import to_status
+from ratatoskr_server.security import MODELS_OF, permitted
+from ratatoskr_server.tokens import TokenStore
 
 __all__ = ["RatatoskrService", "RequestGate", "add_to_server"]
 
@@ -90,10 +92,18 @@ Handler = Callable[["RatatoskrService", Any], Awaitable[Any]]
 StreamHandler = Callable[["RatatoskrService", Any], AsyncIterator[Any]]
 
 
+def _authorization(context: aio.ServicerContext[Any, Any]) -> str | None:
+    for key, value in context.invocation_metadata() or ():
+        if key == "authorization":
+            return value if isinstance(value, str) else value.decode()
+    return None
+
+
 def _unary(fn: Handler) -> Callable[..., Awaitable[Any]]:
     @functools.wraps(fn)
     async def handler(self: RatatoskrService, request: Any, context: aio.ServicerContext[Any, Any]) -> Any:
         try:
+            await self.authorize(fn.__name__, request, context)
             try:
                 async with asyncio.timeout(self.timeout), self.gate.slot():
                     return await fn(self, request)
@@ -109,6 +119,7 @@ def _streaming(fn: StreamHandler) -> Callable[..., AsyncIterator[Any]]:
     @functools.wraps(fn)
     async def handler(self: RatatoskrService, request: Any, context: aio.ServicerContext[Any, Any]) -> Any:
         try:
+            await self.authorize(fn.__name__, request, context)
             try:
                 # The slot is held for the whole stream; the timeout applies to each wait for an event.
                 async with (
@@ -150,10 +161,22 @@ def _request(what: str) -> Any:
 class RatatoskrService(pb_grpc.RatatoskrServicer):
     """Serves ``gateway`` (any :class:`~ratatoskr.protocol.ModelGateway`) over gRPC."""
 
-    def __init__(self, gateway: ModelGateway, *, gate: RequestGate, timeout: float) -> None:
+    def __init__(
+        self, gateway: ModelGateway, *, gate: RequestGate, timeout: float, tokens: TokenStore | None = None
+    ) -> None:
         self.gateway = gateway
         self.gate = gate
         self.timeout = timeout
+        self.tokens = tokens
+
+    async def authorize(self, method: str, request: Any, context: aio.ServicerContext[Any, Any]) -> None:
+        """The client token check (a no-op without a token store); raises AuthenticationFailed/PermissionDenied."""
+        if self.tokens is None:
+            return
+        capability, models_of = MODELS_OF.get(method, (None, lambda r: []))
+        with _request(type(request).__name__):
+            models = models_of(request)
+        await permitted(self.tokens, _authorization(context), capability, models, self.gateway.resolve_preset)
 
     # ---- chat and generate -----------------------------------------------------------------------------
 
