@@ -349,8 +349,8 @@ def test_betas_from_the_config_become_the_anthropic_beta_header() -> None:
 
     config = {"providers": {"anthropic": {"api_key": "k", "betas": ["interleaved-thinking-2025-05-14", "x-1"]}}}
     (provider,) = build(Settings.from_dict(config))
-    assert provider._headers()["anthropic-beta"] == "interleaved-thinking-2025-05-14,x-1"
+    assert provider.endpoint.headers["anthropic-beta"] == "interleaved-thinking-2025-05-14,x-1"
     (plain,) = build(Settings.from_dict({"providers": {"anthropic": {"api_key": "k"}}}))
-    assert "anthropic-beta" not in plain._headers()
+    assert "anthropic-beta" not in plain.endpoint.headers
     with pytest.raises(ConfigurationError, match="betas"):
         build(Settings.from_dict({"providers": {"anthropic": {"api_key": "k", "betas": "x"}}}))

@@ -65,4 +65,4 @@ async def make_provider() -> AsyncIterator[Callable[..., HuggingFaceProvider]]:
 
     yield build
     for provider in made:
-        await provider.client.aclose()
+        await provider.endpoint.client.aclose()

@@ -34,6 +34,7 @@ Each class knows two things the dispatch pipeline needs:
         │   └── RequestTimeout ........ transient
         ├── StreamError ............... a stream broke or carried an error object; transient
         ├── ResponseFormatError ....... the provider sent something we cannot decode
+        ├── ResponseTooLarge .......... an answer or stream event over ``max_response_bytes``
         └── EmptyResponse ............. transient
 
 Every case of the original project's error enum has a home here: ``Http`` → TransportError, ``Api`` → ApiError
@@ -73,6 +74,7 @@ __all__ = [
     "RequestTimeout",
     "RequestTooLarge",
     "ResponseFormatError",
+    "ResponseTooLarge",
     "StreamError",
     "TransportError",
     "UnsupportedParameter",
@@ -303,6 +305,14 @@ class StreamError(ProviderError):
 
 class ResponseFormatError(ProviderError):
     """The provider's response could not be decoded."""
+
+
+class ResponseTooLarge(ProviderError):
+    """The provider's answer (or one stream event) is larger than the configured ``max_response_bytes``."""
+
+    def __init__(self, message: str = "", *, limit: int | None = None, **kw: object) -> None:
+        super().__init__(message, **kw)  # type: ignore[arg-type]
+        self.limit = limit
 
 
 class EmptyResponse(ProviderError):

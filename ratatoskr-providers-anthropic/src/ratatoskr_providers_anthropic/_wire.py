@@ -10,11 +10,20 @@ extended thinking (``thinking`` / ``redacted_thinking`` blocks, sent back signed
 from __future__ import annotations
 
 import json
+import re
 import warnings
 from collections.abc import Mapping, Sequence
 from typing import Any
 
-from ratatoskr.errors import InvalidInput, ResponseFormatError, UnsupportedParameter
+from attrs import evolve
+from ratatoskr.errors import (
+    ContextLengthExceeded,
+    InvalidInput,
+    ModelNotAvailable,
+    RatatoskrError,
+    ResponseFormatError,
+    UnsupportedParameter,
+)
 from ratatoskr.registry.validation import UnsupportedParameterWarning
 from ratatoskr.types import (
     ChatOptions,
@@ -28,6 +37,7 @@ from ratatoskr.types import (
     ToolDefinition,
     Usage,
 )
+from ratatoskr.wire.failure import HttpFailure, generic_error
 
 from ratatoskr_providers_anthropic._thinking import (
     EFFORT_BUDGETS,
@@ -38,6 +48,8 @@ from ratatoskr_providers_anthropic._thinking import (
 
 __all__ = [
     "API_VERSION",
+    "ERROR_STATUS",
+    "classify_error",
     "DEFAULT_BASE_URL",
     "DEFAULT_MAX_TOKENS",
     "EFFORT_BUDGETS",
@@ -333,3 +345,32 @@ def parse_message(obj: Any, *, model: str, hide_reasoning: bool = False) -> Chat
         provider=NAME,
         reasoning_blocks=tuple(reasoning),
     )
+
+
+#: Anthropic's error ``type`` → the HTTP status it comes with (https://docs.anthropic.com/en/api/errors).
+ERROR_STATUS: dict[str, int] = {
+    "invalid_request_error": 400,
+    "authentication_error": 401,
+    "billing_error": 402,
+    "permission_error": 403,
+    "not_found_error": 404,
+    "request_too_large": 413,
+    "rate_limit_error": 429,
+    "api_error": 500,
+    "overloaded_error": 529,
+}
+_TOO_LONG = re.compile(r"prompt is too long(?:: \d+ tokens > (\d+) maximum)?", re.IGNORECASE)
+
+
+def classify_error(failure: HttpFailure) -> RatatoskrError:
+    """Anthropic's errors (https://docs.anthropic.com/en/api/errors): an ``error`` event inside a stream
+    carries its ``type`` instead of a status; "prompt is too long" is a context overflow; a 404 for a model
+    means Anthropic does not serve it (the chain moves on); everything else goes by its status."""
+    if failure.status is None and isinstance(failure.code, str) and failure.code in ERROR_STATUS:
+        failure = evolve(failure, status=ERROR_STATUS[failure.code])
+    if failure.status in (400, 413) and (match := _TOO_LONG.search(failure.message)):
+        limit = int(match.group(1)) if match.group(1) else None
+        return ContextLengthExceeded(failure.text, limit=limit, provider=NAME, status=failure.status)
+    if failure.status == 404 and failure.model and not failure.in_stream:
+        return ModelNotAvailable(failure.model, provider=NAME, reason=f"Anthropic does not know it ({failure.message})")
+    return generic_error(failure)

@@ -1,7 +1,8 @@
 """The Anthropic provider: chat, generate and token counting over the Messages API.
 
-httpx and the shared HTTP boundary (:mod:`ratatoskr.wire.http`) are imported on first use, so that building
-the provider (which every CLI start does) stays cheap.
+It talks through one :class:`~ratatoskr.wire.endpoint.Endpoint` (which imports httpx only on first use, so
+building the provider, which every CLI start does, stays cheap); errors are classified by
+:func:`._wire.classify_error`.
 """
 
 from __future__ import annotations
@@ -9,7 +10,7 @@ from __future__ import annotations
 import json
 from collections.abc import AsyncGenerator, AsyncIterator, Iterable, Sequence
 from contextlib import aclosing
-from typing import TYPE_CHECKING, Any, cast
+from typing import TYPE_CHECKING, Any
 
 from ratatoskr.errors import (
     ModelNotAvailable,
@@ -35,7 +36,7 @@ from ratatoskr.types import (
     Token,
     ToolDefinition,
 )
-from ratatoskr.wire.client import OwnedClient
+from ratatoskr.wire.endpoint import Endpoint, Limits
 
 from ratatoskr_providers_anthropic._stream import AnthropicStreamDecoder
 from ratatoskr_providers_anthropic._wire import (
@@ -45,12 +46,12 @@ from ratatoskr_providers_anthropic._wire import (
     NAME,
     build_count_tokens_body,
     build_messages_body,
+    classify_error,
     parse_message,
 )
 
 if TYPE_CHECKING:
     import httpx
-    from ratatoskr.wire.sse import ServerSentEvent
 
 __all__ = ["AnthropicProvider"]
 
@@ -96,6 +97,7 @@ class AnthropicProvider:
         base_url: str = DEFAULT_BASE_URL,
         default_max_tokens: int = DEFAULT_MAX_TOKENS,
         timeout: float = DEFAULT_TIMEOUT,
+        limits: Limits | None = None,
         priority: int = PRIORITY_REMOTE,
         models: Iterable[str] | None = None,
         betas: Iterable[str] = (),
@@ -107,50 +109,20 @@ class AnthropicProvider:
         self.models = frozenset(models) if models is not None else None
         self.base_url = base_url.rstrip("/")
         self.default_max_tokens = default_max_tokens
-        self.timeout = timeout
         self._api_key = api_key
-        self._http = OwnedClient(client, timeout)
+        headers = {"x-api-key": api_key, "anthropic-version": API_VERSION, "content-type": "application/json"}
+        if self.betas:
+            headers["anthropic-beta"] = ",".join(self.betas)
+        self.endpoint = Endpoint(
+            self.base_url, provider=NAME, headers=headers, client=client, classify=classify_error,
+            timeout=timeout, limits=limits,
+        )  # fmt: skip
 
     def __repr__(self) -> str:
         return f"<AnthropicProvider {self.base_url}>"
 
-    # ---- plumbing --------------------------------------------------------------------------------------
-
-    @property
-    def client(self) -> httpx.AsyncClient:
-        return self._http.get()
-
-    def _headers(self) -> dict[str, str]:
-        headers = {
-            "x-api-key": self._api_key,
-            "anthropic-version": API_VERSION,
-            "content-type": "application/json",
-        }
-        if self.betas:
-            headers["anthropic-beta"] = ",".join(self.betas)
-        return headers
-
-    def _not_served(self, model: str, exc: ModelNotFound) -> ModelNotAvailable:
-        return ModelNotAvailable(model, provider=NAME, reason=f"Anthropic does not know it ({exc})")
-
-    async def _post(self, path: str, body: dict[str, Any], model: str) -> Any:
-        from ratatoskr.wire.http import send_json
-
-        try:
-            return await send_json(
-                self.client,
-                "POST",
-                self.base_url + path,
-                json=body,
-                headers=self._headers(),
-                provider=NAME,
-                model=model,
-            )
-        except ModelNotFound as exc:  # 404 not_found_error: an unknown model; let the chain move on
-            raise self._not_served(model, exc) from exc
-
     async def aclose(self) -> None:
-        await self._http.aclose()
+        await self.endpoint.aclose()
 
     # ---- chat ------------------------------------------------------------------------------------------
 
@@ -158,44 +130,25 @@ class AnthropicProvider:
         self, messages: Sequence[Message], tools: Sequence[ToolDefinition] | None, options: ChatOptions
     ) -> ChatResponse:
         body, plan = build_messages_body(messages, tools, options, default_max_tokens=self.default_max_tokens)
-        obj = await self._post("/v1/messages", body, options.model)
+        obj = await self.endpoint.post_json("v1/messages", body, model=options.model)
         return parse_message(obj, model=options.model, hide_reasoning=plan.hide)
 
     async def chat_stream(
         self, messages: Sequence[Message], tools: Sequence[ToolDefinition] | None, options: ChatOptions
     ) -> AsyncGenerator[ChatEvent, None]:
-        from ratatoskr.wire.http import error_from_stream_object, stream_sse
-
         body, plan = build_messages_body(
             messages, tools, options, default_max_tokens=self.default_max_tokens, stream=True
         )
         model = options.model
         decoder = AnthropicStreamDecoder(
-            model,
-            hide_reasoning=plan.hide,
-            on_error=lambda obj: error_from_stream_object(obj, provider=NAME, model=model),
+            model, hide_reasoning=plan.hide, on_error=lambda obj: self.endpoint.stream_error(obj, model=model)
         )
-        events = cast(
-            AsyncGenerator["ServerSentEvent", None],
-            stream_sse(
-                self.client,
-                "POST",
-                self.base_url + "/v1/messages",
-                json=body,
-                headers=self._headers(),
-                provider=NAME,
-                model=model,
-            ),
-        )
-        try:
-            async with aclosing(events):
-                async for sse in events:
-                    # Read on after message_stop (nothing should follow) so the body is consumed and the
-                    # connection closes cleanly; the decoder ignores anything late.
-                    for event in decoder.feed(_event_json(sse.data)):
-                        yield event
-        except ModelNotFound as exc:
-            raise self._not_served(model, exc) from exc
+        async with aclosing(self.endpoint.stream_sse("v1/messages", body, model=model)) as events:
+            async for sse in events:
+                # Read on after message_stop (nothing should follow) so the body is consumed and the
+                # connection closes cleanly; the decoder ignores anything late.
+                for event in decoder.feed(_event_json(sse.data)):
+                    yield event
         if not decoder.finished:
             raise StreamError("Anthropic stream ended before message_stop", provider=NAME)
 
@@ -211,7 +164,9 @@ class AnthropicProvider:
 
     async def count_tokens(self, text: str, model: str) -> int:
         """Exact input token count from ``POST /v1/messages/count_tokens`` (the text as one user message)."""
-        obj = await self._post("/v1/messages/count_tokens", build_count_tokens_body(text, model), model)
+        obj = await self.endpoint.post_json(
+            "v1/messages/count_tokens", build_count_tokens_body(text, model), model=model
+        )
         count = obj.get("input_tokens") if isinstance(obj, dict) else None
         if not isinstance(count, int):
             raise ResponseFormatError(f"count_tokens answer has no input_tokens: {str(obj)[:200]}", provider=NAME)
@@ -232,15 +187,7 @@ class AnthropicProvider:
         """The models of ``GET /v1/models`` (first page of up to 1000), or the configured list."""
         if self.models is not None:
             return [_info(m) for m in sorted(self.models)]
-        from ratatoskr.wire.http import send_json
-
-        obj = await send_json(
-            self.client,
-            "GET",
-            self.base_url + "/v1/models?limit=1000",
-            headers=self._headers(),
-            provider=NAME,
-        )
+        obj = await self.endpoint.get_json("v1/models?limit=1000")
         data = obj.get("data") if isinstance(obj, dict) else None
         return [_info(str(item["id"])) for item in data or [] if isinstance(item, dict) and item.get("id")]
 
@@ -248,18 +195,9 @@ class AnthropicProvider:
         """``GET /v1/models/{model}``: available when Anthropic knows the model."""
         if self.models is not None and model not in self.models:
             return ModelStatus(ModelStatusKind.UNAVAILABLE, "not in providers.anthropic.models", NAME)
-        from ratatoskr.wire.http import send_json
-
         try:
-            await send_json(
-                self.client,
-                "GET",
-                f"{self.base_url}/v1/models/{model}",
-                headers=self._headers(),
-                provider=NAME,
-                model=model,
-            )
-        except ModelNotFound:
+            await self.endpoint.get_json(f"v1/models/{model}", model=model)
+        except (ModelNotAvailable, ModelNotFound):
             return ModelStatus(ModelStatusKind.UNAVAILABLE, "Anthropic does not know this model", NAME)
         except RatatoskrError as exc:
             return ModelStatus(ModelStatusKind.UNAVAILABLE, str(exc), NAME)

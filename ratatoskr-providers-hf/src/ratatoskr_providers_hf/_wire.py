@@ -23,11 +23,14 @@ from collections.abc import Mapping, Sequence
 from typing import Any
 from urllib.parse import quote
 
-from ratatoskr.errors import InvalidInput, ResponseFormatError
+from ratatoskr.errors import InvalidInput, Overloaded, RatatoskrError, ResponseFormatError
+from ratatoskr.wire.failure import HttpFailure
+from ratatoskr.wire.http import parse_retry_after
 
 from ratatoskr_providers_hf._config import NAME, Kind
 
 __all__ = [
+    "classify_error",
     "NLI_TOP_K",
     "STANCE_PHRASES",
     "embed_body",
@@ -278,3 +281,14 @@ def zero_shot_from_logits(
 def stance_scores(scores: Mapping[str, float]) -> tuple[float, float, float]:
     """(favor, against, neutral) from zero-shot scores over the phrases of :data:`STANCE_PHRASES`."""
     return tuple(scores.get(phrase, 0.0) for phrase in STANCE_PHRASES.values())  # type: ignore[return-value]
+
+
+def classify_error(failure: HttpFailure) -> RatatoskrError | None:
+    """HuggingFace's errors: a 503 "Model … is currently loading" carries ``estimated_time``, the seconds
+    to wait when no Retry-After says otherwise; everything else goes by its status (``None``)."""
+    estimated = failure.detail.get("estimated_time")
+    if failure.status != 503 or parse_retry_after(failure.headers) is not None:
+        return None
+    if isinstance(estimated, bool) or not isinstance(estimated, int | float) or not 0 <= estimated < math.inf:
+        return None
+    return Overloaded(failure.text, retry_after=float(estimated), provider=NAME, status=503)

@@ -4,8 +4,8 @@ Why httpx and not ``huggingface_hub.AsyncInferenceClient``: the client (huggingf
 ``asyncio.to_thread`` to decode answers, so ``feature_extraction`` fails under trio with "no running event
 loop"; it sends its own HTTP stack (httpx2), so an injected ``httpx.AsyncClient`` cannot reach it; and its
 ``text_classification`` takes one text, not a premise/hypothesis pair. We talk to the documented HTTP
-routes instead (see :mod:`ratatoskr_providers_hf._wire`), through the shared boundary in
-:mod:`ratatoskr.wire.http`, which maps every status and transport failure to the error tree.
+routes instead (see :mod:`ratatoskr_providers_hf._wire`), through one :class:`~ratatoskr.wire.endpoint.Endpoint`
+(deadlines, size caps, transport errors), with :func:`._wire.classify_error` as its error classifier.
 """
 
 from __future__ import annotations
@@ -25,7 +25,7 @@ from ratatoskr.types import (
     NliResult,
     StanceResult,
 )
-from ratatoskr.wire.client import OwnedClient
+from ratatoskr.wire.endpoint import Endpoint, Limits
 
 from ratatoskr_providers_hf import _wire as wire
 from ratatoskr_providers_hf._config import NAME, HFConfig, Kind
@@ -63,20 +63,20 @@ class HuggingFaceProvider:
         *,
         client: httpx.AsyncClient | None = None,
         priority: int = PRIORITY_REMOTE,
+        limits: Limits | None = None,
     ) -> None:
         self.config = config or HFConfig()
         self.priority = priority
         self.models: frozenset[str] | None = self.config.models
-        self._http = OwnedClient(client, self.config.timeout)
+        self.endpoint = Endpoint(
+            self.config.base_url, provider=NAME, client=client, classify=wire.classify_error,
+            timeout=self.config.timeout, limits=limits,
+        )  # fmt: skip
         self._id2label: dict[str, dict[int, str]] = {}
         self._tei_info: TeiInfo | None = None
         self._dimensions: dict[str, int] = {}
 
     # ---- plumbing ------------------------------------------------------------------------------------------
-
-    @property
-    def client(self) -> httpx.AsyncClient:
-        return self._http.get()
 
     def _headers(self, *, hub: bool = False) -> dict[str, str]:
         headers: dict[str, str] = {}
@@ -88,11 +88,7 @@ class HuggingFaceProvider:
         return headers
 
     async def _send(self, method: str, url: str, model: str, body: Any = None, *, hub: bool = False) -> Any:
-        from ratatoskr.wire.http import send_json
-
-        return await send_json(
-            self.client, method, url, json=body, headers=self._headers(hub=hub), provider=NAME, model=model
-        )
+        return await self.endpoint.request_json(method, url, body, model=model or None, headers=self._headers(hub=hub))
 
     async def _check_model(self, model: str) -> None:
         if self.models is not None and model not in self.models:
@@ -274,4 +270,4 @@ class HuggingFaceProvider:
         return ModelStatus(ModelStatusKind.UNAVAILABLE, "not deployed on hf-inference", NAME)
 
     async def aclose(self) -> None:
-        await self._http.aclose()
+        await self.endpoint.aclose()

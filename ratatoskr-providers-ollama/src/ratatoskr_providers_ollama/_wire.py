@@ -12,7 +12,7 @@ import uuid
 from collections.abc import Mapping, Sequence
 from typing import Any
 
-from ratatoskr.errors import InvalidInput, ResponseFormatError
+from ratatoskr.errors import InvalidInput, ModelNotAvailable, RatatoskrError, ResponseFormatError
 from ratatoskr.types import (
     ChatEvent,
     ChatOptions,
@@ -35,9 +35,11 @@ from ratatoskr.types import (
     Usage,
     UsageEvent,
 )
+from ratatoskr.wire.failure import HttpFailure
 
 __all__ = [
     "DEFAULT_BASE_URL",
+    "classify_error",
     "NAME",
     "OllamaChatDecoder",
     "build_chat_body",
@@ -291,3 +293,18 @@ class OllamaChatDecoder:
             reason = finish_reason(obj.get("done_reason"), self._tool_count > 0)
             events.append(DoneEvent(reason, model=self.model, provider=NAME))
         return events
+
+
+def classify_error(failure: HttpFailure, *, base_url: str) -> RatatoskrError | None:
+    """Ollama's errors (docs/api.md, "Errors"): a 404 "model not found, try pulling it first" and a 400
+    "… does not support chat/tools/…" mean this server cannot serve the model, so the chain moves on;
+    everything else goes by its status (``None``)."""
+    model = failure.model
+    if model and not failure.in_stream:
+        if failure.status == 404:
+            return ModelNotAvailable(
+                model, provider=NAME, reason=f"not pulled on {base_url} (run `ollama pull {model}`)"
+            )
+        if failure.status == 400 and "does not support" in failure.message:
+            return ModelNotAvailable(model, provider=NAME, reason=failure.text)
+    return None

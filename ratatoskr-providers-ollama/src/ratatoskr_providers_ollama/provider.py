@@ -1,19 +1,18 @@
 """The Ollama provider: chat, generate, embeddings and model listing over Ollama's native API.
 
-httpx and the shared HTTP boundary (:mod:`ratatoskr.wire.http`) are imported on first use, so that building
-the provider (which every CLI start does) stays cheap.
+It talks through one :class:`~ratatoskr.wire.endpoint.Endpoint` (which imports httpx only on first use, so
+building the provider, which every CLI start does, stays cheap); errors are classified by
+:func:`._wire.classify_error`.
 """
 
 from __future__ import annotations
 
 from collections.abc import AsyncGenerator, AsyncIterator, Iterable, Sequence
 from contextlib import aclosing
-from typing import TYPE_CHECKING, Any, cast
+from functools import partial
+from typing import TYPE_CHECKING, Any
 
 from ratatoskr.errors import (
-    InvalidInput,
-    ModelNotAvailable,
-    ModelNotFound,
     RatatoskrError,
     ResponseFormatError,
     StreamError,
@@ -36,7 +35,7 @@ from ratatoskr.types import (
     TextEvent,
     ToolDefinition,
 )
-from ratatoskr.wire.client import OwnedClient
+from ratatoskr.wire.endpoint import Endpoint, Limits
 
 from ratatoskr_providers_ollama._wire import (
     DEFAULT_BASE_URL,
@@ -45,6 +44,7 @@ from ratatoskr_providers_ollama._wire import (
     build_chat_body,
     build_embed_body,
     build_generate_body,
+    classify_error,
     finish_reason,
     parse_chat,
     usage_from,
@@ -104,6 +104,7 @@ class OllamaProvider:
         base_url: str = DEFAULT_BASE_URL,
         keep_alive: str | int | None = None,
         timeout: float = DEFAULT_TIMEOUT,
+        limits: Limits | None = None,
         embed_batch_size: int = DEFAULT_EMBED_BATCH,
         priority: int = PRIORITY_REMOTE,
         models: Iterable[str] | None = None,
@@ -113,61 +114,25 @@ class OllamaProvider:
         self.models = frozenset(models) if models is not None else None
         self.base_url = base_url.rstrip("/")
         self.keep_alive = keep_alive
-        self.timeout = timeout
         self.embed_batch_size = embed_batch_size
-        self._http = OwnedClient(client, timeout)
+        classify = partial(classify_error, base_url=self.base_url)
+        self.endpoint = Endpoint(
+            self.base_url, provider=NAME, client=client, classify=classify, timeout=timeout, limits=limits
+        )
 
     def __repr__(self) -> str:
         return f"<OllamaProvider {self.base_url}>"
 
-    # ---- plumbing ------------------------------------------------------------------------------------------
-
-    @property
-    def client(self) -> httpx.AsyncClient:
-        return self._http.get()
-
-    def _not_served(self, model: str, exc: RatatoskrError) -> ModelNotAvailable | None:
-        """Ollama's "model not found, try pulling it first" (404) and "does not support chat/tools/..." (400)
-        mean this server cannot serve the model: the chain should move on."""
-        if isinstance(exc, ModelNotFound):
-            return ModelNotAvailable(
-                model, provider=NAME, reason=f"not pulled on {self.base_url} (run `ollama pull {model}`)"
-            )
-        if isinstance(exc, InvalidInput) and "does not support" in str(exc):
-            return ModelNotAvailable(model, provider=NAME, reason=str(exc))
-        return None
-
-    async def _post(self, path: str, body: dict[str, Any], model: str) -> Any:
-        from ratatoskr.wire.http import send_json
-
-        try:
-            return await send_json(self.client, "POST", self.base_url + path, json=body, provider=NAME, model=model)
-        except (ModelNotFound, InvalidInput) as exc:
-            if (moved := self._not_served(model, exc)) is None:
-                raise
-            raise moved from exc
-
     async def _stream(self, path: str, body: dict[str, Any], model: str) -> AsyncGenerator[Any, None]:
-        """The NDJSON objects of a streamed answer; an ``{"error": ...}`` object raises the mapped error."""
-        from ratatoskr.wire.http import error_from_stream_object, stream_ndjson
-
-        objects = cast(
-            AsyncGenerator[Any, None],
-            stream_ndjson(self.client, "POST", self.base_url + path, json=body, provider=NAME, model=model),
-        )
-        try:
-            async with aclosing(objects):
-                async for obj in objects:
-                    if isinstance(obj, dict) and "error" in obj:
-                        raise error_from_stream_object(obj, provider=NAME, model=model)
-                    yield obj
-        except (ModelNotFound, InvalidInput) as exc:
-            if (moved := self._not_served(model, exc)) is None:
-                raise
-            raise moved from exc
+        """The NDJSON objects of a streamed answer; an ``{"error": ...}`` object raises the typed error."""
+        async with aclosing(self.endpoint.stream_ndjson(path, body, model=model)) as objects:
+            async for obj in objects:
+                if isinstance(obj, dict) and "error" in obj:
+                    raise self.endpoint.stream_error(obj, model=model)
+                yield obj
 
     async def aclose(self) -> None:
-        await self._http.aclose()
+        await self.endpoint.aclose()
 
     # ---- chat -----------------------------------------------------------------------------------------------
 
@@ -178,7 +143,7 @@ class OllamaProvider:
         self, messages: Sequence[Message], tools: Sequence[ToolDefinition] | None, options: ChatOptions
     ) -> ChatResponse:
         body = build_chat_body(messages, tools, options, keep_alive=self.keep_alive)
-        obj = await self._post("/api/chat", body, options.model)
+        obj = await self.endpoint.post_json("api/chat", body, model=options.model)
         return parse_chat(obj, model=options.model, hide_reasoning=self._hide(options))
 
     async def chat_stream(
@@ -186,7 +151,7 @@ class OllamaProvider:
     ) -> AsyncGenerator[ChatEvent, None]:
         body = build_chat_body(messages, tools, options, keep_alive=self.keep_alive, stream=True)
         decoder = OllamaChatDecoder(options.model, hide_reasoning=self._hide(options))
-        async with aclosing(self._stream("/api/chat", body, options.model)) as objects:
+        async with aclosing(self._stream("api/chat", body, options.model)) as objects:
             async for obj in objects:  # read to the end (done is last) so the connection closes cleanly
                 for event in decoder.feed(obj):
                     yield event
@@ -196,9 +161,8 @@ class OllamaProvider:
     # ---- generate -------------------------------------------------------------------------------------------
 
     async def generate(self, prompt: str, options: GenerateOptions) -> GenerateResponse:
-        obj = await self._post(
-            "/api/generate", build_generate_body(prompt, options, keep_alive=self.keep_alive), options.model
-        )
+        body = build_generate_body(prompt, options, keep_alive=self.keep_alive)
+        obj = await self.endpoint.post_json("api/generate", body, model=options.model)
         if not isinstance(obj, dict) or not isinstance(obj.get("response", ""), str):
             raise ResponseFormatError(f"Ollama generate answer has no response text: {str(obj)[:200]}", provider=NAME)
         return GenerateResponse(
@@ -212,7 +176,7 @@ class OllamaProvider:
     async def generate_stream(self, prompt: str, options: GenerateOptions) -> AsyncIterator[GenerateEvent]:
         body = build_generate_body(prompt, options, keep_alive=self.keep_alive, stream=True)
         done: GenerateDone | None = None
-        async with aclosing(self._stream("/api/generate", body, options.model)) as objects:
+        async with aclosing(self._stream("api/generate", body, options.model)) as objects:
             async for obj in objects:  # read to the end (done is last) so the connection closes cleanly
                 if done is not None:
                     continue
@@ -239,7 +203,8 @@ class OllamaProvider:
         out: list[Embedding] = []
         for start in range(0, len(texts), self.embed_batch_size):
             batch = texts[start : start + self.embed_batch_size]
-            obj = await self._post("/api/embed", build_embed_body(batch, model, keep_alive=self.keep_alive), model)
+            body = build_embed_body(batch, model, keep_alive=self.keep_alive)
+            obj = await self.endpoint.post_json("api/embed", body, model=model)
             vectors = obj.get("embeddings") if isinstance(obj, dict) else None
             if not isinstance(vectors, list) or len(vectors) != len(batch):
                 raise ResponseFormatError(
@@ -253,9 +218,7 @@ class OllamaProvider:
     # ---- introspection --------------------------------------------------------------------------------------
 
     async def _tags(self) -> list[dict[str, Any]]:
-        from ratatoskr.wire.http import send_json
-
-        obj = await send_json(self.client, "GET", self.base_url + "/api/tags", provider=NAME)
+        obj = await self.endpoint.get_json("api/tags")
         models = obj.get("models") if isinstance(obj, dict) else None
         if not isinstance(models, list):
             raise ResponseFormatError(f"/api/tags answer has no models list: {str(obj)[:200]}", provider=NAME)

@@ -10,10 +10,10 @@ from __future__ import annotations
 import json
 from collections.abc import AsyncGenerator, Mapping, Sequence
 from contextlib import aclosing
-from typing import Any, ClassVar, Literal, cast
+from typing import TYPE_CHECKING, Any, ClassVar, Literal, cast
+from urllib.parse import urlsplit
 
-import httpx
-from ratatoskr.errors import InvalidInput, ModelNotFound, ResponseFormatError
+from ratatoskr.errors import InvalidInput, ResponseFormatError
 from ratatoskr.providers import PRIORITY_REMOTE
 from ratatoskr.types import (
     Embedding,
@@ -23,7 +23,7 @@ from ratatoskr.types import (
     GenerateResponse,
     TextEvent,
 )
-from ratatoskr.wire.http import error_from_stream_object, send_json, stream_sse
+from ratatoskr.wire.endpoint import Endpoint, Limits
 from ratatoskr.wire.openai_chat import finish_reason, usage_from
 from ratatoskr.wire.openai_client import CHAT_PARAMETERS, GENERATE_PARAMETERS, OpenAICompatibleClient
 
@@ -35,6 +35,9 @@ from ratatoskr_providers_openai._wire import (
     embeddings_values,
 )
 
+if TYPE_CHECKING:
+    import httpx
+
 __all__ = ["DEFAULT_BASE_URL", "OpenAIProvider"]
 
 DEFAULT_BASE_URL = "https://api.openai.com/v1"
@@ -42,7 +45,7 @@ DEFAULT_EMBED_BATCH = 512
 
 
 def _is_openai(base_url: str) -> bool:
-    return httpx.URL(base_url).host == "api.openai.com"
+    return urlsplit(base_url).hostname == "api.openai.com"
 
 
 class OpenAIProvider(OpenAICompatibleClient):
@@ -64,7 +67,8 @@ class OpenAIProvider(OpenAICompatibleClient):
         priority: int = PRIORITY_REMOTE,
         models: Sequence[str] | None = None,
         headers: Mapping[str, str] | None = None,
-        timeout: httpx.Timeout | None = None,
+        timeout: float | httpx.Timeout | None = None,
+        limits: Limits | None = None,
         supported_parameters: frozenset[str] | None = None,
         max_tokens_field: str | None = None,
         generate_endpoint: Literal["chat", "completions"] = "chat",
@@ -82,7 +86,7 @@ class OpenAIProvider(OpenAICompatibleClient):
             raise InvalidInput(f"embed_batch_size must be at least 1, got {embed_batch_size}")
         super().__init__(
             base_url=base_url, api_key=api_key, client=client, name=name, priority=priority, models=models,
-            headers=headers, timeout=timeout, supported_parameters=supported_parameters,
+            headers=headers, timeout=timeout, limits=limits, supported_parameters=supported_parameters,
             # OpenAI's reasoning models take only max_completion_tokens; most other servers only max_tokens.
             max_tokens_field=max_tokens_field or ("max_completion_tokens" if official else "max_tokens"),
             stream_usage=stream_usage,
@@ -110,18 +114,7 @@ class OpenAIProvider(OpenAICompatibleClient):
         if self.generate_endpoint == "chat":
             return await super().generate(prompt, options)
         body = self._completions_body(prompt, options, stream=False)
-        try:
-            answer = await send_json(
-                self.client,
-                "POST",
-                self.url("completions"),
-                json=body,
-                headers=self.headers,
-                provider=self.name,
-                model=options.model,
-            )
-        except ModelNotFound as exc:
-            raise self.not_found(exc, options.model) from exc
+        answer = await self.endpoint.post_json("completions", body, model=options.model)
         return completions_response(answer, provider=self.name)
 
     async def generate_stream(self, prompt: str, options: GenerateOptions) -> AsyncGenerator[GenerateEvent, None]:
@@ -134,21 +127,13 @@ class OpenAIProvider(OpenAICompatibleClient):
             return
         body = self._completions_body(prompt, options, stream=True)
         reason, usage, model, done = None, None, options.model, False
-        sse = stream_sse(
-            self.client,
-            "POST",
-            self.url("completions"),
-            json=body,
-            headers=self.headers,
-            provider=self.name,
-            model=options.model,
-        )
+        sse = self.endpoint.stream_sse("completions", body, model=options.model)
         async with aclosing(sse) as server_events:
             async for server_event in server_events:
                 if done or server_event.data == "[DONE]":
                     done = True  # read on to the end of the body (see ratatoskr.wire.openai_chat.chat_events)
                     continue
-                chunk = _json_chunk(server_event.data, self.name)
+                chunk = _json_chunk(server_event.data, self.endpoint)
                 model = chunk.get("model") or model
                 usage = usage_from(chunk.get("usage")) or usage
                 text, chunk_reason = completions_text(chunk, self.name)
@@ -169,18 +154,14 @@ class OpenAIProvider(OpenAICompatibleClient):
         out: list[Embedding] = []
         for start in range(0, len(texts), self.embed_batch_size):
             batch = list(texts[start : start + self.embed_batch_size])
-            try:
-                answer = await send_json(
-                    self.client, "POST", self.url("embeddings"), json=embeddings_request(batch, model,
-                    self.embed_dimensions), headers=self.headers, provider=self.name, model=model,
-                )  # fmt: skip
-            except ModelNotFound as exc:
-                raise self.not_found(exc, model) from exc
+            body = embeddings_request(batch, model, self.embed_dimensions)
+            answer = await self.endpoint.post_json("embeddings", body, model=model)
             out += embeddings_values(answer, expected=len(batch), model=model, provider=self.name)
         return out
 
 
-def _json_chunk(data: str, provider: str) -> dict[str, Any]:
+def _json_chunk(data: str, endpoint: Endpoint) -> dict[str, Any]:
+    provider = endpoint.provider
     try:
         chunk = json.loads(data)
     except ValueError as exc:
@@ -188,5 +169,5 @@ def _json_chunk(data: str, provider: str) -> dict[str, Any]:
     if not isinstance(chunk, dict):
         raise ResponseFormatError(f"{provider}: stream chunk is not an object: {data[:200]!r}", provider=provider)
     if chunk.get("error") is not None:
-        raise error_from_stream_object(chunk, provider=provider)
+        raise endpoint.stream_error(chunk)
     return chunk

@@ -8,18 +8,23 @@ preferences go through ``raw_provider_options`` (e.g. ``{"provider": {"order": [
 from __future__ import annotations
 
 from collections.abc import Mapping, Sequence
-from typing import Any, ClassVar
+from typing import TYPE_CHECKING, Any, ClassVar
 
 import anyio
 import cachebox
-import httpx
-from ratatoskr.errors import ModelNotAvailable, ModelNotFound
+from attrs import evolve
+from ratatoskr.errors import ContentFiltered, ModelNotAvailable, ModelNotFound, RatatoskrError
 from ratatoskr.providers import PRIORITY_REMOTE
 from ratatoskr.types import ModelInfo, ModelMetadata, ModelStatus, ModelStatusKind
+from ratatoskr.wire.endpoint import Limits
+from ratatoskr.wire.failure import HttpFailure
 from ratatoskr.wire.openai_chat import ReasoningDialect
 from ratatoskr.wire.openai_client import CHAT_PARAMETERS, OpenAICompatibleClient
 
 from ratatoskr_providers_openrouter._wire import model_info, model_metadata
+
+if TYPE_CHECKING:
+    import httpx
 
 __all__ = ["DEFAULT_BASE_URL", "OpenRouterProvider"]
 
@@ -46,7 +51,8 @@ class OpenRouterProvider(OpenAICompatibleClient):
         app_title: str | None = "Ratatoskr",
         headers: Mapping[str, str] | None = None,
         models_ttl: float = DEFAULT_MODELS_TTL,
-        timeout: httpx.Timeout | None = None,
+        timeout: float | httpx.Timeout | None = None,
+        limits: Limits | None = None,
     ) -> None:
         # App attribution (https://openrouter.ai/docs/app-attribution): optional headers naming the caller.
         attribution = {}
@@ -56,11 +62,27 @@ class OpenRouterProvider(OpenAICompatibleClient):
             attribution["X-Title"] = app_title
         super().__init__(
             base_url=base_url, api_key=api_key, client=client, priority=priority, models=models,
-            headers={**attribution, **(headers or {})}, timeout=timeout, supported_parameters=CHAT_PARAMETERS,
+            headers={**attribution, **(headers or {})}, timeout=timeout, limits=limits,
+            supported_parameters=CHAT_PARAMETERS,
         )  # fmt: skip
         self.keyless = not api_key
         self._catalogue: cachebox.TTLCache[str, dict[str, dict[str, Any]]] = cachebox.TTLCache(1, models_ttl)
         self._catalogue_lock: anyio.Lock | None = None
+
+    def classify_error(self, failure: HttpFailure) -> RatatoskrError:
+        """OpenRouter's additions (https://openrouter.ai/docs/api/reference/errors): the upstream provider's
+        own text in ``metadata.raw`` joins the message; a 403 with moderation ``metadata`` (``reasons``,
+        ``flagged_input``) is a content filter; a 400 "is not a valid model ID" is an unknown model."""
+        metadata = failure.detail.get("metadata")
+        metadata = metadata if isinstance(metadata, dict) else {}
+        raw = metadata.get("raw")
+        if isinstance(raw, str) and raw and raw not in failure.message:
+            failure = evolve(failure, message=f"{failure.message} ({raw[:500]})")
+        if failure.status == 403 and ("reasons" in metadata or "flagged_input" in metadata):
+            return ContentFiltered(failure.text, provider=self.name, status=403)
+        if failure.status == 400 and "not a valid model" in failure.message:
+            return ModelNotFound(failure.model or "?", provider=self.name, detail=failure.message)
+        return super().classify_error(failure)
 
     def check_model(self, model: str) -> None:
         super().check_model(model)

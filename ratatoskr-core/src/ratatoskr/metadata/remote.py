@@ -38,12 +38,12 @@ async def fetch_registry(url: str, *, client: httpx.AsyncClient | None = None) -
     """Download a registry payload and check it loads (version, every entry) before anyone saves it."""
     import httpx
 
-    from ratatoskr.wire.http import send_json
+    from ratatoskr.wire.endpoint import Endpoint
 
     own = client is None
     client = client or httpx.AsyncClient(timeout=FETCH_TIMEOUT, follow_redirects=True)
     try:
-        payload = await send_json(client, "GET", url, provider="registry")
+        payload = await Endpoint(url, provider="registry", client=client, timeout=FETCH_TIMEOUT).get_json()
     finally:
         if own:
             await client.aclose()

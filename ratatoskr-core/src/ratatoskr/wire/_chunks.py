@@ -19,7 +19,8 @@ Rules the decoder guarantees whatever order the server sends things in:
 from __future__ import annotations
 
 import json
-from collections.abc import AsyncGenerator, AsyncIterable
+from collections.abc import AsyncGenerator
+from contextlib import aclosing
 from typing import Any
 
 from ratatoskr.errors import ResponseFormatError, StreamError
@@ -35,10 +36,11 @@ from ratatoskr.types import (
     Usage,
     UsageEvent,
 )
+from ratatoskr.wire.failure import ErrorClassifier
 from ratatoskr.wire.http import error_from_stream_object
-from ratatoskr.wire.sse import ServerSentEvent, SSEDecoder
+from ratatoskr.wire.sse import ServerSentEvent, aiter_sse
 
-__all__ = ["ChunkDecoder", "chat_events", "finish_reason", "reasoning_text", "usage_from"]
+__all__ = ["ChunkDecoder", "chat_events", "finish_reason", "reasoning_text", "sse_chat_events", "usage_from"]
 
 _FINISH = {
     "stop": FinishReason.STOP,
@@ -122,8 +124,17 @@ class _Call:
 class ChunkDecoder:
     """Stateful: feed each chunk object in order, then call :meth:`finish` once the stream ends."""
 
-    def __init__(self, *, provider: str, model: str | None = None, exclude_reasoning: bool = False) -> None:
+    def __init__(
+        self,
+        *,
+        provider: str,
+        model: str | None = None,
+        exclude_reasoning: bool = False,
+        classifier: ErrorClassifier | None = None,
+    ) -> None:
         self.provider = provider
+        #: The provider's error classifier, for error objects inside the stream.
+        self.classifier = classifier
         self.model = model
         self.exclude_reasoning = exclude_reasoning
         self.finish_reason: FinishReason | None = None
@@ -132,13 +143,17 @@ class ChunkDecoder:
         self._order: list[_Call] = []  # every call, by output index
         self._finished = False
 
+    def error(self, obj: Any) -> Exception:
+        """The typed error for an error object met in the stream."""
+        return error_from_stream_object(obj, provider=self.provider, model=self.model, classifier=self.classifier)
+
     def feed(self, chunk: Any) -> list[ChatEvent]:
         if type(chunk) is not dict:
             raise ResponseFormatError(
                 f"{self.provider}: stream chunk is not a JSON object: {chunk!r:.200}", provider=self.provider
             )
         if chunk.get("error") is not None:
-            raise error_from_stream_object(chunk, provider=self.provider, model=self.model)
+            raise self.error(chunk)
         if model := chunk.get("model"):
             self.model = model
         if usage := chunk.get("usage"):
@@ -236,29 +251,26 @@ class ChunkDecoder:
                 events.append(ToolCallEnd(call.index))
 
 
-async def chat_events(chunks: AsyncIterable[bytes], decoder: ChunkDecoder) -> AsyncGenerator[ChatEvent, None]:
-    """The chat events of an OpenAI-style SSE body (``data: {chunk}`` events, then ``data: [DONE]``).
+async def chat_events(chunks: AsyncGenerator[bytes, None], decoder: ChunkDecoder) -> AsyncGenerator[ChatEvent, None]:
+    """The chat events of an OpenAI-style SSE body (``data: {chunk}`` events, then ``data: [DONE]``), from
+    the raw body chunks (closed when done). A body that ends before ``[DONE]`` and without a finish reason
+    broke: :class:`StreamError`."""
+    async with aclosing(chunks), aclosing(sse_chat_events(aiter_sse(chunks), decoder)) as events:
+        async for event in events:
+            yield event
 
-    Takes the raw body chunks and decodes SSE inline (one generator layer instead of three: this is the
-    per-token hot path). A body that ends before ``[DONE]`` and without a finish reason broke:
-    :class:`StreamError`.
-    """
+
+async def sse_chat_events(
+    events: AsyncGenerator[ServerSentEvent, None], decoder: ChunkDecoder
+) -> AsyncGenerator[ChatEvent, None]:
+    """The chat events of already decoded Server-Sent Events (what an endpoint's ``stream_sse`` yields,
+    closed when done); the same rules as :func:`chat_events`."""
     provider = decoder.provider
-    sse = SSEDecoder()
     state = _StreamState()
-    iterator = aiter(chunks)
-    try:
-        async for chunk in iterator:
-            for event in sse.feed(chunk):
-                for item in _chat_items(event, decoder, state):
-                    yield item
-        for event in sse.close():
+    async with aclosing(events):
+        async for event in events:
             for item in _chat_items(event, decoder, state):
                 yield item
-    finally:
-        close = getattr(iterator, "aclose", None)
-        if close is not None:
-            await close()
     if not state.complete and decoder.finish_reason is None:
         raise StreamError(f"{provider}: the stream ended before it finished", provider=provider)
     for item in decoder.finish():
@@ -287,5 +299,5 @@ def _chat_items(event: ServerSentEvent, decoder: ChunkDecoder, state: _StreamSta
             f"{decoder.provider}: stream chunk is not JSON ({exc}): {data[:200]!r}", provider=decoder.provider
         ) from exc
     if event.event == "error":
-        raise error_from_stream_object(chunk, provider=decoder.provider, model=decoder.model)
+        raise decoder.error(chunk)
     return decoder.feed(chunk)

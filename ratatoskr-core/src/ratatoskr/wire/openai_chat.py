@@ -24,7 +24,15 @@ from ratatoskr.types import (
     ToolCall,
     ToolDefinition,
 )
-from ratatoskr.wire._chunks import ChunkDecoder, chat_events, finish_reason, reasoning_text, usage_from
+from ratatoskr.wire._chunks import (
+    ChunkDecoder,
+    chat_events,
+    finish_reason,
+    reasoning_text,
+    sse_chat_events,
+    usage_from,
+)
+from ratatoskr.wire.failure import ErrorClassifier
 from ratatoskr.wire.http import error_from_stream_object
 
 __all__ = [
@@ -36,6 +44,7 @@ __all__ = [
     "encode_tool",
     "finish_reason",
     "parse_response",
+    "sse_chat_events",
     "usage_from",
 ]
 
@@ -207,19 +216,22 @@ def _tool_calls(raw: Any) -> tuple[ToolCall, ...]:
     return tuple(calls)
 
 
-def parse_response(body: Any, *, provider: str, exclude_reasoning: bool = False) -> ChatResponse:
-    """A :class:`ChatResponse` from a ``chat.completion`` object; an error body raises the mapped error."""
+def parse_response(
+    body: Any, *, provider: str, exclude_reasoning: bool = False, classifier: ErrorClassifier | None = None
+) -> ChatResponse:
+    """A :class:`ChatResponse` from a ``chat.completion`` object; an error body raises the error the
+    provider's ``classifier`` (else the generic mapping) gives it."""
     if not isinstance(body, dict):
         raise ResponseFormatError(f"{provider}: chat completion is not a JSON object", provider=provider)
     if body.get("error") is not None:
-        raise error_from_stream_object(body, provider=provider, model=body.get("model"))
+        raise error_from_stream_object(body, provider=provider, model=body.get("model"), classifier=classifier)
     choices = body.get("choices")
     if not choices or not isinstance(choices[0], dict):
         raise ResponseFormatError(f"{provider}: chat completion has no choices: {str(body)[:200]}", provider=provider)
     choice = choices[0]
     message = choice.get("message") or {}
     if choice.get("error") is not None:
-        raise error_from_stream_object(choice, provider=provider, model=body.get("model"))
+        raise error_from_stream_object(choice, provider=provider, model=body.get("model"), classifier=classifier)
     reasoning = None if exclude_reasoning else reasoning_text(message)
     tool_calls = _tool_calls(message.get("tool_calls"))
     reason = finish_reason(choice.get("finish_reason"))

@@ -1,21 +1,19 @@
 """The plumbing an OpenAI-compatible chat provider needs, shared by the OpenAI and OpenRouter providers.
 
-:class:`OpenAICompatibleClient` holds the base URL, the headers and one ``httpx.AsyncClient`` (injected, or
-made on first use and closed by :meth:`aclose`), and implements ``chat``, ``chat_stream``, ``generate`` and
-``generate_stream`` (through chat completions, the prompt as one user message) and ``list_models``.
-A provider subclasses it, sets ``name``/``reasoning_dialect``/``supported_parameters`` and adds its own
-capabilities.
+:class:`OpenAICompatibleClient` talks through one :class:`~ratatoskr.wire.endpoint.Endpoint` (base URL,
+headers, client, deadlines, and :meth:`~OpenAICompatibleClient.classify_error` as its error classifier) and
+implements ``chat``, ``chat_stream``, ``generate`` and ``generate_stream`` (through chat completions, the
+prompt as one user message) and ``list_models``. A provider subclasses it, sets ``name``/``reasoning_dialect``/
+``supported_parameters`` and adds its own capabilities.
 """
 
 from __future__ import annotations
 
 from collections.abc import AsyncGenerator, AsyncIterator, Mapping, Sequence
 from contextlib import aclosing
-from typing import Any, ClassVar
+from typing import TYPE_CHECKING, Any, ClassVar
 
-import httpx
-
-from ratatoskr.errors import EmptyResponse, ModelNotAvailable, ModelNotFound
+from ratatoskr.errors import EmptyResponse, ModelNotAvailable, ModelNotFound, RatatoskrError
 from ratatoskr.generate_via_chat import generate_stream_via_chat, generate_via_chat
 from ratatoskr.providers import PRIORITY_REMOTE
 from ratatoskr.types import (
@@ -32,9 +30,13 @@ from ratatoskr.types import (
     ModelStatusKind,
     ToolDefinition,
 )
-from ratatoskr.wire.client import OwnedClient
-from ratatoskr.wire.http import send_json, stream_bytes
-from ratatoskr.wire.openai_chat import ChunkDecoder, ReasoningDialect, build_request, chat_events, parse_response
+from ratatoskr.wire.endpoint import DEFAULT_TIMEOUT, Endpoint, Limits
+from ratatoskr.wire.failure import HttpFailure, generic_error
+from ratatoskr.wire.openai_chat import ChunkDecoder, ReasoningDialect, build_request, parse_response, sse_chat_events
+from ratatoskr.wire.openai_errors import classify_openai_error
+
+if TYPE_CHECKING:
+    import httpx
 
 __all__ = ["CHAT_PARAMETERS", "GENERATE_PARAMETERS", "OpenAICompatibleClient", "default_timeout"]
 
@@ -61,9 +63,16 @@ GENERATE_PARAMETERS = frozenset(
 )
 
 
-def default_timeout(read: float = 300.0) -> httpx.Timeout:
-    """Generous read timeout (long generations stream slowly), short connect timeout."""
-    return httpx.Timeout(connect=10.0, read=read, write=30.0, pool=30.0)
+def default_timeout(read: float = DEFAULT_TIMEOUT) -> float:
+    """The whole-request deadline in seconds (kept for the plugins that still call it; pass seconds)."""
+    return read
+
+
+def _seconds(timeout: float | httpx.Timeout | None) -> float | None:
+    """Seconds from a number or (older callers) an ``httpx.Timeout``, whose read value becomes the deadline."""
+    if timeout is None or isinstance(timeout, int | float):
+        return timeout
+    return timeout.read
 
 
 class OpenAICompatibleClient:
@@ -86,7 +95,8 @@ class OpenAICompatibleClient:
         priority: int = PRIORITY_REMOTE,
         models: Sequence[str] | None = None,
         headers: Mapping[str, str] | None = None,
-        timeout: httpx.Timeout | None = None,
+        timeout: float | httpx.Timeout | None = None,
+        limits: Limits | None = None,
         supported_parameters: frozenset[str] = CHAT_PARAMETERS - {"cache_prompt"},
         max_tokens_field: str = "max_tokens",
         stream_usage: bool = True,
@@ -99,23 +109,32 @@ class OpenAICompatibleClient:
         self.supported_parameters = supported_parameters
         self.max_tokens_field = max_tokens_field
         self.stream_usage = stream_usage
-        self._headers = {"accept": "application/json", **(headers or {})}
+        all_headers = {"accept": "application/json", **(headers or {})}
         if api_key:
-            self._headers["authorization"] = f"Bearer {api_key}"
-        self._http = OwnedClient(client, timeout or default_timeout())
+            all_headers["authorization"] = f"Bearer {api_key}"
+        self.endpoint = Endpoint(
+            self.base_url, provider=self.name, headers=all_headers, client=client, classify=self.classify_error,
+            timeout=_seconds(timeout), limits=limits,
+        )  # fmt: skip
+
+    def classify_error(self, failure: HttpFailure) -> RatatoskrError:
+        """This server's error for a failure: the OpenAI codes and messages, then the status; a missing model
+        is "not served here" when ``not_found_means_not_served``. Subclasses add their service's own cases."""
+        error = classify_openai_error(failure) or generic_error(failure)
+        if self.not_found_means_not_served and isinstance(error, ModelNotFound) and failure.model:
+            return ModelNotAvailable(failure.model, provider=self.name, reason=str(error))
+        return error
 
     # plumbing ---------------------------------------------------------------------------------------------
 
     @property
     def client(self) -> httpx.AsyncClient:
-        return self._http.get()
-
-    def url(self, path: str) -> str:
-        return f"{self.base_url}/{path.lstrip('/')}"
+        return self.endpoint.client
 
     @property
     def headers(self) -> dict[str, str]:
-        return self._headers
+        """The headers sent with every request."""
+        return self.endpoint.headers
 
     def check_model(self, model: str) -> None:
         if self.models is not None and model not in self.models:
@@ -139,14 +158,8 @@ class OpenAICompatibleClient:
     def _exclude_reasoning(options: ChatOptions) -> bool:
         return bool(options.reasoning and options.reasoning.exclude_from_output)
 
-    def not_found(self, exc: ModelNotFound, model: str) -> ModelNotFound | ModelNotAvailable:
-        """The error for a 404 model (see ``not_found_means_not_served``)."""
-        if self.not_found_means_not_served:
-            return ModelNotAvailable(model, provider=self.name, reason=str(exc))
-        return exc
-
     async def aclose(self) -> None:
-        await self._http.aclose()
+        await self.endpoint.aclose()
 
     # chat -----------------------------------------------------------------------------------------------
 
@@ -155,14 +168,9 @@ class OpenAICompatibleClient:
     ) -> ChatResponse:
         self.check_model(options.model)
         body = self.chat_body(messages, tools, options, stream=False)
-        try:
-            answer = await send_json(
-                self.client, "POST", self.url("chat/completions"), json=body, headers=self._headers,
-                provider=self.name, model=options.model,
-            )  # fmt: skip
-        except ModelNotFound as exc:
-            raise self.not_found(exc, options.model) from exc
-        return parse_response(answer, provider=self.name, exclude_reasoning=self._exclude_reasoning(options))
+        answer = await self.endpoint.post_json("chat/completions", body, model=options.model)
+        hide = self._exclude_reasoning(options)
+        return parse_response(answer, provider=self.name, exclude_reasoning=hide, classifier=self.classify_error)
 
     async def chat_stream(
         self, messages: Sequence[Message], tools: Sequence[ToolDefinition] | None, options: ChatOptions
@@ -170,18 +178,13 @@ class OpenAICompatibleClient:
         self.check_model(options.model)
         body = self.chat_body(messages, tools, options, stream=True)
         decoder = ChunkDecoder(
-            provider=self.name, model=options.model, exclude_reasoning=self._exclude_reasoning(options)
-        )
-        body_chunks = stream_bytes(
-            self.client, "POST", self.url("chat/completions"), json=body, headers=self._headers,
-            provider=self.name, model=options.model,
+            provider=self.name, model=options.model, exclude_reasoning=self._exclude_reasoning(options),
+            classifier=self.classify_error,
         )  # fmt: skip
-        try:
-            async with aclosing(chat_events(body_chunks, decoder)) as events:
-                async for event in events:
-                    yield event
-        except ModelNotFound as exc:
-            raise self.not_found(exc, options.model) from exc
+        server_events = self.endpoint.stream_sse("chat/completions", body, model=options.model)
+        async with aclosing(sse_chat_events(server_events, decoder)) as events:
+            async for event in events:
+                yield event
 
     # generate (through chat completions) ----------------------------------------------------------------
 
@@ -195,7 +198,7 @@ class OpenAICompatibleClient:
 
     async def fetch_models(self) -> list[dict[str, Any]]:
         """The raw ``data`` list of ``GET /models``."""
-        answer = await send_json(self.client, "GET", self.url("models"), headers=self._headers, provider=self.name)
+        answer = await self.endpoint.get_json("models")
         data = answer.get("data") if isinstance(answer, dict) else answer
         if not isinstance(data, list):
             raise EmptyResponse(f"{self.name}: /models returned no model list", provider=self.name)

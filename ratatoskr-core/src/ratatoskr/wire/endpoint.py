@@ -1,0 +1,387 @@
+"""One HTTP endpoint of a provider: base URL, headers, client, error classifier, deadlines and size caps.
+
+Every HTTP provider talks through an :class:`Endpoint`; it is the one place where a request's deadline lives::
+
+    endpoint = Endpoint("https://api.acme.ai/v1", provider="acme", headers={"authorization": f"Bearer {key}"},
+                        classify=classify_acme_error, timeout=120)
+    answer = await endpoint.post_json("chat", body, model=model)            # decoded JSON
+    async for event in endpoint.stream_sse("chat", body, model=model): ...  # ServerSentEvent
+    async for obj in endpoint.stream_ndjson("api/chat", body, model=model): ...
+    models = await endpoint.get_json("models")
+
+- A JSON exchange ends within ``limits.timeout`` as a whole (connect, send, every read, the whole body): a
+  server that drip-feeds its answer is cut at the deadline with :class:`~ratatoskr.errors.RequestTimeout`.
+- A stream gets ``limits.timeout`` for its first event, then ``limits.idle`` between events (SSE comments
+  and keep-alives are not events, so they do not count as progress), and ``limits.stream_timeout`` as a
+  whole when set.
+- An answer, or one stream event, over ``limits.max_response_bytes`` raises
+  :class:`~ratatoskr.errors.ResponseTooLarge`.
+- An error status is read once into a :class:`~ratatoskr.wire.failure.HttpFailure` and given to the
+  provider's classifier (``classify=``); when it returns ``None`` the generic status mapping decides.
+  A 200 ``application/json`` answer to a stream request that carries ``{"error": ...}`` is classified too.
+- Transport failures become :class:`~ratatoskr.errors.TransportError` (``StreamError`` once a body was
+  being read), always chained.
+
+The ``httpx.AsyncClient`` is injected (tests) or created on first use and closed by :meth:`aclose`; an
+injected client belongs to whoever injected it. Building an endpoint imports no httpx.
+"""
+
+from __future__ import annotations
+
+import json
+import math
+from collections.abc import AsyncGenerator, AsyncIterator, Callable, Iterator, Mapping
+from contextlib import aclosing, contextmanager
+from typing import TYPE_CHECKING, Any, TypeVar
+
+import anyio
+from attrs import evolve, field, frozen
+
+from ratatoskr.errors import InvalidInput, RatatoskrError, RequestTimeout, ResponseFormatError, ResponseTooLarge
+from ratatoskr.wire.failure import ErrorClassifier, classify, failure_from_object, failure_from_response
+from ratatoskr.wire.http import translate_transport_errors
+from ratatoskr.wire.ndjson import aiter_ndjson
+from ratatoskr.wire.sse import ServerSentEvent, aiter_sse
+
+if TYPE_CHECKING:
+    import httpx
+
+__all__ = ["DEFAULT_MAX_RESPONSE_BYTES", "DEFAULT_TIMEOUT", "Endpoint", "Limits"]
+
+T = TypeVar("T")
+
+DEFAULT_TIMEOUT = 300.0
+DEFAULT_CONNECT_TIMEOUT = 10.0
+DEFAULT_MAX_RESPONSE_BYTES = 64 * 1024 * 1024
+#: The most of an error body that is kept (the rest is read and dropped).
+ERROR_BODY_BYTES = 64 * 1024
+#: How long an abandoned body may take to finish on its own (see _drain).
+DRAIN_SECONDS = 0.25
+
+
+def _seconds(_: object, attribute: Any, value: float | None) -> None:
+    if value is not None and (isinstance(value, bool) or not (0 < value < math.inf)):
+        raise InvalidInput(f"{attribute.name} must be a positive number of seconds, got {value!r}")
+
+
+def _bytes(_: object, attribute: Any, value: int) -> None:
+    if isinstance(value, bool) or not isinstance(value, int) or value < 1:
+        raise InvalidInput(f"{attribute.name} must be a positive number of bytes, got {value!r}")
+
+
+@frozen(kw_only=True)
+class Limits:
+    """How long and how large one exchange may be."""
+
+    #: Seconds for a whole JSON exchange; for a stream, until its first event.
+    timeout: float = field(default=DEFAULT_TIMEOUT, validator=_seconds)
+    #: Seconds to establish the connection (never more than ``timeout``).
+    connect_timeout: float = field(default=DEFAULT_CONNECT_TIMEOUT, validator=_seconds)
+    #: Seconds a stream may go without an event once it started; None: the same as ``timeout``.
+    idle_timeout: float | None = field(default=None, validator=_seconds)
+    #: Seconds a whole stream may take; None: no total limit (the idle limit still applies).
+    stream_timeout: float | None = field(default=None, validator=_seconds)
+    #: The largest answer, or stream event, accepted.
+    max_response_bytes: int = field(default=DEFAULT_MAX_RESPONSE_BYTES, validator=_bytes)
+
+    @property
+    def idle(self) -> float:
+        """The idle limit in effect."""
+        return self.idle_timeout if self.idle_timeout is not None else self.timeout
+
+
+class Endpoint:
+    """The HTTP side of a provider: one base URL, its headers, one client, its error classifier and limits."""
+
+    __slots__ = ("_client", "_owned", "base_url", "classifier", "headers", "limits", "provider")
+
+    def __init__(
+        self,
+        base_url: str,
+        *,
+        provider: str,
+        headers: Mapping[str, str] | None = None,
+        client: httpx.AsyncClient | None = None,
+        classify: ErrorClassifier | None = None,
+        timeout: float | None = None,
+        limits: Limits | None = None,
+    ) -> None:
+        self.base_url = base_url.rstrip("/")
+        self.provider = provider
+        #: Sent with every request; a call's ``headers=`` are merged over them.
+        self.headers = dict(headers or {})
+        self.classifier = classify
+        limits = limits or Limits()
+        self.limits = evolve(limits, timeout=timeout) if timeout is not None else limits
+        self._client = client
+        self._owned = client is None
+
+    def __repr__(self) -> str:
+        return f"<Endpoint {self.provider} {self.base_url}>"
+
+    @property
+    def client(self) -> httpx.AsyncClient:
+        """The client (created on first use: httpx limits only connecting, the endpoint bounds the rest)."""
+        if self._client is None:
+            import httpx
+
+            connect = min(self.limits.connect_timeout, self.limits.timeout)
+            self._client = httpx.AsyncClient(timeout=httpx.Timeout(None, connect=connect))
+        return self._client
+
+    def url(self, path: str = "") -> str:
+        """``base_url/path``; an absolute ``http(s)://`` path is used as it is."""
+        if path.startswith(("http://", "https://")):
+            return path
+        return f"{self.base_url}/{path.lstrip('/')}" if path else self.base_url
+
+    async def aclose(self) -> None:
+        """Close the client if this endpoint created it; a later call creates a fresh one."""
+        if self._client is not None and self._owned:
+            await self._client.aclose()
+            self._client = None
+
+    # ---- errors -------------------------------------------------------------------------------------------
+
+    def error(
+        self, status: int, headers: Mapping[str, str], body: bytes | str, *, model: str | None = None
+    ) -> RatatoskrError:
+        """The typed error for an error answer (the provider's classifier, else the generic mapping)."""
+        failure = failure_from_response(status, headers, body, provider=self.provider, model=model)
+        return classify(failure, self.classifier)
+
+    def stream_error(self, obj: Any, *, model: str | None = None) -> RatatoskrError:
+        """The typed error for an error object met inside a stream or a 200 answer."""
+        return classify(failure_from_object(obj, provider=self.provider, model=model), self.classifier)
+
+    # ---- JSON ---------------------------------------------------------------------------------------------
+
+    async def post_json(
+        self, path: str, body: Any, *, model: str | None = None, headers: Mapping[str, str] | None = None
+    ) -> Any:
+        """POST a JSON body, return the decoded JSON answer (or raise the typed error)."""
+        return await self.request_json("POST", path, body, model=model, headers=headers)
+
+    async def get_json(
+        self, path: str = "", *, model: str | None = None, headers: Mapping[str, str] | None = None
+    ) -> Any:
+        """GET, return the decoded JSON answer (or raise the typed error)."""
+        return await self.request_json("GET", path, model=model, headers=headers)
+
+    async def request_json(
+        self,
+        method: str,
+        path: str = "",
+        body: Any = None,
+        *,
+        model: str | None = None,
+        headers: Mapping[str, str] | None = None,
+    ) -> Any:
+        """One exchange, bounded as a whole by ``limits.timeout``; the decoded JSON answer."""
+        limit = self.limits.timeout
+        with self._deadline(anyio.current_time() + limit, f"no complete answer within {limit:g} s"):
+            response = await self._send(method, path, body, headers)
+            try:
+                await self._raise_for_status(response, model)
+                content = await self._read(response, self.limits.max_response_bytes)
+            finally:
+                await _close(response)
+        return self._json(content)
+
+    # ---- streams ------------------------------------------------------------------------------------------
+
+    def stream_sse(
+        self,
+        path: str,
+        body: Any = None,
+        *,
+        model: str | None = None,
+        headers: Mapping[str, str] | None = None,
+        method: str = "POST",
+    ) -> AsyncGenerator[ServerSentEvent, None]:
+        """The Server-Sent Events of a streamed answer (comments and keep-alives are not events)."""
+        return self._stream(method, path, body, model, headers, aiter_sse)
+
+    def stream_ndjson(
+        self,
+        path: str,
+        body: Any = None,
+        *,
+        model: str | None = None,
+        headers: Mapping[str, str] | None = None,
+        method: str = "POST",
+    ) -> AsyncGenerator[Any, None]:
+        """The JSON values of a newline-delimited JSON answer (Ollama)."""
+        return self._stream(method, path, body, model, headers, lambda c: aiter_ndjson(c, provider=self.provider))
+
+    async def _stream(
+        self,
+        method: str,
+        path: str,
+        body: Any,
+        model: str | None,
+        headers: Mapping[str, str] | None,
+        decode: Callable[[AsyncIterator[bytes]], AsyncGenerator[T, None]],
+    ) -> AsyncGenerator[T, None]:
+        limits = self.limits
+        start = anyio.current_time()
+        end = start + limits.stream_timeout if limits.stream_timeout is not None else math.inf
+        wait, why = min(start + limits.timeout, end), f"no first event within {limits.timeout:g} s"
+        with self._deadline(wait, why):
+            response = await self._send(method, path, body, headers)
+        try:
+            with self._deadline(wait, why):
+                await self._raise_for_status(response, model)
+                budget = _Budget(limits.max_response_bytes, self.provider)
+                source = await self._stream_source(response, model, budget)
+            events = decode(source)
+            try:
+                while True:
+                    with self._deadline(wait, why):
+                        try:
+                            item = await events.__anext__()
+                        except StopAsyncIteration:
+                            break
+                    budget.used = 0
+                    wait = anyio.current_time() + limits.idle
+                    why = f"no stream event for {limits.idle:g} s"
+                    if end <= wait:
+                        wait, why = end, f"the stream took longer than {limits.stream_timeout:g} s"
+                    yield item
+            finally:
+                await events.aclose()
+                await source.aclose()
+        finally:
+            await _close(response)
+
+    async def _stream_source(
+        self, response: httpx.Response, model: str | None, budget: _Budget
+    ) -> AsyncGenerator[bytes, None]:
+        """The body chunks; a 200 ``application/json`` answer carrying ``{"error": ...}`` raises it."""
+        if response.headers.get("content-type", "").split(";")[0].strip() != "application/json":
+            return self._body(response, budget=budget)
+        content = await self._read(response, self.limits.max_response_bytes)
+        obj = self._json(content) if content.strip() else None
+        if isinstance(obj, dict) and "error" in obj:
+            raise self.stream_error(obj, model=model)
+        return _once(content)
+
+    # ---- plumbing -----------------------------------------------------------------------------------------
+
+    @contextmanager
+    def _deadline(self, deadline: float, why: str) -> Iterator[None]:
+        """Everything inside ends by ``deadline`` (anyio clock) or raises RequestTimeout; httpx errors mapped."""
+        with translate_transport_errors(self.provider), anyio.CancelScope(deadline=deadline) as scope:
+            yield
+        if scope.cancelled_caught:
+            raise RequestTimeout(f"{self.provider}: {why}", provider=self.provider)
+
+    async def _send(self, method: str, path: str, body: Any, headers: Mapping[str, str] | None) -> httpx.Response:
+        client = self.client
+        merged = {**self.headers, **headers} if headers else self.headers
+        request = client.build_request(method, self.url(path), json=body, headers=merged)
+        return await client.send(request, stream=True)
+
+    async def _raise_for_status(self, response: httpx.Response, model: str | None) -> None:
+        if response.status_code >= 400:
+            content = await self._read(response, ERROR_BODY_BYTES, keep_going=True)
+            raise self.error(response.status_code, response.headers, content, model=model)
+
+    async def _read(self, response: httpx.Response, limit: int, *, keep_going: bool = False) -> bytes:
+        """The whole body, at most ``limit`` bytes (``keep_going``: read the rest and drop it)."""
+        declared = response.headers.get("content-length", "")
+        if not keep_going and declared.isdigit() and int(declared) > limit:
+            raise self._too_large(limit)
+        parts: list[bytes] = []
+        size = 0
+        async with aclosing(self._body(response, streaming=False)) as chunks:
+            async for chunk in chunks:
+                if size + len(chunk) > limit:
+                    if not keep_going:
+                        raise self._too_large(limit)
+                    chunk = chunk[: max(limit - size, 0)]
+                size += len(chunk)
+                parts.append(chunk)
+        return b"".join(parts)
+
+    async def _body(
+        self, response: httpx.Response, *, streaming: bool = True, budget: _Budget | None = None
+    ) -> AsyncGenerator[bytes, None]:
+        """The body chunks, each counted against ``budget`` when given; a read failure of a stream is a
+        StreamError; a body left early is drained (see _drain)."""
+        chunks = response.aiter_bytes()
+        finished = False
+        try:
+            with translate_transport_errors(self.provider, streaming=streaming):
+                async for chunk in chunks:
+                    if budget is not None:
+                        budget.spend(len(chunk))
+                    yield chunk
+            finished = True
+        finally:
+            if not finished:
+                await _drain(chunks)
+
+    def _too_large(self, limit: int) -> ResponseTooLarge:
+        return ResponseTooLarge(
+            f"{self.provider}: the answer is larger than {limit} bytes (max_response_bytes)",
+            provider=self.provider,
+            limit=limit,
+        )
+
+    def _json(self, content: bytes) -> Any:
+        try:
+            return json.loads(content)
+        except ValueError as exc:
+            shown = content[:200].decode("utf-8", errors="replace")
+            raise ResponseFormatError(
+                f"{self.provider}: response is not JSON ({exc}): {shown!r}", provider=self.provider
+            ) from exc
+
+
+class _Budget:
+    """Bytes received since the last event; over the limit, the event is too large."""
+
+    __slots__ = ("limit", "provider", "used")
+
+    def __init__(self, limit: int, provider: str) -> None:
+        self.limit = limit
+        self.provider = provider
+        self.used = 0
+
+    def spend(self, size: int) -> None:
+        self.used += size
+        if self.used > self.limit:
+            raise ResponseTooLarge(
+                f"{self.provider}: a stream event is larger than {self.limit} bytes (max_response_bytes)",
+                provider=self.provider,
+                limit=self.limit,
+            )
+
+
+async def _once(content: bytes) -> AsyncGenerator[bytes, None]:
+    yield content
+
+
+async def _close(response: httpx.Response) -> None:
+    """Close the response even when the caller's scope is cancelled (a shielded, bounded close)."""
+    with anyio.move_on_after(DRAIN_SECONDS, shield=True):
+        await response.aclose()
+
+
+async def _drain(chunks: AsyncIterator[bytes]) -> None:
+    """Read what is left of a body nobody reads any more, for a short while.
+
+    httpx reads bodies through nested async generators; left suspended, they are garbage-collected
+    unexhausted, which trio reports as a ResourceWarning. A stream stopped by an error object or after
+    ``[DONE]`` ends within milliseconds, so reading it out closes them cleanly; a stream stopped in the
+    middle of a long answer is given up after ``DRAIN_SECONDS`` (the connection is then closed).
+    """
+    import httpx
+
+    with anyio.move_on_after(DRAIN_SECONDS):
+        try:
+            async for _ in chunks:
+                pass
+        except httpx.HTTPError:
+            pass  # the body was being abandoned anyway
