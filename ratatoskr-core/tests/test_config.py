@@ -69,23 +69,6 @@ def test_a_provider_is_enabled_by_its_table_or_by_default_and_disabled_explicitl
     assert settings.provider("off", default_enabled=True) is None
     with pytest.raises(ConfigurationError, match="enabled"):
         Settings.from_dict({"providers": {"x": {"enabled": "yes"}}}).provider("x")
-    with pytest.raises(ConfigurationError, match="priority"):
-        _ = Settings.from_dict({"providers": {"x": {"priority": "high"}}}).provider("x").priority  # type: ignore[union-attr]
-
-
-def test_positive_number_reads_a_number_above_zero_or_names_the_key() -> None:
-    options = {"timeout": 30, "batch": 8, "zero": 0, "flag": True, "half": 0.5}
-    table = Settings.from_dict({"providers": {"x": options}}).provider("x")
-    assert table is not None
-    assert table.positive_number("timeout", 600.0) == 30.0 and isinstance(table.positive_number("timeout", 1.0), float)
-    assert table.positive_number("batch", 64, integer=True) == 8
-    assert table.positive_number("absent", 2.5) == 2.5
-    with pytest.raises(ConfigurationError, match=r"providers\.x\.zero must be a positive number, got 0"):
-        table.positive_number("zero", 1.0)
-    with pytest.raises(ConfigurationError, match="providers.x.flag"):
-        table.positive_number("flag", 1, integer=True)
-    with pytest.raises(ConfigurationError, match="providers.x.half"):
-        table.positive_number("half", 1, integer=True)
 
 
 def test_gateway_sections_are_validated(tmp_path: Path) -> None:
@@ -111,18 +94,3 @@ def test_config_file_turns_on_cache_routing_and_disables_the_demo(tmp_path: Path
     assert gw.cache is not None
     assert gw.default_model("embed") == "my-model"
     assert "demo" not in gw.registry.provider_names()
-
-
-def test_shared_builds_one_object_per_settings_and_key() -> None:
-    settings = Settings.from_dict({})
-    built: list[object] = []
-
-    def factory() -> object:
-        built.append(object())
-        return built[-1]
-
-    first = settings.shared("acme", factory)
-    assert settings.shared("acme", factory) is first
-    assert settings.shared("other", factory) is not first
-    assert Settings.from_dict({}).shared("acme", factory) is not first
-    assert len(built) == 3

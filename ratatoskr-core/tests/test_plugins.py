@@ -38,8 +38,13 @@ def test_trace_switch_writes_hook_calls_to_stderr(capsys: pytest.CaptureFixture[
         env={"RATATOSKR_TRACE_HOOKS": "1", "RATATOSKR_DISABLE_PLUGIN_AUTOLOAD": "1", "RATATOSKR_PLUGINS": "demo"}
     )
     pm.load_entrypoints()
-    pm.providers(Capability.EMBED, Settings.from_dict({}))
-    assert "ratatoskr_embed_providers" in capsys.readouterr().err
+    secret = "sk-planted-4242"
+    built = pm.build(Settings.from_dict({}, secrets={"demo": {"api_key": secret}}, env={"X_API_KEY": secret}))
+    assert built.chains[Capability.EMBED]
+    err = capsys.readouterr().err
+    assert "ratatoskr_embed_providers" in err and "ProviderFactory('demo')" in err
+    assert secret not in err and "X_API_KEY" not in err
+    assert len(err.splitlines()) <= 2 * 8 + 2  # one line before and after each provider hook, no dumps
 
 
 class _BadPlugin:
@@ -52,7 +57,7 @@ def test_a_provider_not_implementing_the_protocol_is_a_configuration_error() -> 
     pm = PluginManager(env={})
     pm.register(_BadPlugin(), "bad")
     with pytest.raises(ConfigurationError, match="bad|EmbeddingProvider"):
-        pm.providers(Capability.EMBED, Settings.from_dict({}))
+        pm.build(Settings.from_dict({}))
 
 
 def test_a_plugin_that_fails_to_import_names_itself(monkeypatch: pytest.MonkeyPatch) -> None:

@@ -10,6 +10,7 @@ import pytest
 from ratatoskr.config import Settings
 from ratatoskr.errors import ConfigurationError
 from ratatoskr.providers import PRIORITY_REMOTE, Capability, ChatProvider, GenerateProvider, TokenizerProvider
+from ratatoskr.testing import build_plugin
 from ratatoskr.types import ChatOptions, Message
 from ratatoskr_providers_anthropic import plugin
 from ratatoskr_providers_anthropic.provider import AnthropicProvider
@@ -18,7 +19,7 @@ from ratatoskr_providers_anthropic.provider import AnthropicProvider
 def build(
     config: dict[str, Any] | None = None, *, secrets: dict[str, Any] | None = None, env: dict[str, str] | None = None
 ) -> list[AnthropicProvider]:
-    return plugin.build(Settings.from_dict({"providers": config or {}}, secrets=secrets, env=env))
+    return plugin.anthropic.providers(Settings.from_dict({"providers": config or {}}, secrets=secrets, env=env))
 
 
 def test_not_configured_means_no_provider() -> None:
@@ -61,10 +62,9 @@ def test_bad_values_are_named(key: str, value: Any) -> None:
 
 
 def test_one_provider_object_serves_every_hook() -> None:
-    settings = Settings.from_dict({}, env={"ANTHROPIC_API_KEY": "sk"})
-    chat = plugin.ratatoskr_chat_providers(settings)
-    assert plugin.ratatoskr_generate_providers(settings) is chat
-    assert plugin.ratatoskr_tokenize_providers(settings) is chat
+    built = build_plugin(plugin, env={"ANTHROPIC_API_KEY": "sk"})
+    (chat,) = built.chains[Capability.CHAT]
+    assert built.chains[Capability.GENERATE] == [chat] and built.chains[Capability.TOKENIZE] == [chat]
 
 
 def test_the_plugin_module_does_not_import_httpx() -> None:

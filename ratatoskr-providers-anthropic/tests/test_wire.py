@@ -345,7 +345,9 @@ def test_options_the_messages_api_cannot_express_are_reported_not_silently_dropp
 def test_betas_from_the_config_become_the_anthropic_beta_header() -> None:
     import pytest
     from ratatoskr import ConfigurationError, Settings
-    from ratatoskr_providers_anthropic.plugin import build
+    from ratatoskr_providers_anthropic.plugin import anthropic
+
+    build = anthropic.providers
 
     config = {"providers": {"anthropic": {"api_key": "k", "betas": ["interleaved-thinking-2025-05-14", "x-1"]}}}
     (provider,) = build(Settings.from_dict(config))

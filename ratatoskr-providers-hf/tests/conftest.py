@@ -16,6 +16,7 @@ from typing import Any
 import httpx
 import pytest
 import vcr
+from ratatoskr.config_schema import read_table
 from ratatoskr.testing import json_body_matcher
 from ratatoskr_providers_hf import HFConfig, HuggingFaceProvider
 from vcr.cassette import Cassette
@@ -55,9 +56,9 @@ async def make_provider() -> AsyncIterator[Callable[..., HuggingFaceProvider]]:
     made: list[HuggingFaceProvider] = []
 
     def build(**options: Any) -> HuggingFaceProvider:
-        api_key = options.pop("api_key", "hf_test")
+        options.setdefault("api_key", "hf_test")
         provider = HuggingFaceProvider(
-            HFConfig.from_options(options, api_key=api_key),
+            read_table(HFConfig, options, where="providers.huggingface"),
             client=httpx.AsyncClient(timeout=options.get("timeout", 5.0)),
         )
         made.append(provider)

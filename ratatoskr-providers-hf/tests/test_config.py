@@ -4,13 +4,14 @@ from __future__ import annotations
 
 import pytest
 from ratatoskr.config import Settings
-from ratatoskr.errors import ConfigurationError
+from ratatoskr.config_schema import read_table
+from ratatoskr.errors import ConfigurationError, InvalidSetting
 from ratatoskr_providers_hf import HFConfig, Kind, plugin
 from ratatoskr_providers_hf._config import DEFAULT_SERVERLESS_URL
 
 
 def _built(data: dict, *, env: dict | None = None, secrets: dict | None = None) -> list:
-    return plugin.ratatoskr_embed_providers(Settings.from_dict(data, env=env or {}, secrets=secrets))
+    return plugin.huggingface.providers(Settings.from_dict(data, env=env or {}, secrets=secrets))
 
 
 def test_off_without_table_or_token() -> None:
@@ -43,8 +44,12 @@ def test_priority_from_the_table() -> None:
     assert provider.priority == 7
 
 
+def _read(options: dict) -> HFConfig:
+    return read_table(HFConfig, options, where="providers.huggingface")
+
+
 def test_full_table() -> None:
-    config = HFConfig.from_options(
+    config = _read(
         {
             "kind": "tei",
             "base_url": "http://tei:8080/",
@@ -64,26 +69,29 @@ def test_full_table() -> None:
 @pytest.mark.parametrize(
     ("options", "message"),
     [
-        ({"kind": "lambda"}, "kind must be serverless, endpoint or tei"),
-        ({"kind": "tei"}, "base_url is required"),
-        ({"base_url": "ftp://x"}, "must start with http"),
-        ({"batch_size": 0}, "batch_size must be a positive integer"),
-        ({"batch_size": True}, "batch_size must be"),
-        ({"models": []}, "models must be a non-empty list"),
-        ({"models": "a/b"}, "models must be a list"),
-        ({"timeout": -1}, "timeout must be a positive number"),
+        ({"kind": "lambda"}, "kind must be one of 'serverless', 'endpoint', 'tei'"),
+        ({"base_url": "ftp://x"}, "base_url must be an http"),
+        ({"batch_size": 0}, "batch_size must be at least 1"),
+        ({"batch_size": True}, "batch_size must be an integer"),
+        ({"models": []}, "models must not be empty"),
+        ({"models": "a/b"}, "models must be a list of strings"),
+        ({"timeout": -1}, "timeout must be a number above 0"),
         ({"normalize": "yes"}, "normalize must be true or false"),
-        ({"base_url_typo": "x"}, "unknown \\[providers.huggingface\\] keys: base_url_typo"),
+        (
+            {"base_url_typo": "x"},
+            "\\[providers.huggingface\\] unknown key 'base_url_typo' \\(did you mean 'base_url'\\?\\)",
+        ),
     ],
 )
 def test_bad_tables_are_named(options: dict, message: str) -> None:
-    with pytest.raises(ConfigurationError, match=message):
-        HFConfig.from_options(options)
+    with pytest.raises(InvalidSetting, match=message):
+        _read(options)
 
 
-def test_configure_hook_checks_the_table() -> None:
-    with pytest.raises(ConfigurationError, match="batch_size"):
-        plugin.ratatoskr_configure(Settings.from_dict({"providers": {"huggingface": {"batch_size": -3}}}))
+def test_a_missing_base_url_makes_the_provider_not_usable_rather_than_refusing_the_file() -> None:
+    with pytest.raises(ConfigurationError, match="needs base_url when kind = 'tei'") as info:
+        _read({"kind": "tei"})
+    assert not isinstance(info.value, InvalidSetting)
 
 
 def test_plugin_module_stays_cheap() -> None:

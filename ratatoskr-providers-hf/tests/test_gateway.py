@@ -95,7 +95,7 @@ def test_registered_for_four_capabilities_sharing_one_provider(ratatoskr_plugins
 
     ratatoskr_plugins.register(plugin, "huggingface")
     settings = Settings.from_dict(HF_CONFIG)
-    found = {cap: ratatoskr_plugins.providers(cap, settings) for cap in Capability}
+    found = ratatoskr_plugins.build(settings).chains
     served = {cap for cap, providers in found.items() if providers}
     assert served == {Capability.EMBED, Capability.NLI, Capability.CLASSIFY, Capability.STANCE}
     objects = {id(p) for providers in found.values() for p in providers}

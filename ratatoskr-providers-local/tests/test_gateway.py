@@ -45,7 +45,9 @@ async def test_on_by_default_and_off_with_enabled_false(gateway_factory: Callabl
 def test_bad_config_is_a_configuration_error(gateway_factory: Callable[..., Any]) -> None:
     with pytest.raises(ConfigurationError, match="device"):
         gateway_factory({"providers": {"local": {"device": "tpu"}}})
-    with pytest.raises(ConfigurationError, match="unknown .providers.local. keys: ram_budget"):
+    with pytest.raises(
+        ConfigurationError, match=r"\[providers.local\] unknown key 'ram_budget' \(did you mean 'ram_budget_mb'\?\)"
+    ):
         gateway_factory({"providers": {"local": {"ram_budget": 5}}})
 
 
@@ -58,7 +60,7 @@ async def test_default_embed_model_through_the_gateway(minilm: Any) -> None:
 
 async def test_over_budget_model_falls_back_to_the_next_provider() -> None:
     fallback = FakeEmbeddingProvider("remote", priority=0)
-    local = make_provider(ram_budget_bytes=1024 * 1024)  # 1 MB: the 22 MB MiniLM cannot fit at all
+    local = make_provider(ram_budget_mb=1)  # 1 MB: the 22 MB MiniLM cannot fit at all
     gateway = EmbeddedGateway.builder().provider(local).provider(fallback).build()
     result = await gateway.embed("some text", BUNDLED_ID)
     assert result.provider == "remote"
@@ -82,7 +84,7 @@ async def test_hf_hub_offline_turns_downloads_off(gateway_factory: Callable[...,
     from ratatoskr.config import Settings
 
     settings = Settings.from_dict({"providers": {"local": {"models_dir": str(tmp_path)}}}, env={"HF_HUB_OFFLINE": "1"})
-    (provider,) = plugin.ratatoskr_embed_providers(settings)
+    (provider,) = plugin.local.providers(settings)
     assert provider.config.download is False
     with pytest.raises(ModelNotAvailable, match="downloads are off"):
         await provider.embed("text", "BAAI/bge-base-en-v1.5")

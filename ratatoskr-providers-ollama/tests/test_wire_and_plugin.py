@@ -7,7 +7,8 @@ from typing import Any
 import pytest
 from ratatoskr.config import Settings
 from ratatoskr.errors import ConfigurationError, InvalidInput
-from ratatoskr.providers import EmbeddingProvider, GenerateProvider
+from ratatoskr.providers import Capability, EmbeddingProvider, GenerateProvider
+from ratatoskr.testing import build_plugin
 from ratatoskr.types import (
     ChatOptions,
     FinishReason,
@@ -88,7 +89,7 @@ def test_done_reason_mapping() -> None:
 
 
 def build(config: dict[str, Any] | None = None, env: dict[str, str] | None = None) -> list[Any]:
-    return plugin.build(Settings.from_dict({"providers": config or {}}, env=env))
+    return plugin.ollama.providers(Settings.from_dict({"providers": config or {}}, env=env))
 
 
 def test_not_configured_means_no_provider() -> None:
@@ -136,7 +137,6 @@ def test_bad_values_are_named(key: str, value: Any) -> None:
 
 
 def test_one_provider_object_serves_every_hook() -> None:
-    settings = Settings.from_dict({"providers": {"ollama": {}}})
-    chat = plugin.ratatoskr_chat_providers(settings)
-    assert plugin.ratatoskr_generate_providers(settings) is chat
-    assert plugin.ratatoskr_embed_providers(settings) is chat
+    built = build_plugin(plugin, {"providers": {"ollama": {}}})
+    (chat,) = built.chains[Capability.CHAT]
+    assert built.chains[Capability.GENERATE] == [chat] and built.chains[Capability.EMBED] == [chat]

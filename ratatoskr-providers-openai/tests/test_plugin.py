@@ -4,17 +4,17 @@ from __future__ import annotations
 
 import pytest
 from ratatoskr.config import Settings
-from ratatoskr.errors import ConfigurationError
+from ratatoskr.errors import ConfigurationError, InvalidSetting
 from ratatoskr.providers import ChatProvider, EmbeddingProvider, GenerateProvider
 from ratatoskr_providers_openai import plugin
 
 
 def test_off_without_table_or_key() -> None:
-    assert plugin.build(Settings.from_dict({})) == []
+    assert plugin.openai.providers(Settings.from_dict({})) == []
 
 
 def test_key_in_environment_enables_the_official_api() -> None:
-    (provider,) = plugin.build(Settings.from_dict({}, env={"OPENAI_API_KEY": "sk-x"}))
+    (provider,) = plugin.openai.providers(Settings.from_dict({}, env={"OPENAI_API_KEY": "sk-x"}))
     assert isinstance(provider, ChatProvider) and isinstance(provider, GenerateProvider)
     assert isinstance(provider, EmbeddingProvider)
     assert provider.name == "openai" and provider.base_url == "https://api.openai.com/v1"
@@ -36,7 +36,7 @@ def test_instances_inherit_settings_but_not_the_key() -> None:
         }}},
         env={"OPENAI_API_KEY": "sk-x", "OPENAI_BASE_URL": "https://proxy.example/v1"},
     )  # fmt: skip
-    main, vllm, studio = plugin.build(settings)
+    main, vllm, studio = plugin.openai.providers(settings)
     assert main.base_url == "https://proxy.example/v1" and main.max_tokens_field == "max_tokens"
     assert (vllm.name, vllm.base_url, vllm.models, vllm.priority) == (
         "vllm",
@@ -62,5 +62,23 @@ def test_instances_inherit_settings_but_not_the_key() -> None:
     ],
 )
 def test_bad_tables_name_the_problem(table: dict[str, object]) -> None:
-    with pytest.raises((ConfigurationError, ValueError)):
-        plugin.build(Settings.from_dict({"providers": {"openai": table}}))
+    with pytest.raises(ConfigurationError):
+        plugin.openai.providers(Settings.from_dict({"providers": {"openai": table}}))
+
+
+def test_an_unknown_key_in_an_instance_is_a_config_error_naming_it() -> None:
+    settings = Settings.from_dict(
+        {"providers": {"openai": {"instances": {"vllm": {"base_url": "http://h/v1", "modles": []}}}}}
+    )
+    with pytest.raises(InvalidSetting, match=r"instances\.vllm\] unknown key 'modles' \(did you mean 'models'\?\)"):
+        plugin.openai.providers(settings)
+
+
+def test_api_key_env_names_the_variable_for_the_main_table_and_instances() -> None:
+    settings = Settings.from_dict(
+        {"providers": {"openai": {"api_key_env": "MAIN_KEY", "instances": {"v": {"base_url": "http://h/v1",
+                                                                                  "api_key_env": "V_KEY"}}}}},
+        env={"MAIN_KEY": "sk-main", "V_KEY": "sk-v"},
+    )  # fmt: skip
+    main, v = plugin.openai.providers(settings)
+    assert main.headers["authorization"] == "Bearer sk-main" and v.headers["authorization"] == "Bearer sk-v"

@@ -23,8 +23,9 @@ from collections.abc import Mapping
 from typing import Any
 
 from ratatoskr.config import Settings
-from ratatoskr.errors import ConfigurationError
-from ratatoskr.gateway import DEFAULT_MODELS, EmbeddedGateway
+from ratatoskr.config_schema import did_you_mean, read_table
+from ratatoskr.errors import ConfigurationError, InvalidSetting, RatatoskrError
+from ratatoskr.gateway import EmbeddedGateway
 from ratatoskr.metadata.registry import ModelRegistry
 from ratatoskr.plugins import PluginManager
 from ratatoskr.providers import Capability, Provider
@@ -33,6 +34,7 @@ from ratatoskr.registry.chain import ProviderRegistry, protocol_for
 from ratatoskr.registry.discovery import ParameterDiscovery
 from ratatoskr.registry.retry import RetryPolicy
 from ratatoskr.registry.routing import RoutingConfig
+from ratatoskr.sections import DefaultsSection, GatewaySection, RoutingSection, check_sections
 from ratatoskr.types import ParameterValidationPolicy
 
 __all__ = ["GatewayBuilder"]
@@ -113,35 +115,31 @@ class GatewayBuilder:
             settings = Settings.load() if plugins is not None else Settings.from_dict({})
 
         chains: dict[Capability, list[Provider]] = {cap: [] for cap in Capability}
+        unusable: dict[str, RatatoskrError] = {}
         if plugins is not None:
+            installed = plugins.installed()
+            check_sections(settings, plugins.config_sections(), installed)
             plugins.configure(settings)
-            for cap in Capability:
-                chains[cap].extend(plugins.providers(cap, settings))
+            built = plugins.build(settings)
+            _check_provider_tables(settings, built.known_tables | installed)
+            unusable.update(built.unusable)
+            for cap, found in built.chains.items():
+                chains[cap].extend(found)
+        else:
+            check_sections(settings, None)
         for provider, caps in self._providers:
             for cap in caps:
                 chains[cap].append(provider)
         _check_unique_names(chains)
 
-        gateway_table = settings.section("gateway")
-        unknown = set(gateway_table) - {"validation", "discovery_ttl"}
-        if unknown:
-            raise ConfigurationError(f"unknown [gateway] keys: {', '.join(sorted(unknown))}")
-        try:
-            validation = self._validation or ParameterValidationPolicy(gateway_table.get("validation", "warn"))
-        except ValueError as exc:
-            raise ConfigurationError(f"gateway.validation must be warn, error or ignore: {exc}") from exc
-
-        discovery_ttl = gateway_table.get("discovery_ttl", 24 * 3600)
-        if isinstance(discovery_ttl, bool) or not isinstance(discovery_ttl, int | float) or discovery_ttl < 0:
-            raise ConfigurationError(
-                f"gateway.discovery_ttl must be seconds >= 0 (0 turns discovery off), got {discovery_ttl!r}"
-            )
+        gateway = read_table(GatewaySection, settings.section("gateway"), where="gateway")
         registry = ProviderRegistry(
             chains,
-            routing=self._routing or RoutingConfig.from_config(settings.section("routing")),
+            routing=self._routing or RoutingConfig.from_config(_routing(settings)),
             retry=self._retry or RetryPolicy.from_config(dict(settings.section("retry"))),
-            validation=validation,
-            discovery=ParameterDiscovery(ttl=float(discovery_ttl)) if discovery_ttl else None,
+            validation=self._validation or gateway.validation,
+            discovery=ParameterDiscovery(ttl=gateway.discovery_ttl) if gateway.discovery_ttl else None,
+            unusable=unusable,
         )
         cache_config = self._cache
         if cache_config is _UNSET:
@@ -154,12 +152,7 @@ class GatewayBuilder:
 
             models = configured_registry(settings)  # seed, download, local file; never waits on the network
 
-        defaults = settings.section("defaults")
-        unknown = set(defaults) - set(DEFAULT_MODELS)
-        if unknown:
-            raise ConfigurationError(
-                f"unknown [defaults] keys: {', '.join(sorted(unknown))} (known: {', '.join(DEFAULT_MODELS)})"
-            )
+        defaults = read_table(DefaultsSection, settings.section("defaults"), where="defaults").models()
         return EmbeddedGateway(
             registry,
             models=models,
@@ -167,6 +160,22 @@ class GatewayBuilder:
             defaults=dict(defaults),
             plugins=plugins,
         )
+
+
+def _routing(settings: Settings) -> dict[str, tuple[str, ...]]:
+    return read_table(RoutingSection, settings.section("routing"), where="routing").preferred()
+
+
+def _check_provider_tables(settings: Settings, known: frozenset[str]) -> None:
+    for name in settings.section("providers"):
+        if name not in known:
+            raise InvalidSetting(
+                f"[providers.{name}] names no installed provider{did_you_mean(name, known)}; "
+                f"installed: {', '.join(sorted(known)) or 'none'}",
+                table="providers",
+                key=name,
+                unknown=True,
+            )
 
 
 def _check_unique_names(chains: Mapping[Capability, list[Provider]]) -> None:

@@ -13,17 +13,15 @@ from __future__ import annotations
 
 import os
 import stat
-from collections.abc import Callable, Mapping
+from collections.abc import Mapping
 from pathlib import Path
-from typing import Any, Literal, TypeVar, cast, overload
+from typing import Any
 
 from attrs import field, frozen
 
-from ratatoskr.errors import ConfigurationError, InsecureSecretsFile
+from ratatoskr.errors import ConfigurationError, InsecureSecretsFile, InvalidSetting
 
 __all__ = ["ProviderSettings", "Settings", "find_config_file", "find_secrets_file"]
-
-T = TypeVar("T")
 
 
 def _home() -> Path:
@@ -75,12 +73,16 @@ def _read_secrets(path: Path) -> dict[str, Any]:
 
 @frozen
 class ProviderSettings:
-    """One provider's view of the settings: its config table, its secrets table and the environment."""
+    """One provider's view of the settings, for plugins that read their table by hand.
+
+    New plugins declare their table instead (:class:`ratatoskr.provider_factory.ProviderFactory`), so the core
+    checks it; this view does no checking beyond ``enabled``.
+    """
 
     name: str
-    options: Mapping[str, Any] = field(factory=dict)
-    secrets: Mapping[str, Any] = field(factory=dict)
-    env: Mapping[str, str] = field(factory=dict)
+    options: Mapping[str, Any] = field(factory=dict, repr=lambda v: f"<keys {sorted(v)}>")
+    secrets: Mapping[str, Any] = field(factory=dict, repr=lambda v: f"<{len(v)} secret(s)>")
+    env: Mapping[str, str] = field(factory=dict, repr=lambda v: f"<{len(v)} variable(s)>")
 
     def get(self, key: str, default: Any = None, *, env: str | None = None) -> Any:
         """Config table first, then the environment variable ``env`` (if given), then ``default``."""
@@ -98,37 +100,28 @@ class ProviderSettings:
                 return str(value)
         return self.env.get(env) or None if env else None
 
-    @overload
-    def positive_number(self, key: str, default: int, *, integer: Literal[True]) -> int: ...
-    @overload
-    def positive_number(self, key: str, default: float, *, integer: Literal[False] = False) -> float: ...
-    def positive_number(self, key: str, default: float, *, integer: bool = False) -> float:
-        """``key`` from the config table (else ``default``), which must be a number above zero: an int when
-        ``integer``, else an int or float returned as a float. Anything else is a :class:`ConfigurationError`."""
-        value = self.get(key, default)
-        kind = int if integer else (int, float)
-        if isinstance(value, bool) or not isinstance(value, kind) or value <= 0:
-            raise ConfigurationError(f"providers.{self.name}.{key} must be a positive number, got {value!r}")
-        return value if integer else float(value)
-
-    @property
-    def priority(self) -> int | None:
-        value = self.options.get("priority")
-        if value is not None and (isinstance(value, bool) or not isinstance(value, int)):
-            raise ConfigurationError(f"providers.{self.name}.priority must be an integer, got {value!r}")
-        return value
-
 
 @frozen
 class Settings:
-    """The parsed configuration. Sections other than ``providers`` are read by the parts that own them."""
+    """The parsed configuration: the config file's tables, the secrets file and the environment.
+
+    Each section is declared as a config table (see :mod:`ratatoskr.sections` and
+    :mod:`ratatoskr.provider_factory`) and read through the one converter by the part that owns it. The repr shows
+    where the settings came from and which sections exist, never a value of the secrets or the environment.
+    """
 
     data: Mapping[str, Any] = field(factory=dict)
     secrets: Mapping[str, Any] = field(factory=dict)
     env: Mapping[str, str] = field(factory=lambda: dict(os.environ))
     config_path: Path | None = None
     secrets_path: Path | None = None
-    _shared: dict[str, Any] = field(init=False, factory=dict, eq=False, repr=False)
+
+    def __repr__(self) -> str:
+        return (
+            f"Settings(config={str(self.config_path) if self.config_path else None!r}, "
+            f"sections={sorted(self.data)!r}, secrets=<{len(self.secrets)} table(s) hidden>, "
+            f"env=<{len(self.env)} variable(s) hidden>)"
+        )
 
     @classmethod
     def load(
@@ -161,26 +154,16 @@ class Settings:
         """Settings built in code (tests, the builder)."""
         return cls(data=dict(data), secrets=dict(secrets or {}), env=dict(env or {}))
 
-    def shared(self, key: str, factory: Callable[[], T]) -> T:
-        """One object per settings and ``key``, built on first use.
-
-        Hooks are called once per capability; a plugin whose provider serves several capabilities uses this to hand
-        every hook the same object (one HTTP client, one model manager) without keeping its own cache.
-        """
-        try:
-            return cast(T, self._shared[key])
-        except KeyError:
-            value = self._shared[key] = factory()
-            return value
-
     def section(self, name: str) -> Mapping[str, Any]:
+        """The top-level table ``name`` (empty when absent)."""
         value = self.data.get(name, {})
         if not isinstance(value, Mapping):
-            raise ConfigurationError(f"[{name}] must be a table, got {type(value).__name__}")
+            raise InvalidSetting(f"[{name}] must be a table, got {type(value).__name__}", table=name)
         return value
 
     def provider(self, name: str, *, default_enabled: bool = False) -> ProviderSettings | None:
-        """The settings of provider ``name`` if it is enabled, else ``None``.
+        """The unchecked settings of provider ``name`` if it is enabled, else ``None`` (for plugins that read their
+        table by hand; see :class:`ProviderSettings`).
 
         Enabled means: a ``[providers.NAME]`` table exists (or ``default_enabled``), and it does not say
         ``enabled = false``.

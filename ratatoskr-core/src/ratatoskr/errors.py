@@ -11,7 +11,8 @@ Each class knows two things the dispatch pipeline needs:
 
     RatatoskrError
     ├── ConfigurationError ............ bad settings, a missing plugin, a bad plugin hook result
-    │   └── InsecureSecretsFile ....... secrets file readable by group/other
+    │   ├── InsecureSecretsFile ....... secrets file readable by group/other
+    │   └── InvalidSetting ............ a config key that does not exist, or a value of the wrong type or range
     ├── InvalidInput .................. bad arguments from the caller (also a ValueError)
     │   └── UnsupportedParameter ...... an option the provider/model cannot take
     ├── CapabilityNotSupported ........ the gateway has no provider for a capability (also NotImplementedError)
@@ -60,6 +61,7 @@ __all__ = [
     "EmptyResponse",
     "InsecureSecretsFile",
     "InvalidInput",
+    "InvalidSetting",
     "ModelNotAvailable",
     "ModelNotFound",
     "NoProvider",
@@ -125,6 +127,23 @@ class InsecureSecretsFile(ConfigurationError):
         )
         self.path = path
         self.mode = mode
+
+
+class InvalidSetting(ConfigurationError):
+    """A key in the config that does not exist, or a value of the wrong type or out of range.
+
+    Unlike a missing key or an unreachable service (which make one provider *not usable*), this is a mistake in
+    the file itself: it is refused wherever it is, so a typo never silently changes what answers.
+    """
+
+    def __init__(self, message: str, *, table: str | None = None, key: str | None = None, unknown: bool = False):
+        super().__init__(message)
+        #: The table it is in (``providers.openai``), when known.
+        self.table = table
+        #: The key (``timeout``; ``instances.vllm.base_url`` inside a nested table).
+        self.key = key
+        #: Whether the key does not exist (a typo) rather than holding a bad value.
+        self.unknown = unknown
 
 
 class InvalidInput(RatatoskrError, ValueError):

@@ -7,20 +7,25 @@ parsed settings and return provider objects. They must do no network I/O and no 
 
 Each ``ratatoskr_*_providers`` hook returns an iterable of providers for one capability (or ``None``); all
 plugins' results are collected into that capability's fallback chain, ordered by provider ``priority`` and
-then by the ``[routing]`` config. The provider protocols are in :mod:`ratatoskr.providers`.
+then by the ``[routing]`` config. An item may also be a :class:`~ratatoskr.provider_factory.ProviderFactory`: the
+core reads its declared table and builds it once per gateway, so one provider object serves every capability
+whose hook returned the same factory (a provider with three capabilities is one class, one factory and three
+one-line hooks). The provider protocols are in :mod:`ratatoskr.providers`.
 ``docs/plugins/hooks.md`` documents each hook; a test keeps the two in step.
 """
 
 from __future__ import annotations
 
-from collections.abc import Iterable
+from collections.abc import Iterable, Mapping
 from typing import TYPE_CHECKING, Any
 
 import pluggy
 
 if TYPE_CHECKING:
     from ratatoskr.config import Settings
+    from ratatoskr.config_schema import ConfigTable
     from ratatoskr.protocol import ModelGateway
+    from ratatoskr.provider_factory import ProviderFactory
     from ratatoskr.providers import (
         ChatProvider,
         ClassifyProvider,
@@ -49,22 +54,35 @@ def ratatoskr_configure(settings: Settings) -> None:
     """
 
 
+@_hookspec
+def ratatoskr_config_sections() -> Mapping[str, type[ConfigTable]] | None:
+    """Declare the top-level config sections this plugin reads (``[server]``), so the core accepts and checks them.
+
+    The core refuses any top-level section nobody declared (with a "did you mean") and reads each declared one
+    through the one converter at start, so a mistake in it is reported even by commands that do not use it.
+
+    :return: section name → its :class:`~ratatoskr.config_schema.ConfigTable` class, or ``None``.
+    """
+
+
 # -------------------------------------------------------------------------------------------------------------
 # provider registration, one hook per capability
 # -------------------------------------------------------------------------------------------------------------
 
 
 @_hookspec
-def ratatoskr_chat_providers(settings: Settings) -> Iterable[ChatProvider] | None:
+def ratatoskr_chat_providers(settings: Settings) -> Iterable[ChatProvider | ProviderFactory[Any]] | None:
     """Register chat providers (``chat`` and ``chat_stream``).
 
-    :param settings: the parsed configuration; use ``settings.provider(name)`` to read your table.
-    :return: providers implementing :class:`~ratatoskr.providers.ChatProvider`, or ``None``.
+    :param settings: the parsed configuration (a factory reads its own table; hand-written plugins may use
+        ``settings.provider(name)``).
+    :return: providers implementing :class:`~ratatoskr.providers.ChatProvider` (or factories building them), or
+        ``None``.
     """
 
 
 @_hookspec
-def ratatoskr_generate_providers(settings: Settings) -> Iterable[GenerateProvider] | None:
+def ratatoskr_generate_providers(settings: Settings) -> Iterable[GenerateProvider | ProviderFactory[Any]] | None:
     """Register text generation providers (``generate`` and ``generate_stream``).
 
     :param settings: the parsed configuration.
@@ -73,7 +91,7 @@ def ratatoskr_generate_providers(settings: Settings) -> Iterable[GenerateProvide
 
 
 @_hookspec
-def ratatoskr_embed_providers(settings: Settings) -> Iterable[EmbeddingProvider] | None:
+def ratatoskr_embed_providers(settings: Settings) -> Iterable[EmbeddingProvider | ProviderFactory[Any]] | None:
     """Register embedding providers (``embed`` and ``embed_batch``).
 
     :param settings: the parsed configuration.
@@ -82,7 +100,7 @@ def ratatoskr_embed_providers(settings: Settings) -> Iterable[EmbeddingProvider]
 
 
 @_hookspec
-def ratatoskr_nli_providers(settings: Settings) -> Iterable[NliProvider] | None:
+def ratatoskr_nli_providers(settings: Settings) -> Iterable[NliProvider | ProviderFactory[Any]] | None:
     """Register natural language inference providers (``infer_nli`` and ``infer_nli_batch``).
 
     :param settings: the parsed configuration.
@@ -91,7 +109,7 @@ def ratatoskr_nli_providers(settings: Settings) -> Iterable[NliProvider] | None:
 
 
 @_hookspec
-def ratatoskr_classify_providers(settings: Settings) -> Iterable[ClassifyProvider] | None:
+def ratatoskr_classify_providers(settings: Settings) -> Iterable[ClassifyProvider | ProviderFactory[Any]] | None:
     """Register zero-shot classification providers (``classify_zero_shot``).
 
     :param settings: the parsed configuration.
@@ -100,7 +118,7 @@ def ratatoskr_classify_providers(settings: Settings) -> Iterable[ClassifyProvide
 
 
 @_hookspec
-def ratatoskr_stance_providers(settings: Settings) -> Iterable[StanceProvider] | None:
+def ratatoskr_stance_providers(settings: Settings) -> Iterable[StanceProvider | ProviderFactory[Any]] | None:
     """Register stance detection providers (``classify_stance``).
 
     :param settings: the parsed configuration.
@@ -109,7 +127,7 @@ def ratatoskr_stance_providers(settings: Settings) -> Iterable[StanceProvider] |
 
 
 @_hookspec
-def ratatoskr_tokenize_providers(settings: Settings) -> Iterable[TokenizerProvider] | None:
+def ratatoskr_tokenize_providers(settings: Settings) -> Iterable[TokenizerProvider | ProviderFactory[Any]] | None:
     """Register tokenizer providers (``count_tokens`` and ``tokenize``).
 
     :param settings: the parsed configuration.
@@ -118,7 +136,7 @@ def ratatoskr_tokenize_providers(settings: Settings) -> Iterable[TokenizerProvid
 
 
 @_hookspec
-def ratatoskr_metadata_providers(settings: Settings) -> Iterable[MetadataProvider] | None:
+def ratatoskr_metadata_providers(settings: Settings) -> Iterable[MetadataProvider | ProviderFactory[Any]] | None:
     """Register model metadata providers (``fetch_metadata``).
 
     :param settings: the parsed configuration.

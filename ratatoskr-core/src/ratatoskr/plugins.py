@@ -4,14 +4,23 @@ Environment switches (like pytest's):
 
 - ``RATATOSKR_DISABLE_PLUGIN_AUTOLOAD=1``: load no entry points; ``RATATOSKR_PLUGINS=a,b`` then loads just those.
 - ``RATATOSKR_BLOCK_PLUGINS=a,b``: never load these entry points (by entry-point name).
-- ``RATATOSKR_TRACE_HOOKS=1``: print every hook call and result to stderr.
+- ``RATATOSKR_TRACE_HOOKS=1``: print every hook call to stderr, one short line each: the hook, the plugins that
+  answer it, and a summary of what came back (provider names, counts), never the settings, secrets or environment.
+
+Provider hooks return provider objects or :class:`~ratatoskr.provider_factory.ProviderFactory` objects;
+:meth:`PluginManager.build` builds each distinct factory once, so one provider object serves every capability whose
+hook returned its factory. A factory that cannot build (a missing key, a value the environment got wrong) makes that
+provider *not usable*: it is recorded in :attr:`BuiltProviders.unusable`, warned about once
+(:class:`ProviderNotUsableWarning`), and every other provider keeps working. A mistake in the config file itself
+(:class:`~ratatoskr.errors.InvalidSetting`) is refused outright.
 """
 
 from __future__ import annotations
 
 import os
 import sys
-from collections.abc import Iterable, Mapping
+import warnings
+from collections.abc import Mapping, Sequence
 from importlib import metadata
 from typing import Any
 
@@ -19,10 +28,18 @@ import attrs
 import pluggy
 
 from ratatoskr import hookspecs
-from ratatoskr.errors import ConfigurationError
+from ratatoskr.errors import ConfigurationError, InvalidSetting, RatatoskrError
+from ratatoskr.provider_factory import ProviderFactory
 from ratatoskr.providers import Capability, Provider
 
-__all__ = ["ENTRY_POINT_GROUP", "PluginInfo", "PluginManager", "hookimpl"]
+__all__ = [
+    "ENTRY_POINT_GROUP",
+    "BuiltProviders",
+    "PluginInfo",
+    "PluginManager",
+    "ProviderNotUsableWarning",
+    "hookimpl",
+]
 
 ENTRY_POINT_GROUP = "ratatoskr"
 #: Mark a function as an implementation of a Ratatoskr hook.
@@ -31,8 +48,26 @@ hookimpl = pluggy.HookimplMarker(hookspecs.PROJECT)
 _CAPABILITY_HOOKS: dict[Capability, str] = {cap: f"ratatoskr_{cap.value}_providers" for cap in Capability}
 
 
+class ProviderNotUsableWarning(UserWarning):
+    """A configured provider cannot be built (a missing key, ...); the others keep working."""
+
+
+@attrs.frozen
+class BuiltProviders:
+    """What the plugins' provider hooks gave for one settings object."""
+
+    #: Capability → its providers, in registration order (the registry sorts them).
+    chains: Mapping[Capability, list[Provider]]
+    #: Provider name → why it cannot be built (a typed error); a call that needs it fails with that reason.
+    unusable: Mapping[str, RatatoskrError]
+    #: ``[providers.NAME]`` tables some plugin accounts for (factory names, plugin names, provider names).
+    known_tables: frozenset[str]
+
+
 @attrs.frozen
 class PluginInfo:
+    """One loaded plugin, as ``ratatoskr plugins`` lists it."""
+
     name: str
     distribution: str | None
     version: str | None
@@ -53,8 +88,7 @@ class PluginManager:
         self._pm.add_hookspecs(hookspecs)
         self._dists: dict[str, tuple[str | None, str | None]] = {}
         if self._env.get("RATATOSKR_TRACE_HOOKS"):
-            self._pm.trace.root.setwriter(sys.stderr.write)
-            self._pm.enable_tracing()
+            self._pm.add_hookcall_monitoring(_trace_before, _trace_after)
 
     @property
     def pluggy(self) -> pluggy.PluginManager:
@@ -110,29 +144,49 @@ class PluginManager:
     def configure(self, settings: Any) -> None:
         self._pm.hook.ratatoskr_configure(settings=settings)
 
-    def providers(self, capability: Capability, settings: Any) -> list[Provider]:
-        """Every provider that plugins register for ``capability``, checked against the protocol."""
-        hook = getattr(self._pm.hook, _CAPABILITY_HOOKS[capability])
-        found: list[Provider] = []
-        for result in hook(settings=settings):
-            found.extend(self._check(capability, result))
-        return found
+    def installed(self) -> frozenset[str]:
+        """Entry-point names of every installed plugin, loaded or not (blocked, autoload off)."""
+        return frozenset(ep.name for ep in metadata.entry_points(group=ENTRY_POINT_GROUP))
 
-    @staticmethod
-    def _check(capability: Capability, result: Iterable[Provider] | None) -> Iterable[Provider]:
+    def config_sections(self) -> dict[str, Any]:
+        """Top-level config sections plugins declare (``ratatoskr_config_sections``): name → config table class."""
+        sections: dict[str, Any] = {}
+        for result in self._pm.hook.ratatoskr_config_sections():
+            sections.update(result or {})
+        return sections
+
+    def build(self, settings: Any) -> BuiltProviders:
+        """Call every provider hook; build each distinct factory once; check each provider against its protocol.
+
+        :raises InvalidSetting: a mistake in a provider's table (it is refused even when that provider is not used).
+        :raises ConfigurationError: a hook returned something that is not a provider of its capability.
+        """
         from ratatoskr.registry.chain import protocol_for
 
-        if result is None:
-            return ()
-        proto = protocol_for(capability)
-        items = list(result)
-        for item in items:
-            if not isinstance(item, proto):
-                raise ConfigurationError(
-                    f"a plugin registered {item!r} as a {capability.value} provider, "
-                    f"but it does not implement {proto.__name__}"
-                )
-        return items
+        built: dict[int, list[Provider]] = {}
+        unusable: dict[str, RatatoskrError] = {}
+        known = {name for name, _ in self._pm.list_name_plugin()}
+        chains: dict[Capability, list[Provider]] = {cap: [] for cap in Capability}
+        for cap, hook_name in _CAPABILITY_HOOKS.items():
+            proto = protocol_for(cap)
+            for result in getattr(self._pm.hook, hook_name)(settings=settings):
+                for item in result or ():
+                    if isinstance(item, ProviderFactory):
+                        known.add(item.name)
+                        if id(item) not in built:
+                            built[id(item)] = _build_one(item, settings, unusable)
+                        items = built[id(item)]
+                    else:
+                        items = [item]
+                    for provider in items:
+                        if not isinstance(provider, proto):
+                            raise ConfigurationError(
+                                f"a plugin registered {provider!r} as a {cap.value} provider, "
+                                f"but it does not implement {proto.__name__}"
+                            )
+                        known.add(provider.name)
+                        chains[cap].append(provider)
+        return BuiltProviders(chains, unusable, frozenset(known))
 
     def remote_gateway(self, address: str, settings: Any) -> Any:
         """The gateway a plugin connects to at ``address`` (the daemon's client), or ``None``."""
@@ -145,3 +199,36 @@ class PluginManager:
                 impl.function(**{name: app for name in impl.argnames if name == "app"})
             except Exception as exc:  # a broken third-party plugin must name itself
                 raise ConfigurationError(f"plugin {impl.plugin_name!r} failed to add its commands: {exc!r}") from exc
+
+
+def _build_one(factory: ProviderFactory[Any], settings: Any, unusable: dict[str, RatatoskrError]) -> list[Provider]:
+    try:
+        return factory.providers(settings)
+    except InvalidSetting:
+        raise
+    except ConfigurationError as exc:
+        exc.provider = exc.provider or factory.name
+        unusable[factory.name] = exc
+        warnings.warn(ProviderNotUsableWarning(f"provider {factory.name} is not usable: {exc}"), stacklevel=4)
+        return []
+
+
+def _summary(value: Any) -> str:
+    """A short, secret-free description of a hook result."""
+    if isinstance(value, list | tuple):
+        return "[" + ", ".join(_summary(v) for v in value) + "]"
+    if value is None:
+        return "None"
+    name = getattr(value, "name", None)
+    return f"{type(value).__name__}({name!r})" if isinstance(name, str) else type(value).__name__
+
+
+def _trace_before(hook_name: str, impls: Sequence[Any], kwargs: Mapping[str, Any]) -> None:
+    plugins = ", ".join(impl.plugin_name for impl in impls) or "no plugin"
+    sys.stderr.write(f"ratatoskr: hook {hook_name}({', '.join(kwargs)}) -> {plugins}\n")
+
+
+def _trace_after(outcome: Any, hook_name: str, impls: Sequence[Any], kwargs: Mapping[str, Any]) -> None:
+    exc = outcome.exception
+    result = f"raised {type(exc).__name__}" if exc is not None else _summary(outcome.get_result())
+    sys.stderr.write(f"ratatoskr: hook {hook_name} returned {result}\n")

@@ -14,6 +14,7 @@ import attrs
 import cattrs
 from cattrs.gen import make_dict_unstructure_fn
 
+from ratatoskr.config_schema import ConfigTable, structure_table_hook
 from ratatoskr.errors import InvalidInput
 from ratatoskr.types import chat as _chat
 from ratatoskr.types import generate as _gen
@@ -25,6 +26,10 @@ __all__ = ["converter", "event_from_json", "event_to_json", "structure", "unstru
 converter = cattrs.Converter(omit_if_default=False, forbid_extra_keys=False)
 
 converter.register_structure_hook(ParameterName, lambda v, _: ParameterName(v))
+# Config tables are read strictly: unknown keys, wrong types and bad ranges are refused (ratatoskr.config_schema).
+converter.register_structure_hook_factory(
+    lambda t: isinstance(t, type) and issubclass(t, ConfigTable), structure_table_hook
+)
 converter.register_unstructure_hook(ParameterName, str)
 
 

@@ -154,7 +154,7 @@ def mean_pool(tokens: list[list[float]]) -> list[float]:
 
 
 def normalise(vector: list[float]) -> list[float]:
-    norm = math.sqrt(sum(v * v for v in vector))
+    norm = math.hypot(*vector)  # no underflow to a wrong norm for tiny (subnormal) components
     return vector if norm == 0.0 else [v / norm for v in vector]
 
 

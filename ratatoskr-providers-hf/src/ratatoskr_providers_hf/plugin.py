@@ -1,70 +1,47 @@
 """Plugin registration for the HuggingFace provider (hookimpls only; cheap to import: no httpx here).
 
 Enabled by a ``[providers.huggingface]`` table, or by ``HF_TOKEN``/``HF_API_KEY`` in the environment when
-there is no table; ``enabled = false`` in the table turns it off either way.
+there is no table; ``enabled = false`` in the table turns it off either way. The four capability hooks return one
+factory, so the core builds one provider (one HTTP client) per gateway.
 """
 
 from __future__ import annotations
 
-from typing import TYPE_CHECKING
+from typing import TYPE_CHECKING, Any
 
 from ratatoskr.plugins import hookimpl
-from ratatoskr.providers import PRIORITY_REMOTE
+from ratatoskr.provider_factory import ProviderFactory
 
-from ratatoskr_providers_hf._config import KEY_ENV_VARS, NAME, HFConfig
+from ratatoskr_providers_hf._config import NAME, HFConfig
 
 if TYPE_CHECKING:
-    from ratatoskr.config import ProviderSettings, Settings
-
     from ratatoskr_providers_hf.provider import HuggingFaceProvider
 
 
-def _table(settings: Settings) -> ProviderSettings | None:
-    if NAME in settings.section("providers"):
-        return settings.provider(NAME)
-    if any(settings.env.get(var) for var in KEY_ENV_VARS):
-        return settings.provider(NAME, default_enabled=True)
-    return None
-
-
-def _build(settings: Settings) -> HuggingFaceProvider | None:
-    table = _table(settings)
-    if table is None:
-        return None
+def _build(config: HFConfig) -> HuggingFaceProvider:
     from ratatoskr_providers_hf.provider import HuggingFaceProvider
 
-    priority = table.priority if table.priority is not None else PRIORITY_REMOTE
-    return HuggingFaceProvider(HFConfig.from_settings(table), priority=priority)
+    return HuggingFaceProvider(config, priority=config.priority)
 
 
-def _providers(settings: Settings) -> list[HuggingFaceProvider]:
-    # The four capability hooks share one provider (one HTTP client) per settings object.
-    provider = settings.shared(NAME, lambda: _build(settings))
-    return [provider] if provider is not None else []
+huggingface = ProviderFactory(NAME, HFConfig, _build, env_enables=("api_key",))
 
 
 @hookimpl
-def ratatoskr_configure(settings: Settings) -> None:
-    table = _table(settings)
-    if table is not None:
-        HFConfig.from_settings(table)  # raises ConfigurationError naming the bad key
+def ratatoskr_embed_providers() -> list[Any]:
+    return [huggingface]
 
 
 @hookimpl
-def ratatoskr_embed_providers(settings: Settings) -> list[HuggingFaceProvider]:
-    return _providers(settings)
+def ratatoskr_nli_providers() -> list[Any]:
+    return [huggingface]
 
 
 @hookimpl
-def ratatoskr_nli_providers(settings: Settings) -> list[HuggingFaceProvider]:
-    return _providers(settings)
+def ratatoskr_classify_providers() -> list[Any]:
+    return [huggingface]
 
 
 @hookimpl
-def ratatoskr_classify_providers(settings: Settings) -> list[HuggingFaceProvider]:
-    return _providers(settings)
-
-
-@hookimpl
-def ratatoskr_stance_providers(settings: Settings) -> list[HuggingFaceProvider]:
-    return _providers(settings)
+def ratatoskr_stance_providers() -> list[Any]:
+    return [huggingface]

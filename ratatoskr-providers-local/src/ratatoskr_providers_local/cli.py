@@ -19,10 +19,9 @@ def _config(models_dir: Path | None = None) -> Any:
     from ratatoskr.config import Settings
 
     from ratatoskr_providers_local._config import LocalConfig
+    from ratatoskr_providers_local.plugin import local
 
-    settings = Settings.load()
-    table = settings.provider("local", default_enabled=True)
-    config = LocalConfig.from_settings(table) if table is not None else LocalConfig()
+    config = local.read(Settings.load()) or LocalConfig()
     return evolve(config, models_dir=models_dir) if models_dir is not None else config
 
 

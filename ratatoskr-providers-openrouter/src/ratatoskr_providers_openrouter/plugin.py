@@ -1,73 +1,53 @@
 """Registers the OpenRouter provider (hookimpls only; the provider module is imported when one is built).
 
-Enabled by a ``[providers.openrouter]`` table or by ``OPENROUTER_API_KEY`` in the environment.
+Enabled by a ``[providers.openrouter]`` table or by ``OPENROUTER_API_KEY`` in the environment. The three capability
+hooks return one factory, so the core builds one provider (one HTTP client) per gateway.
 """
 
 from __future__ import annotations
 
-from typing import TYPE_CHECKING
+from typing import TYPE_CHECKING, Any
 
-from ratatoskr.errors import ConfigurationError
 from ratatoskr.plugins import hookimpl
+from ratatoskr.provider_factory import ProviderFactory
+
+from ratatoskr_providers_openrouter._config import NAME, OpenRouterConfig
 
 if TYPE_CHECKING:
-    from ratatoskr.config import Settings
+    from ratatoskr_providers_openrouter.provider import OpenRouterProvider
+
+
+def _build(config: OpenRouterConfig) -> OpenRouterProvider:
+    from ratatoskr.wire.openai_client import default_timeout
 
     from ratatoskr_providers_openrouter.provider import OpenRouterProvider
 
-NAME = "openrouter"
+    return OpenRouterProvider(
+        api_key=config.api_key,
+        base_url=config.base_url,
+        priority=config.priority,
+        models=sorted(config.models) if config.models is not None else None,
+        app_url=config.app_url,
+        app_title=config.app_title,
+        headers=dict(config.headers),
+        models_ttl=config.models_ttl,
+        timeout=default_timeout(config.timeout),
+    )
 
 
-def build(settings: Settings) -> list[OpenRouterProvider]:
-    table = settings.provider(NAME, default_enabled=bool(settings.env.get("OPENROUTER_API_KEY")))
-    if table is None:
-        return []
-    from ratatoskr.providers import PRIORITY_REMOTE
-    from ratatoskr.wire.openai_client import default_timeout
-
-    from ratatoskr_providers_openrouter.provider import DEFAULT_BASE_URL, OpenRouterProvider
-
-    models = table.get("models")
-    if models is not None and not (isinstance(models, list) and all(isinstance(m, str) for m in models)):
-        raise ConfigurationError("providers.openrouter.models must be a list of model ids")
-    headers = table.get("headers", {})
-    if not isinstance(headers, dict):
-        raise ConfigurationError("providers.openrouter.headers must be a table of header names to values")
-    try:
-        timeout = float(table.get("timeout", 300.0))
-        ttl = float(table.get("models_ttl", 3600.0))
-    except (TypeError, ValueError) as exc:
-        raise ConfigurationError(f"providers.openrouter.timeout/models_ttl must be numbers: {exc}") from exc
-    return [
-        OpenRouterProvider(
-            api_key=table.secret("api_key", env="OPENROUTER_API_KEY"),
-            base_url=str(table.get("base_url", DEFAULT_BASE_URL, env="OPENROUTER_BASE_URL")),
-            priority=table.priority if table.priority is not None else PRIORITY_REMOTE,
-            models=models,
-            app_url=table.get("app_url"),
-            app_title=table.get("app_title", "Ratatoskr"),
-            headers={str(k): str(v) for k, v in headers.items()},
-            models_ttl=ttl,
-            timeout=default_timeout(timeout),
-        )
-    ]
-
-
-def _shared(settings: Settings) -> list[OpenRouterProvider]:
-    # One provider object (one HTTP client) for every capability hook.
-    return settings.shared("ratatoskr_providers_openrouter", lambda: build(settings))
+openrouter = ProviderFactory(NAME, OpenRouterConfig, _build, env_enables=("api_key",))
 
 
 @hookimpl
-def ratatoskr_chat_providers(settings: Settings) -> list[OpenRouterProvider]:
-    return _shared(settings)
+def ratatoskr_chat_providers() -> list[Any]:
+    return [openrouter]
 
 
 @hookimpl
-def ratatoskr_generate_providers(settings: Settings) -> list[OpenRouterProvider]:
-    return _shared(settings)
+def ratatoskr_generate_providers() -> list[Any]:
+    return [openrouter]
 
 
 @hookimpl
-def ratatoskr_metadata_providers(settings: Settings) -> list[OpenRouterProvider]:
-    return _shared(settings)
+def ratatoskr_metadata_providers() -> list[Any]:
+    return [openrouter]

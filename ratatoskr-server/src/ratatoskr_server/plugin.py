@@ -18,6 +18,13 @@ if TYPE_CHECKING:
 
 
 @hookimpl
+def ratatoskr_config_sections() -> dict[str, Any]:
+    from ratatoskr_server.config import ServerConfig
+
+    return {"server": ServerConfig}
+
+
+@hookimpl
 def ratatoskr_register_commands(app: Any) -> None:
     app.command("ratatoskr_server.cli:serve", name="serve", help="Run the ratd gRPC daemon in the foreground.")
     app.command(

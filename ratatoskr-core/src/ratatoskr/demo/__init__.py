@@ -1,64 +1,75 @@
 """The built-in DEMO plugin: toy providers that need no model, no key and no network.
 
-Registered through the ``ratatoskr`` entry point like any plugin, at the lowest priority, so a real provider
-always wins. Its answers are NOT model output (see :mod:`ratatoskr.demo.provider`). This module holds only the
-hooks, so loading the plugin (every CLI start does) imports nothing else. Turn it off with
-``[providers.demo] enabled = false``.
+Registered through the ``ratatoskr`` entry point like any plugin. Its answers are NOT model output (see
+:mod:`ratatoskr.demo.provider`). This module holds only the hooks and the declared ``[providers.demo]`` table, so
+loading the plugin (every CLI start does) imports nothing else. One :class:`~ratatoskr.demo.provider.DemoProvider`
+serves all seven capabilities: every hook returns the same factory, which the core builds once per gateway. Turn it
+off with ``[providers.demo] enabled = false``.
 """
 
 from __future__ import annotations
 
-from typing import TYPE_CHECKING
+from typing import TYPE_CHECKING, Any
 
+from attrs import frozen
+
+from ratatoskr.config_schema import setting
 from ratatoskr.plugins import hookimpl
+from ratatoskr.provider_factory import ProviderConfig, ProviderFactory
+from ratatoskr.providers import PRIORITY_DEMO
 
 if TYPE_CHECKING:
-    from ratatoskr.config import Settings
     from ratatoskr.demo.provider import DemoProvider
 
 NAME = "demo"
 
 
-def _provider(settings: Settings) -> list[DemoProvider]:
-    table = settings.provider(NAME, default_enabled=True)
-    if table is None:
-        return []
+@frozen(kw_only=True)
+class DemoConfig(ProviderConfig):
+    """``[providers.demo]``: on by default."""
+
+    priority: int = setting(PRIORITY_DEMO, doc="Higher runs earlier in fallback chains.")
+
+
+def _build(config: DemoConfig) -> DemoProvider:
     from ratatoskr.demo.provider import DemoProvider
-    from ratatoskr.providers import PRIORITY_DEMO
 
-    return [DemoProvider(table.priority if table.priority is not None else PRIORITY_DEMO)]
+    return DemoProvider(config.priority)
 
 
-@hookimpl
-def ratatoskr_chat_providers(settings: Settings) -> list[DemoProvider]:
-    return _provider(settings)
+demo = ProviderFactory(NAME, DemoConfig, _build, default_on=True)
 
 
 @hookimpl
-def ratatoskr_generate_providers(settings: Settings) -> list[DemoProvider]:
-    return _provider(settings)
+def ratatoskr_chat_providers() -> list[Any]:
+    return [demo]
 
 
 @hookimpl
-def ratatoskr_embed_providers(settings: Settings) -> list[DemoProvider]:
-    return _provider(settings)
+def ratatoskr_generate_providers() -> list[Any]:
+    return [demo]
 
 
 @hookimpl
-def ratatoskr_nli_providers(settings: Settings) -> list[DemoProvider]:
-    return _provider(settings)
+def ratatoskr_embed_providers() -> list[Any]:
+    return [demo]
 
 
 @hookimpl
-def ratatoskr_classify_providers(settings: Settings) -> list[DemoProvider]:
-    return _provider(settings)
+def ratatoskr_nli_providers() -> list[Any]:
+    return [demo]
 
 
 @hookimpl
-def ratatoskr_stance_providers(settings: Settings) -> list[DemoProvider]:
-    return _provider(settings)
+def ratatoskr_classify_providers() -> list[Any]:
+    return [demo]
 
 
 @hookimpl
-def ratatoskr_tokenize_providers(settings: Settings) -> list[DemoProvider]:
-    return _provider(settings)
+def ratatoskr_stance_providers() -> list[Any]:
+    return [demo]
+
+
+@hookimpl
+def ratatoskr_tokenize_providers() -> list[Any]:
+    return [demo]

@@ -9,9 +9,10 @@ from __future__ import annotations
 from collections.abc import Awaitable, Callable, Hashable, Sequence
 from typing import Any, TypeVar
 
-from attrs import field, frozen
+from attrs import frozen
 
-from ratatoskr.errors import ConfigurationError, ResponseFormatError
+from ratatoskr.config_schema import ConfigTable, positive, read_table, setting
+from ratatoskr.errors import ResponseFormatError
 
 __all__ = ["CacheConfig", "ResponseCache"]
 
@@ -19,27 +20,19 @@ T = TypeVar("T")
 K = TypeVar("K", bound=Hashable)
 
 
-def _positive(instance: Any, attribute: Any, value: float) -> None:
-    if value <= 0:
-        raise ConfigurationError(f"cache.{attribute.name} must be positive, got {value!r}")
-
-
 @frozen(kw_only=True)
-class CacheConfig:
-    """Response cache size and time to live (seconds); ``[cache]`` in the config."""
+class CacheConfig(ConfigTable):
+    """Response cache size and time to live (seconds); ``[cache]`` in the config (its presence turns it on)."""
 
-    max_entries: int = field(default=10_000, validator=_positive)
-    ttl: float = field(default=3600.0, validator=_positive)
+    enabled: bool = setting(True, doc="`false` keeps the cache off although the table exists.")
+    max_entries: int = setting(10_000, doc="Most results kept (least recently used go first).", validator=positive)
+    ttl: float = setting(3600.0, doc="Seconds a result is kept.", validator=positive)
 
     @classmethod
     def from_config(cls, table: dict[str, Any]) -> CacheConfig | None:
-        table = dict(table)
-        if not table.pop("enabled", True):
-            return None
-        unknown = set(table) - {"max_entries", "ttl"}
-        if unknown:
-            raise ConfigurationError(f"unknown [cache] keys: {', '.join(sorted(unknown))}")
-        return cls(**table)
+        """The ``[cache]`` table read by the one converter, or ``None`` when it says ``enabled = false``."""
+        config = read_table(cls, table, where="cache")
+        return config if config.enabled else None
 
 
 class ResponseCache:

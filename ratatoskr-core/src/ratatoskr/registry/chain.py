@@ -64,8 +64,11 @@ class ProviderRegistry:
         validation: ParameterValidationPolicy = ParameterValidationPolicy.WARN,
         telemetry: Telemetry | None = None,
         discovery: ParameterDiscovery | None = None,
+        unusable: Mapping[str, RatatoskrError] | None = None,
     ) -> None:
         self.routing = routing or RoutingConfig()
+        #: Configured providers that could not be built (name → why, e.g. a missing key); see ratatoskr.plugins.
+        self.unusable: dict[str, RatatoskrError] = dict(unusable or {})
         self.retry = retry or RetryPolicy()
         self.validation = validation
         self.telemetry = telemetry or Telemetry()

@@ -10,33 +10,31 @@ from typing import Any, TypeVar
 
 import anyio
 import backoff
-from attrs import field, frozen
+from attrs import frozen
 
-from ratatoskr.errors import ConfigurationError, RatatoskrError
+from ratatoskr.config_schema import ConfigTable, at_least, read_table, setting
+from ratatoskr.errors import RatatoskrError
 
 __all__ = ["RetryPolicy"]
 
 T = TypeVar("T")
 
 
-def _positive(instance: Any, attribute: Any, value: float) -> None:
-    if value < 0 if attribute.name != "max_attempts" else value < 1:
-        raise ConfigurationError(f"retry.{attribute.name} must be positive, got {value!r}")
-
-
 @frozen(kw_only=True)
-class RetryPolicy:
+class RetryPolicy(ConfigTable):
     """How many times a transient error is retried on the same provider before the chain moves on.
 
     ``max_attempts`` counts the first call. A provider's ``retry_after`` (e.g. from ``Retry-After``) replaces the
     computed delay, capped at ``max_retry_after`` so a hostile header cannot park a request for hours.
     """
 
-    max_attempts: int = field(default=3, validator=_positive)
-    initial_delay: float = field(default=0.5, validator=_positive)
-    max_delay: float = field(default=30.0, validator=_positive)
-    jitter: bool = True
-    max_retry_after: float = field(default=120.0, validator=_positive)
+    max_attempts: int = setting(
+        3, doc="Calls per provider for a transient error, the first included.", validator=at_least(1)
+    )
+    initial_delay: float = setting(0.5, doc="Seconds before the first retry, doubled each time.", validator=at_least(0))
+    max_delay: float = setting(30.0, doc="Longest computed wait between retries, in seconds.", validator=at_least(0))
+    jitter: bool = setting(True, doc="Full jitter: wait a random time up to the computed delay.")
+    max_retry_after: float = setting(120.0, doc="Cap on a provider's `Retry-After`, in seconds.", validator=at_least(0))
 
     @classmethod
     def disabled(cls) -> RetryPolicy:
@@ -44,11 +42,8 @@ class RetryPolicy:
 
     @classmethod
     def from_config(cls, table: dict[str, Any]) -> RetryPolicy:
-        known = {"max_attempts", "initial_delay", "max_delay", "jitter", "max_retry_after"}
-        unknown = set(table) - known
-        if unknown:
-            raise ConfigurationError(f"unknown [retry] keys: {', '.join(sorted(unknown))}")
-        return cls(**table)
+        """The ``[retry]`` table, checked by the one converter (:func:`ratatoskr.config_schema.read_table`)."""
+        return read_table(cls, table, where="retry")
 
     def delays(self) -> Iterator[float]:
         """Delays between attempts: exponential from ``initial_delay``, capped, with full jitter if set."""
