@@ -1,21 +1,20 @@
 """The core's top-level config sections, declared as config tables, and the check of the whole file's shape.
 
 ``[gateway]``, ``[retry]`` (:class:`~ratatoskr.registry.retry.RetryPolicy`), ``[routing]``, ``[cache]``
-(:class:`~ratatoskr.registry.cache.CacheConfig`), ``[defaults]`` and ``[registry]`` are read here through the one
-converter; ``[providers.NAME]`` tables are read by each provider's factory; plugins declare their own sections
-(``[server]``) with the ``ratatoskr_config_sections`` hook. Any other top-level table is refused with a
-"did you mean", and so is the original's ``[limits]`` (ratd's limits live in ``[server]``).
+(:class:`~ratatoskr.registry.cache.CacheConfig`) and ``[defaults]`` are read here through the one converter;
+``[registry]`` by :mod:`ratatoskr.metadata.settings`; ``[providers.NAME]`` tables by each provider's factory;
+plugins declare their own sections (``[server]``) with the ``ratatoskr_config_sections`` hook. Any other top-level
+table is refused with a "did you mean", and so is the original's ``[limits]`` (ratd's limits live in ``[server]``).
 """
 
 from __future__ import annotations
 
 from collections.abc import Mapping
-from pathlib import Path
 from typing import TYPE_CHECKING, Any
 
 from attrs import frozen
 
-from ratatoskr.config_schema import ConfigTable, at_least, did_you_mean, http_url, read_table, setting
+from ratatoskr.config_schema import ConfigTable, at_least, did_you_mean, read_table, setting
 from ratatoskr.errors import InvalidSetting
 from ratatoskr.registry.cache import CacheConfig
 from ratatoskr.registry.retry import RetryPolicy
@@ -24,7 +23,7 @@ from ratatoskr.types import ParameterValidationPolicy
 if TYPE_CHECKING:
     from ratatoskr.config import Settings
 
-__all__ = ["CORE_SECTIONS", "DefaultsSection", "GatewaySection", "RegistrySection", "RoutingSection", "check_sections"]
+__all__ = ["CORE_SECTIONS", "DefaultsSection", "GatewaySection", "RoutingSection", "check_sections"]
 
 _ROUTE = "Providers tried first for {}, in this order (a name or a list of names)."
 _DEFAULT = "Model used for {} when none is named."
@@ -85,20 +84,6 @@ class DefaultsSection(ConfigTable):
         return {name: getattr(self, name) for name in names if getattr(self, name) is not None}
 
 
-@frozen(kw_only=True)
-class RegistrySection(ConfigTable):
-    """``[registry]``: where the model registry is fetched from and cached."""
-
-    url: str | None = setting(
-        None,
-        doc="Where `ratatoskr update-registry` fetches the registry (default: the original's).",
-        validator=http_url,
-    )
-    path: Path | None = setting(
-        None, doc="The cached registry merged over the seed at start (default `~/.cache/ratatoskr/registry.json`)."
-    )
-
-
 #: Every top-level section the core reads, by name (``providers`` is checked per provider).
 CORE_SECTIONS: Mapping[str, type[ConfigTable]] = {
     "gateway": GatewaySection,
@@ -106,8 +91,18 @@ CORE_SECTIONS: Mapping[str, type[ConfigTable]] = {
     "routing": RoutingSection,
     "cache": CacheConfig,
     "defaults": DefaultsSection,
-    "registry": RegistrySection,
 }
+
+
+def _check_registry(settings: Settings) -> None:
+    # [registry] is read by ratatoskr.metadata.settings (its defaults depend on the environment); it checks itself.
+    from ratatoskr.metadata.settings import RegistrySettings
+
+    RegistrySettings.from_settings(settings)
+
+
+#: Core sections checked by their owner rather than declared here.
+_CHECKED_ELSEWHERE = {"registry": _check_registry}
 
 
 #: Sections of first-party distributions, named when they are not installed.
@@ -130,7 +125,7 @@ def check_sections(
     """
     others: dict[str, Any] = dict(plugin_sections) if plugin_sections is not None else dict.fromkeys(_ELSEWHERE)
     others.update({name: None for name in _ELSEWHERE if name not in others and name in (installed or ())})
-    known: dict[str, Any] = {**CORE_SECTIONS, **others, "providers": None}
+    known: dict[str, Any] = {**CORE_SECTIONS, **others, **dict.fromkeys(_CHECKED_ELSEWHERE), "providers": None}
     for name in settings.data:
         if name == "limits":
             raise InvalidSetting(
@@ -149,4 +144,6 @@ def check_sections(
         cls = known[name]
         if cls is not None:
             read_table(cls, settings.section(name), where=name)
+        elif name in _CHECKED_ELSEWHERE:
+            _CHECKED_ELSEWHERE[name](settings)
     settings.section("providers")  # a table, at least
