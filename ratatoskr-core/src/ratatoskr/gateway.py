@@ -17,6 +17,7 @@ from ratatoskr.metadata.registry import PRESET_SCHEME, ModelRegistry
 from ratatoskr.providers import Capability
 from ratatoskr.registry.cache import ResponseCache
 from ratatoskr.registry.chain import ProviderRegistry
+from ratatoskr.registry.pricing import Pricing
 from ratatoskr.streams import normalise_chat_stream, normalise_generate_stream
 from ratatoskr.types import (
     ChatEvent,
@@ -101,6 +102,9 @@ class EmbeddedGateway:
         self.defaults = {**DEFAULT_MODELS, **(defaults or {})}
         self.plugins = plugins
         self._metadata_cache: dict[str, ModelMetadata] = {}
+        #: Prices from the model registry: ``usage.cost`` of results, ``providers_by_cost``, cost routing.
+        self.pricing = Pricing(lambda m: self.models.get(m) or self._metadata_cache.get(m))
+        registry.prices = self.pricing.price
 
     @classmethod
     def builder(cls) -> GatewayBuilder:
@@ -159,9 +163,10 @@ class EmbeddedGateway:
         if not messages:
             raise InvalidInput("chat needs at least one message")
         options = self._with_preset(options)
-        return await self.registry.dispatch(
+        response: ChatResponse = await self.registry.dispatch(
             Capability.CHAT, "chat", options.model, lambda p, o: p.chat(messages, tools, o), options
         )
+        return self.pricing.result(response, options.model)
 
     async def chat_stream(
         self,
@@ -176,14 +181,15 @@ class EmbeddedGateway:
             Capability.CHAT, "chat_stream", options.model, lambda p, o: p.chat_stream(messages, tools, o), options
         )
         async for event in normalise_chat_stream(events, provider.name, model):
-            yield event
+            yield self.pricing.event(event, provider.name, options.model, model)
 
     async def generate(self, prompt: str, options: GenerateOptions) -> GenerateResponse:
         _need_text("prompt", prompt)
         options = self._with_preset(options)
-        return await self.registry.dispatch(
+        response: GenerateResponse = await self.registry.dispatch(
             Capability.GENERATE, "generate", options.model, lambda p, o: p.generate(prompt, o), options
         )
+        return self.pricing.result(response, options.model)
 
     async def generate_stream(self, prompt: str, options: GenerateOptions) -> AsyncIterator[GenerateEvent]:
         _need_text("prompt", prompt)
@@ -192,7 +198,7 @@ class EmbeddedGateway:
             Capability.GENERATE, "generate_stream", options.model, lambda p, o: p.generate_stream(prompt, o), options
         )
         async for event in normalise_generate_stream(events, provider.name, model):
-            yield event
+            yield self.pricing.event(event, provider.name, options.model, model)
 
     # ---- deterministic capabilities (cacheable) ----------------------------------------------------------
 

@@ -204,3 +204,30 @@ def test_registry_update_and_its_old_name(cli: Cli, registry_server: dict[str, o
         assert result.code == 0, result.err
         assert result.out.splitlines()[-1] == f"saved to {tmp_path / 'cache.json'}"
     assert cli("metadata", "acme/new-model").code == 0
+
+
+def test_a_chat_through_a_priced_model_prints_its_cost(cli: Cli) -> None:
+    unpriced = cli("chat", "hello")
+    assert unpriced.err.splitlines()[-1] == "demo/demo-chat · 1 prompt + 3 completion = 4 tokens"
+    cli("registry", "model", "add", "demo-chat", "--provider", "demo", "--prompt-cost", "2", "--completion-cost", "10")
+    for args in (("chat", "hello"), ("chat", "--no-stream", "hello")):
+        result = cli(*args)
+        assert result.code == 0, result.err
+        # 1 prompt token at $2/Mtok + 3 completion tokens at $10/Mtok = $0.000032
+        assert result.err.splitlines()[-1] == "demo/demo-chat · 1 prompt + 3 completion = 4 tokens · $0.000032"
+    streamed = cli("chat", "--json", "hello")
+    usage = [json.loads(line) for line in streamed.out.splitlines() if '"usage"' in line]
+    assert usage[0]["data"]["cost"]["total"] == pytest.approx(0.000032)
+
+
+def test_cached_and_reasoning_prices(cli: Cli, tmp_path: Path) -> None:
+    args = ("--provider", "p", "--prompt-cost", "3", "--completion-cost", "15", "--cached-cost", "0.3")
+    assert cli("registry", "model", "add", "acme/x", *args, "--reasoning-cost", "10").code == 0
+    pricing = json.loads((tmp_path / "local.json").read_text())["models"][0]["pricing"]
+    assert pricing == {
+        "prompt_cost_per_mtok": 3.0,
+        "completion_cost_per_mtok": 15.0,
+        "cached_cost_per_mtok": 0.3,
+        "reasoning_cost_per_mtok": 10.0,
+    }
+    assert cli("registry", "model", "add", "acme/y", "--provider", "p", "--cached-cost", "-0.1").code == 2

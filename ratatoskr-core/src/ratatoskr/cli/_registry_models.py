@@ -101,6 +101,8 @@ def model_add(
     dimensions: int | None = None,
     prompt_cost: float | None = None,
     completion_cost: float | None = None,
+    cached_cost: float | None = None,
+    reasoning_cost: float | None = None,
     fetch: Annotated[bool, Parameter(negative="")] = False,
     force: Annotated[bool, Parameter(negative="")] = False,
     path: PathOption = None,
@@ -127,6 +129,10 @@ def model_add(
         USD per million prompt tokens.
     completion_cost
         USD per million completion tokens.
+    cached_cost
+        USD per million prompt tokens read from the provider's cache (default: the prompt price).
+    reasoning_cost
+        USD per million reasoning tokens (default: the completion price).
     fetch
         Ask the configured providers for the model's metadata (network); the options above override it.
     force
@@ -141,6 +147,8 @@ def model_add(
             raise InvalidInput(f"--{name} must be > 0, got {value}")
     _non_negative("prompt-cost", prompt_cost)
     _non_negative("completion-cost", completion_cost)
+    _non_negative("cached-cost", cached_cost)
+    _non_negative("reasoning-cost", reasoning_cost)
     caps = _capabilities(capability)
     if not model.strip():
         raise InvalidInput("the model id is empty")
@@ -163,15 +171,15 @@ def model_add(
         dimensions=dimensions or base.info.dimensions,
     )
     pricing = base.pricing
-    if prompt_cost is not None or completion_cost is not None:
-        pricing = attrs.evolve(
-            pricing or PricingInfo(),
-            **{
-                k: v
-                for k, v in (("prompt_cost_per_mtok", prompt_cost), ("completion_cost_per_mtok", completion_cost))
-                if v is not None
-            },
-        )
+    prices = {
+        "prompt_cost_per_mtok": prompt_cost,
+        "completion_cost_per_mtok": completion_cost,
+        "cached_cost_per_mtok": cached_cost,
+        "reasoning_cost_per_mtok": reasoning_cost,
+    }
+    given = {k: v for k, v in prices.items() if v is not None}
+    if given:
+        pricing = attrs.evolve(pricing or PricingInfo(), **given)
     most = max_output_tokens or base.max_output_tokens
     entry = attrs.evolve(base, info=info, pricing=pricing, max_output_tokens=most)
     file = open_file(ctx, path)

@@ -19,7 +19,12 @@ if TYPE_CHECKING:
 
     from ratatoskr.types import ChatEvent, ChatResponse, Usage
 
-__all__ = ["StreamPrinter", "describe_usage", "response_events"]
+__all__ = ["StreamPrinter", "describe_usage", "format_usd", "response_events"]
+
+
+def format_usd(amount: float) -> str:
+    """``$0.000105``: six decimals (a millionth of a dollar), enough for one request."""
+    return f"${amount:.6f}"
 
 
 def describe_usage(usage: Usage | None, provider: str | None, model: str | None, finish: str | None) -> str:
@@ -33,6 +38,8 @@ def describe_usage(usage: Usage | None, provider: str | None, model: str | None,
         if usage.cached_tokens:
             text += f", {usage.cached_tokens} cached"
         parts.append(text)
+        if usage.cost is not None:
+            parts.append(format_usd(usage.cost.total))
     if finish and finish != "stop":
         parts.append(f"finish: {finish}")
     return " · ".join(parts)

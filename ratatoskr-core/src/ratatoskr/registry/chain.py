@@ -22,7 +22,7 @@ from ratatoskr.registry.retry import RetryPolicy
 from ratatoskr.registry.routing import LatencyTracker, RoutingConfig
 from ratatoskr.registry.telemetry import Telemetry
 from ratatoskr.registry.validation import check_parameters
-from ratatoskr.types import ParameterValidationPolicy
+from ratatoskr.types import ParameterValidationPolicy, PricingInfo
 
 __all__ = ["ProviderRegistry", "protocol_for"]
 
@@ -84,6 +84,9 @@ class ProviderRegistry:
             for provider in chain:
                 self._by_name.setdefault(provider.name, {})[cap] = provider
         self._latency = {name: LatencyTracker() for name in self._by_name}
+        #: provider name, model → that provider's price (set by the gateway from its model registry); used by the
+        #: "cost" routing strategy.
+        self.prices: Callable[[str, str], PricingInfo | None] | None = None
 
     # ---- introspection ---------------------------------------------------------------------------------
 
@@ -120,7 +123,17 @@ class ProviderRegistry:
         chain = self._chains[capability]
         if not chain:
             raise NoProvider(capability.value)
-        return chain, model
+        return tuple(self._arrange(capability, chain, model)), model
+
+    def _arrange(self, capability: Capability, chain: tuple[Provider, ...], model: str) -> list[Provider]:
+        """The chain ordered for this request by the routing strategy ([routing] strategy; default: as is)."""
+
+        def latency(name: str) -> float | None:
+            return self._latency[name].average
+
+        return self.routing.arrange(
+            capability, chain, model, name_of=lambda p: p.name, price=self.prices, latency=latency
+        )
 
     # ---- dispatch ----------------------------------------------------------------------------------------
 

@@ -34,6 +34,7 @@ from ratatoskr.types.inference import (
     Token,
 )
 from ratatoskr.types.model import (
+    Cost,
     ModelCapability,
     ModelInfo,
     ModelMetadata,
@@ -55,6 +56,7 @@ __all__ = [
     "ChatResponse",
     "ClassifyResult",
     "ContentEvent",
+    "Cost",
     "DoneEvent",
     "Embedding",
     "FinishReason",

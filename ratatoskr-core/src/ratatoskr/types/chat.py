@@ -13,6 +13,7 @@ from attrs import field, frozen
 from ratatoskr.errors import InvalidInput
 from ratatoskr.types import _convert
 from ratatoskr.types._validate import in_range, non_empty_str
+from ratatoskr.types.model import Cost
 from ratatoskr.types.parameter import ParameterName
 
 __all__ = [
@@ -260,6 +261,8 @@ class Usage:
     cached_tokens: int | None = None
     #: Prompt tokens written to the provider's prompt cache.
     cache_creation_tokens: int | None = None
+    #: What the request cost (USD), filled by the gateway when the model registry knows the model's prices.
+    cost: Cost | None = None
 
 
 @frozen

@@ -11,6 +11,7 @@ from ratatoskr.types import _convert
 from ratatoskr.types.parameter import ParameterAvailability, ParameterName
 
 __all__ = [
+    "Cost",
     "ModelCapability",
     "ModelInfo",
     "ModelMetadata",
@@ -70,16 +71,42 @@ class ModelStatus:
 
 @frozen
 class PricingInfo:
-    """USD per one million tokens."""
+    """USD per one million tokens. The cached and reasoning prices, when given, apply to those parts of the prompt
+    and completion tokens (cached prompt tokens, reasoning tokens); without them every token takes the main price."""
 
     prompt_cost_per_mtok: float | None = None
     completion_cost_per_mtok: float | None = None
+    #: Prompt tokens read from the provider's prompt cache.
+    cached_cost_per_mtok: float | None = None
+    #: Reasoning (thinking) tokens, a part of the completion tokens.
+    reasoning_cost_per_mtok: float | None = None
 
     @property
     def combined(self) -> float:
+        """Prompt plus completion price: what cost routing sorts by (infinite when either is unknown)."""
         if self.prompt_cost_per_mtok is None or self.completion_cost_per_mtok is None:
             return float("inf")
         return self.prompt_cost_per_mtok + self.completion_cost_per_mtok
+
+    @property
+    def known(self) -> bool:
+        """Both main prices are known, so a request's cost can be computed."""
+        return self.prompt_cost_per_mtok is not None and self.completion_cost_per_mtok is not None
+
+
+@frozen
+class Cost:
+    """What one request cost, in USD, from the registry's prices: ``total`` = ``prompt`` + ``completion``.
+
+    ``cached`` is the part of ``prompt`` charged at the cached price, ``reasoning`` the part of ``completion``
+    charged at the reasoning price; each is None when that price is not in the registry or no such tokens were used.
+    """
+
+    total: float
+    prompt: float = 0.0
+    completion: float = 0.0
+    cached: float | None = None
+    reasoning: float | None = None
 
 
 @frozen

@@ -108,6 +108,8 @@ def encode_usage(usage: Usage) -> dict[str, Any]:
         prompt_details["cache_write_tokens"] = usage.cache_creation_tokens
     if prompt_details:
         out["prompt_tokens_details"] = prompt_details
+    if usage.cost is not None:
+        out["cost"] = usage.cost.total  # USD, as OpenRouter reports it
     return out
 
 
