@@ -110,3 +110,15 @@ def test_float32_options_arrive_as_typed() -> None:
         sent = CC.chat_options_to_pb(ChatOptions(model="m", temperature=value, top_p=min(value, 1.0)))
         back = CC.chat_options_from_pb(pb.ChatOptions.FromString(sent.SerializeToString()))
         assert back.temperature == value and back.top_p == min(value, 1.0)
+
+
+def test_cost_and_extra_prices_travel() -> None:
+    from ratatoskr.types import Cost, ModelInfo, ModelMetadata, PricingInfo
+    from ratatoskr_server import _codec_chat as CC
+    from ratatoskr_server import _convert
+
+    usage = Usage(10, 5, 15, cost=Cost(0.5, 0.2, 0.3, cached=0.1))
+    assert CC.usage_from_pb(CC.usage_to_pb(usage)) == usage
+    assert CC.usage_from_pb(CC.usage_to_pb(Usage(1, 2, 3))).cost is None
+    meta = ModelMetadata(ModelInfo("m", "p"), pricing=PricingInfo(1.0, 2.0, cached_cost_per_mtok=0.1))
+    assert _convert.metadata_from_pb_message(_convert.metadata_to_pb(meta)).pricing == meta.pricing

@@ -17,11 +17,13 @@ import struct
 from collections.abc import Callable, Sequence
 from typing import Any
 
+import attrs
 from ratatoskr.types import (
     ChatEvent,
     ChatOptions,
     ChatResponse,
     ContentEvent,
+    Cost,
     DoneEvent,
     FinishReason,
     GenerateDone,
@@ -178,6 +180,7 @@ def usage_to_pb(u: Usage) -> pb.Usage:
         reasoning_tokens=u.reasoning_tokens,
         cached_tokens=u.cached_tokens,
         cache_creation_tokens=u.cache_creation_tokens,
+        cost=None if u.cost is None else pb.Cost(**attrs.asdict(u.cost)),
     )
 
 
@@ -189,7 +192,12 @@ def usage_from_pb(m: pb.Usage) -> Usage:
         _opt(m, "reasoning_tokens"),
         _opt(m, "cached_tokens"),
         _opt(m, "cache_creation_tokens"),
+        _cost_from_pb(m.cost) if m.HasField("cost") else None,
     )
+
+
+def _cost_from_pb(m: pb.Cost) -> Cost:
+    return Cost(m.total, m.prompt, m.completion, _opt(m, "cached"), _opt(m, "reasoning"))
 
 
 def _blocks_to_pb(blocks: Sequence[ReasoningBlock]) -> list[pb.ReasoningBlock]:

@@ -241,6 +241,8 @@ def metadata_to_pb(md: ModelMetadata) -> pb.ProtoModelMetadata:
         else pb.ProtoPricingInfo(
             prompt_cost_per_mtok=pricing.prompt_cost_per_mtok,
             completion_cost_per_mtok=pricing.completion_cost_per_mtok,
+            cached_cost_per_mtok=pricing.cached_cost_per_mtok,
+            reasoning_cost_per_mtok=pricing.reasoning_cost_per_mtok,
         ),
         max_output_tokens=md.max_output_tokens,
     )
@@ -249,7 +251,9 @@ def metadata_to_pb(md: ModelMetadata) -> pb.ProtoModelMetadata:
 def metadata_from_pb_message(m: pb.ProtoModelMetadata) -> ModelMetadata:
     pricing = None
     if m.HasField("pricing"):
-        pricing = PricingInfo(_opt(m.pricing, "prompt_cost_per_mtok"), _opt(m.pricing, "completion_cost_per_mtok"))
+        pricing = PricingInfo(
+            *(_opt(m.pricing, f"{part}_cost_per_mtok") for part in ("prompt", "completion", "cached", "reasoning"))
+        )
     return ModelMetadata(
         info=model_info_from_pb(m.info),
         parameters={ParameterName(p.name): _availability_from_pb(p.availability) for p in m.parameters},

@@ -111,20 +111,36 @@ MODEL_STATUS_READY: ModelStatus
 MODEL_STATUS_UNAVAILABLE: ModelStatus
 
 class Usage(_message.Message):
-    __slots__ = ("prompt_tokens", "completion_tokens", "total_tokens", "reasoning_tokens", "cached_tokens", "cache_creation_tokens")
+    __slots__ = ("prompt_tokens", "completion_tokens", "total_tokens", "reasoning_tokens", "cached_tokens", "cache_creation_tokens", "cost")
     PROMPT_TOKENS_FIELD_NUMBER: _ClassVar[int]
     COMPLETION_TOKENS_FIELD_NUMBER: _ClassVar[int]
     TOTAL_TOKENS_FIELD_NUMBER: _ClassVar[int]
     REASONING_TOKENS_FIELD_NUMBER: _ClassVar[int]
     CACHED_TOKENS_FIELD_NUMBER: _ClassVar[int]
     CACHE_CREATION_TOKENS_FIELD_NUMBER: _ClassVar[int]
+    COST_FIELD_NUMBER: _ClassVar[int]
     prompt_tokens: int
     completion_tokens: int
     total_tokens: int
     reasoning_tokens: int
     cached_tokens: int
     cache_creation_tokens: int
-    def __init__(self, prompt_tokens: _Optional[int] = ..., completion_tokens: _Optional[int] = ..., total_tokens: _Optional[int] = ..., reasoning_tokens: _Optional[int] = ..., cached_tokens: _Optional[int] = ..., cache_creation_tokens: _Optional[int] = ...) -> None: ...
+    cost: Cost
+    def __init__(self, prompt_tokens: _Optional[int] = ..., completion_tokens: _Optional[int] = ..., total_tokens: _Optional[int] = ..., reasoning_tokens: _Optional[int] = ..., cached_tokens: _Optional[int] = ..., cache_creation_tokens: _Optional[int] = ..., cost: _Optional[_Union[Cost, _Mapping]] = ...) -> None: ...
+
+class Cost(_message.Message):
+    __slots__ = ("total", "prompt", "completion", "cached", "reasoning")
+    TOTAL_FIELD_NUMBER: _ClassVar[int]
+    PROMPT_FIELD_NUMBER: _ClassVar[int]
+    COMPLETION_FIELD_NUMBER: _ClassVar[int]
+    CACHED_FIELD_NUMBER: _ClassVar[int]
+    REASONING_FIELD_NUMBER: _ClassVar[int]
+    total: float
+    prompt: float
+    completion: float
+    cached: float
+    reasoning: float
+    def __init__(self, total: _Optional[float] = ..., prompt: _Optional[float] = ..., completion: _Optional[float] = ..., cached: _Optional[float] = ..., reasoning: _Optional[float] = ...) -> None: ...
 
 class ReasoningBlock(_message.Message):
     __slots__ = ("text", "signature", "redacted", "provider")
@@ -698,12 +714,16 @@ class ProtoParameterRange(_message.Message):
     def __init__(self, min: _Optional[float] = ..., max: _Optional[float] = ..., default_value: _Optional[float] = ...) -> None: ...
 
 class ProtoPricingInfo(_message.Message):
-    __slots__ = ("prompt_cost_per_mtok", "completion_cost_per_mtok")
+    __slots__ = ("prompt_cost_per_mtok", "completion_cost_per_mtok", "cached_cost_per_mtok", "reasoning_cost_per_mtok")
     PROMPT_COST_PER_MTOK_FIELD_NUMBER: _ClassVar[int]
     COMPLETION_COST_PER_MTOK_FIELD_NUMBER: _ClassVar[int]
+    CACHED_COST_PER_MTOK_FIELD_NUMBER: _ClassVar[int]
+    REASONING_COST_PER_MTOK_FIELD_NUMBER: _ClassVar[int]
     prompt_cost_per_mtok: float
     completion_cost_per_mtok: float
-    def __init__(self, prompt_cost_per_mtok: _Optional[float] = ..., completion_cost_per_mtok: _Optional[float] = ...) -> None: ...
+    cached_cost_per_mtok: float
+    reasoning_cost_per_mtok: float
+    def __init__(self, prompt_cost_per_mtok: _Optional[float] = ..., completion_cost_per_mtok: _Optional[float] = ..., cached_cost_per_mtok: _Optional[float] = ..., reasoning_cost_per_mtok: _Optional[float] = ...) -> None: ...
 
 class ResolvePresetRequest(_message.Message):
     __slots__ = ("tier", "capability")
