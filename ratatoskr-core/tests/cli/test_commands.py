@@ -98,6 +98,16 @@ def test_embed(cli: Run) -> None:
     assert (data["model"], data["provider"]) == ("my-embedder", "demo")
 
 
+def test_embed_lines_is_one_batch(cli: Run) -> None:
+    result = cli("embed", "--lines", stdin=b"first text\n\n  \nsecond text\n")
+    assert result.code == 0
+    out = result.out.splitlines()
+    assert out[1] == "dimensions: 64" and [line.split(":")[0] for line in out[2:]] == ["1", "2"]
+    data = json.loads(cli("embed", "--lines", "--json", stdin=b"a\nb\nc\n").out)
+    assert [len(item["values"]) for item in data] == [64, 64, 64]
+    assert data[0]["values"] != data[1]["values"]
+
+
 def test_nli(cli: Run) -> None:
     result = cli("nli", "the cat sat on the mat", "the cat sat")
     assert result.code == 0

@@ -19,6 +19,8 @@ from ratatoskr_providers_local._runtime import (
 )
 
 if TYPE_CHECKING:
+    from tokenizers import Encoding
+
     from ratatoskr_providers_local._config import LocalConfig
     from ratatoskr_providers_local._sources import ModelFiles
 
@@ -42,14 +44,19 @@ class EmbeddingModel(OnnxModel):
         """Vectors (one row per text, input order) and whether each text was truncated. Blocking."""
         encodings = self.tokenizer.encode_batch(list(texts))
         rows: list[np.ndarray] = [np.empty(0, dtype=np.float32)] * len(texts)
-        for chunk, feed, out in self.run_chunks(encodings, max_batch):
-            pooled = out if self.pooling is None else _pool(out, feed["attention_mask"], self.pooling)
-            for row, i in enumerate(chunk):
-                rows[i] = pooled[row]
-        vectors = np.vstack(rows).astype(np.float32, copy=False)
+        for chunk in self.chunks(encodings, max_batch):
+            for row, i in zip(self.embed_chunk(encodings, chunk), chunk, strict=True):
+                rows[i] = row
+        return np.vstack(rows), [truncated(e) for e in encodings]
+
+    def embed_chunk(self, encodings: Sequence[Encoding], chunk: Sequence[int]) -> np.ndarray:
+        """The vectors of ``encodings[chunk]`` (one ONNX run), pooled and normalised as configured. Blocking."""
+        feed, out = self.run_chunk(encodings, chunk)
+        pooled = out if self.pooling is None else _pool(out, feed["attention_mask"], self.pooling)
+        vectors = np.asarray(pooled, dtype=np.float32)
         if self.normalize:
             vectors = vectors / np.clip(np.linalg.norm(vectors, axis=1, keepdims=True), 1e-12, None)
-        return vectors, [truncated(e) for e in encodings]
+        return vectors
 
 
 def _pool(hidden: np.ndarray, mask: np.ndarray, mode: str) -> np.ndarray:

@@ -23,6 +23,8 @@ from ratatoskr_providers_local._runtime import (
 )
 
 if TYPE_CHECKING:
+    from tokenizers import Encoding
+
     from ratatoskr_providers_local._config import LocalConfig
     from ratatoskr_providers_local._sources import ModelFiles
 
@@ -50,14 +52,19 @@ class NliModel(OnnxModel):
         """
         encodings = self.tokenizer.encode_batch(list(pairs))
         out = np.empty((len(pairs), 3), dtype=np.float32)
-        for chunk, _feed, logits in self.run_chunks(encodings, max_batch):
-            if logits.ndim != 2 or logits.shape[1] != self.num_labels:
-                raise ModelFilesError(
-                    f"{self.id}: expected logits of shape [batch, {self.num_labels}], got {list(logits.shape)}",
-                    provider="local",
-                )
-            out[chunk] = logits[:, list(self.columns)]
+        for chunk in self.chunks(encodings, max_batch):
+            out[chunk] = self.logits_chunk(encodings, chunk)
         return out, [truncated(e) for e in encodings]
+
+    def logits_chunk(self, encodings: Sequence[Encoding], chunk: Sequence[int]) -> np.ndarray:
+        """Logits ``[len(chunk), 3]`` (entailment, contradiction, neutral) of ``encodings[chunk]``: one run."""
+        _feed, logits = self.run_chunk(encodings, chunk)
+        if logits.ndim != 2 or logits.shape[1] != self.num_labels:
+            raise ModelFilesError(
+                f"{self.id}: expected logits of shape [batch, {self.num_labels}], got {list(logits.shape)}",
+                provider="local",
+            )
+        return np.asarray(logits[:, list(self.columns)], dtype=np.float32)
 
 
 def _columns(files: ModelFiles) -> tuple[tuple[int, int, int], int]:

@@ -243,13 +243,24 @@ class OnnxModel:
         """Nothing to release by hand: the session is freed with the last reference (a run in progress keeps
         it alive until it finishes)."""
 
+    def chunks(self, encodings: Sequence[Encoding], max_batch: int) -> list[list[int]]:
+        """Indices of ``encodings`` grouped into runs of similar length (at most ``max_batch`` each)."""
+        return length_chunks([len(e.ids) for e in encodings], max_batch)
+
+    def run_chunk(
+        self, encodings: Sequence[Encoding], chunk: Sequence[int]
+    ) -> tuple[dict[str, np.ndarray], np.ndarray]:
+        """One session run over ``encodings[chunk]``: the padded feed and the output. Blocking."""
+        feed = padded_feed(encodings, chunk, self.pad_id)
+        (out,) = self.session.run([self.output], {name: feed[name] for name in self.inputs})
+        return feed, out
+
     def run_chunks(
         self, encodings: Sequence[Encoding], max_batch: int
     ) -> Iterator[tuple[list[int], dict[str, np.ndarray], np.ndarray]]:
         """One session run per chunk of similar-length encodings: (their indices, the padded feed, the output)."""
-        for chunk in length_chunks([len(e.ids) for e in encodings], max_batch):
-            feed = padded_feed(encodings, chunk, self.pad_id)
-            (out,) = self.session.run([self.output], {name: feed[name] for name in self.inputs})
+        for chunk in self.chunks(encodings, max_batch):
+            feed, out = self.run_chunk(encodings, chunk)
             yield chunk, feed, out
 
 

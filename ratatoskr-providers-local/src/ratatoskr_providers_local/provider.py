@@ -13,6 +13,7 @@ from __future__ import annotations
 
 import math
 from collections.abc import Callable, Sequence
+from functools import partial
 from typing import TYPE_CHECKING, Any, TypeVar
 
 import anyio
@@ -35,8 +36,11 @@ from ratatoskr_providers_local._sources import SHORT_NAMES, Source, locate, reso
 from ratatoskr_providers_local._tokenizers import TokenizerRegistry
 
 if TYPE_CHECKING:  # these import numpy: loaded with the first model, not with the provider
+    from tokenizers import Encoding
+
     from ratatoskr_providers_local._embedding import EmbeddingModel
     from ratatoskr_providers_local._nli import NliModel
+    from ratatoskr_providers_local._runtime import OnnxModel
 
 __all__ = ["DEFAULT_HYPOTHESIS_TEMPLATE", "LocalProvider"]
 
@@ -136,6 +140,22 @@ class LocalProvider:
         async with self.limiter:
             return await anyio.to_thread.run_sync(func)
 
+    async def _by_chunks(
+        self, m: OnnxModel, inputs: list[Any], run: Callable[[list[Encoding], list[int]], list[T]]
+    ) -> tuple[list[T], list[bool]]:
+        """``run`` over ``inputs`` one ONNX run (chunk of similar lengths) at a time, each in its own worker-thread
+        call: a caller whose scope is cancelled stops after the chunk in progress, not after the whole batch.
+        Results in input order, with whether each input was truncated."""
+        from ratatoskr_providers_local._runtime import truncated
+
+        encodings: list[Encoding] = await self._run(lambda: m.tokenizer.encode_batch(inputs))
+        rows: list[Any] = [None] * len(inputs)
+        for chunk in m.chunks(encodings, self.config.batch_max_size):
+            done = await self._run(partial(run, encodings, chunk))
+            for i, row in zip(chunk, done, strict=True):
+                rows[i] = row
+        return rows, [truncated(e) for e in encodings]
+
     def _batcher(
         self, key: str, model: object, run: Callable[[Sequence[Any]], Sequence[Any]]
     ) -> MicroBatcher[Any, Any]:
@@ -193,8 +213,8 @@ class LocalProvider:
         for i, text in enumerate(texts):
             _check_text(f"texts[{i}]", text)
         m = await self.embedding_model(model)
-        rows = await self._run(lambda: self._embed_rows(m, list(texts)))
-        return [Embedding(values, model, NAME, truncated) for values, truncated in rows]
+        rows, cut = await self._by_chunks(m, list(texts), lambda enc, chunk: m.embed_chunk(enc, chunk).tolist())
+        return [Embedding(values, model, NAME, truncated) for values, truncated in zip(rows, cut, strict=True)]
 
     # ---- NLI, zero-shot, stance --------------------------------------------------------------------------
 
@@ -225,8 +245,10 @@ class LocalProvider:
                 raise InvalidInput(f"pairs[{i}] must be a (premise, hypothesis) pair")
             items.append((_check_text(f"pairs[{i}] premise", pair[0]), _check_text(f"pairs[{i}] hypothesis", pair[1])))
         m = await self.nli_model(model)
-        rows = await self._run(lambda: self._nli_rows(m, items))
-        return [self._nli_result(probs, truncated, model) for probs, truncated in rows]
+        rows, cut = await self._by_chunks(
+            m, items, lambda enc, chunk: [_softmax3(row) for row in m.logits_chunk(enc, chunk).tolist()]
+        )
+        return [self._nli_result(probs, truncated, model) for probs, truncated in zip(rows, cut, strict=True)]
 
     async def _logits(self, model: str, pairs: list[tuple[str, str]]) -> Any:
         m = await self.nli_model(model)

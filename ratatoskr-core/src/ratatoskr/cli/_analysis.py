@@ -41,26 +41,61 @@ def _print_scores(result: object, names: tuple[str, ...]) -> None:
         print(f"{name + ':':{width}}{fmt_float(getattr(result, name))}")
 
 
-def embed(text: str | None = None, /, *, model: ModelOption = None, as_json: JsonFlag = False, ctx: Ctx) -> int:
+def embed(
+    text: str | None = None,
+    /,
+    *,
+    model: ModelOption = None,
+    lines: Annotated[bool, Parameter(negative="")] = False,
+    as_json: JsonFlag = False,
+    ctx: Ctx,
+) -> int:
     """Embed a text.
 
     Parameters
     ----------
     text
         The text (also read from stdin when piped).
+    lines
+        Embed each non-blank line as its own text, in one batch; prints one line per text (--json: a list).
     """
     body = ctx.text("embed", text)
+    chosen = model or ctx.default_model("embed")
+    if lines:
+        return _embed_lines([line for line in body.splitlines() if line.strip()], chosen, as_json, ctx)
 
     async def run(gateway: ModelGateway) -> Embedding:
-        return await gateway.embed(body, model or ctx.default_model("embed"))
+        return await gateway.embed(body, chosen)
 
     def human(result: Embedding) -> None:
-        shown = ", ".join(f"{v:.4f}" for v in result.values[:8])
-        more = f", ... ({result.dimensions} total)" if result.dimensions > 8 else ""
         print(f"dimensions: {result.dimensions}" + (" (input truncated)" if result.truncated else ""))
-        print(f"values: [{shown}{more}]")
+        print(f"values: {_values(result)}")
 
     return _show(ctx.call(run), as_json, human)
+
+
+def _values(result: Embedding) -> str:
+    shown = ", ".join(f"{v:.4f}" for v in result.values[:8])
+    more = f", ... ({result.dimensions} total)" if result.dimensions > 8 else ""
+    return f"[{shown}{more}]"
+
+
+def _embed_lines(texts: list[str], model: str, as_json: bool, ctx: Ctx) -> int:
+    """``embed --lines``: one ``embed_batch`` call (Ctrl-C stops it between the provider's runs, exit 130)."""
+    from ratatoskr.cli._output import print_json, print_source
+
+    async def run(gateway: ModelGateway) -> list[Embedding]:
+        return await gateway.embed_batch(texts, model)
+
+    results = ctx.call(run)
+    if as_json:
+        print_json(results)
+        return 0
+    print_source(results[0])
+    print(f"dimensions: {results[0].dimensions}")
+    for number, result in enumerate(results, 1):
+        print(f"{number}: {_values(result)}" + (" (input truncated)" if result.truncated else ""))
+    return 0
 
 
 def nli(
