@@ -196,3 +196,17 @@ async def test_latency_strategy_follows_measured_latency() -> None:
 def test_bad_strategies_are_configuration_errors(table: dict[str, object]) -> None:
     with pytest.raises(ConfigurationError, match="routing.strategy"):
         RoutingConfig.from_config(table)
+
+
+async def test_the_config_file_sets_the_strategy() -> None:
+    from ratatoskr import Settings
+
+    dear, cheap = two_providers()
+    settings = Settings.from_dict({"routing": {"strategy": {"chat": "cost"}, "chat": "dear"}})
+    gateway = (
+        (EmbeddedGateway.builder().settings(settings).plugins(False).provider(dear).provider(cheap))
+        .model_registry(PRICES)
+        .build()
+    )
+    reply = await gateway.chat([Message.user("x")], None, ChatOptions(model="shared/model"))
+    assert reply.provider == "cheap"  # the strategy orders the chain the preference built

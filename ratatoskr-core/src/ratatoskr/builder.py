@@ -162,8 +162,8 @@ class GatewayBuilder:
         )
 
 
-def _routing(settings: Settings) -> dict[str, tuple[str, ...]]:
-    return read_table(RoutingSection, settings.section("routing"), where="routing").preferred()
+def _routing(settings: Settings) -> dict[str, Any]:
+    return read_table(RoutingSection, settings.section("routing"), where="routing").routing()
 
 
 def _check_provider_tables(settings: Settings, known: frozenset[str]) -> None:

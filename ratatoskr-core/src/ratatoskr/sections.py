@@ -45,7 +45,7 @@ class GatewaySection(ConfigTable):
 
 @frozen(kw_only=True)
 class RoutingSection(ConfigTable):
-    """``[routing]``: providers put first in a capability's chain."""
+    """``[routing]``: providers put first in a capability's chain, and how each request's chain is ordered."""
 
     chat: str | tuple[str, ...] | None = setting(None, doc=_ROUTE.format("chat"))
     generate: str | tuple[str, ...] | None = setting(None, doc=_ROUTE.format("text generation"))
@@ -55,6 +55,12 @@ class RoutingSection(ConfigTable):
     stance: str | tuple[str, ...] | None = setting(None, doc=_ROUTE.format("stance detection"))
     tokenize: str | tuple[str, ...] | None = setting(None, doc=_ROUTE.format("token counting"))
     metadata: str | tuple[str, ...] | None = setting(None, doc=_ROUTE.format("model metadata"))
+    strategy: str | dict[str, str] | None = setting(
+        None,
+        doc='How each request\'s chain is ordered: "priority" (default), "cost" or "latency"; or a table of them '
+        "per capability (see ratatoskr.registry.routing).",
+        validator=lambda _, attribute, value: _check_strategy(attribute, value),
+    )
 
     def preferred(self) -> dict[str, tuple[str, ...]]:
         """Capability name → provider names, for the capabilities that are set."""
@@ -64,6 +70,24 @@ class RoutingSection(ConfigTable):
             if value is not None:
                 out[name] = (value,) if isinstance(value, str) else tuple(value)
         return out
+
+    def routing(self) -> dict[str, Any]:
+        """The table for :meth:`~ratatoskr.registry.routing.RoutingConfig.from_config`: preferences and strategy."""
+        out: dict[str, Any] = dict(self.preferred())
+        if self.strategy is not None:
+            out["strategy"] = self.strategy
+        return out
+
+
+def _check_strategy(attribute: Any, value: object) -> None:
+    from ratatoskr.errors import ConfigurationError
+    from ratatoskr.registry.routing import RoutingConfig
+
+    if value is not None:
+        try:
+            RoutingConfig.from_config({"strategy": value})
+        except ConfigurationError as exc:
+            raise InvalidSetting(str(exc), key=attribute.name) from None
 
 
 @frozen(kw_only=True)
