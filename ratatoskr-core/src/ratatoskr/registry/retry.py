@@ -5,6 +5,7 @@ backoff's decorators call ``asyncio.sleep``; we use only its wait generators and
 
 from __future__ import annotations
 
+import math
 from collections.abc import Awaitable, Callable, Iterator
 from typing import Any, TypeVar
 
@@ -68,10 +69,18 @@ class RetryPolicy(ConfigTable):
             except RatatoskrError as exc:
                 if not exc.is_transient or attempt >= self.max_attempts:
                     raise
-                delay = next(delays)
-                if exc.retry_after is not None:
-                    delay = min(exc.retry_after, self.max_retry_after)
+                delay = _wait(exc.retry_after, next(delays), self.max_retry_after)
                 if on_retry is not None:
                     on_retry(exc, attempt, delay)
                 attempt += 1
                 await anyio.sleep(delay)
+
+
+def _wait(retry_after: float | None, computed: float, cap: float) -> float:
+    """The delay before the next attempt: the provider's ``retry_after`` when it gave a usable one, clamped to
+    ``[0, cap]``, else the computed backoff. Whatever an error carries (a plugin may build one from any header),
+    ``anyio.sleep`` gets a finite, non-negative number: NaN means "not said", infinity means "as long as allowed".
+    """
+    if retry_after is None or math.isnan(retry_after):
+        return computed
+    return min(max(retry_after, 0.0), cap)

@@ -1,0 +1,62 @@
+"""Gateways and calls the fault tests share: real providers over real HTTP to the fault server."""
+
+from __future__ import annotations
+
+from collections.abc import Sequence
+from typing import Any
+
+import httpx
+from faultserver import FaultServer
+from ratatoskr import ChatOptions, EmbeddedGateway, Message, RetryPolicy
+from ratatoskr.types import ChatResponse, ContentEvent, DoneEvent
+
+#: Three attempts, tiny backoff, and a Retry-After capped at 50 ms so rate-limit faults run fast.
+FAST_RETRY = RetryPolicy(max_attempts=3, initial_delay=0.01, max_delay=0.02, jitter=False, max_retry_after=0.05)
+#: Short timeout for every fault test but the "must show" one.
+TIMEOUT = 0.25
+MESSAGES = [Message.user("hi")]
+
+
+def openai_provider(server: FaultServer, *, name: str = "openai", timeout: float = TIMEOUT, priority: int = 50) -> Any:
+    from ratatoskr_providers_openai.provider import OpenAIProvider
+
+    return OpenAIProvider(base_url=server.url, name=name, priority=priority, timeout=httpx.Timeout(timeout))
+
+
+def ollama_provider(server: FaultServer, *, timeout: float = TIMEOUT) -> Any:
+    from ratatoskr_providers_ollama.provider import OllamaProvider
+
+    return OllamaProvider(base_url=server.url, timeout=timeout)
+
+
+def gateway(*providers: Any, retry: RetryPolicy = FAST_RETRY) -> EmbeddedGateway:
+    builder = EmbeddedGateway.builder().plugins(False).retry(retry)
+    for provider in providers:
+        builder.provider(provider, "chat")
+    return builder.build()
+
+
+async def chat(gw: EmbeddedGateway, model: str = "m") -> str:
+    """A non-streamed chat; the answer's text."""
+    answer: ChatResponse = await gw.chat(MESSAGES, options=ChatOptions(model=model))
+    return answer.content or ""
+
+
+async def chat_stream(gw: EmbeddedGateway, model: str = "m") -> str:
+    """A streamed chat read to its end; the text it carried. Checks the stream ended with one Done."""
+    texts: list[str] = []
+    done = 0
+    async for event in gw.chat_stream(MESSAGES, options=ChatOptions(model=model)):
+        if isinstance(event, ContentEvent):
+            texts.append(event.text)
+        done += isinstance(event, DoneEvent)
+    assert done == 1
+    return "".join(texts)
+
+
+def underlying(exc: BaseException) -> Sequence[BaseException]:
+    """The error itself, or the per-provider errors of an exhausted-chain error that carries ``.attempts``."""
+    attempts = getattr(exc, "attempts", None)
+    if not attempts:
+        return [exc]
+    return [getattr(a, "error", a) for a in attempts]
