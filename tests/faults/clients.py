@@ -5,28 +5,31 @@ from __future__ import annotations
 from collections.abc import Sequence
 from typing import Any
 
-import httpx
 from faultserver import FaultServer
 from ratatoskr import ChatOptions, EmbeddedGateway, Message, RetryPolicy
 from ratatoskr.types import ChatResponse, ContentEvent, DoneEvent
+from ratatoskr.wire.endpoint import Limits
 
 #: Three attempts, tiny backoff, and a Retry-After capped at 50 ms so rate-limit faults run fast.
 FAST_RETRY = RetryPolicy(max_attempts=3, initial_delay=0.01, max_delay=0.02, jitter=False, max_retry_after=0.05)
 #: Short timeout for every fault test but the "must show" one.
-TIMEOUT = 0.25
+TIMEOUT = 0.5
 MESSAGES = [Message.user("hi")]
 
 
-def openai_provider(server: FaultServer, *, name: str = "openai", timeout: float = TIMEOUT, priority: int = 50) -> Any:
+def openai_provider(
+    server: FaultServer, *, name: str = "openai", priority: int = 50, limits: Limits | None = None
+) -> Any:
     from ratatoskr_providers_openai.provider import OpenAIProvider
 
-    return OpenAIProvider(base_url=server.url, name=name, priority=priority, timeout=httpx.Timeout(timeout))
+    limits = limits or Limits(timeout=TIMEOUT)
+    return OpenAIProvider(base_url=server.url, name=name, priority=priority, limits=limits)
 
 
-def ollama_provider(server: FaultServer, *, timeout: float = TIMEOUT) -> Any:
+def ollama_provider(server: FaultServer, *, limits: Limits | None = None) -> Any:
     from ratatoskr_providers_ollama.provider import OllamaProvider
 
-    return OllamaProvider(base_url=server.url, timeout=timeout)
+    return OllamaProvider(base_url=server.url, limits=limits or Limits(timeout=TIMEOUT))
 
 
 def gateway(*providers: Any, retry: RetryPolicy = FAST_RETRY) -> EmbeddedGateway:

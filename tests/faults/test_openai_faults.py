@@ -42,6 +42,7 @@ from ratatoskr.errors import (
     StreamError,
     TransportError,
 )
+from ratatoskr.wire.endpoint import Limits
 
 RETRIES = FAST_RETRY.max_attempts
 #: Slack on every elapsed-time bound: generous, so a loaded CI machine never makes these flaky.
@@ -224,7 +225,7 @@ async def test_missing_done_after_a_finish_reason_is_a_complete_answer(mode: str
 async def test_a_huge_event_arrives_whole(mode: str) -> None:
     text = "x" * (8 * 1024 * 1024)
     answer = json_reply(chat_completion(text)) if mode == "chat" else sse_chat(text)
-    async with FaultServer(answer) as server, gateway(openai_provider(server, timeout=10)) as gw:
+    async with FaultServer(answer) as server, gateway(openai_provider(server, limits=Limits(timeout=10))) as gw:
         assert await _call(gw, mode) == text
 
 

@@ -179,8 +179,9 @@ class Endpoint:
     ) -> Any:
         """One exchange, bounded as a whole by ``limits.timeout``; the decoded JSON answer."""
         limit = self.limits.timeout
+        request = self._request(method, path, body, headers)
         with self._deadline(anyio.current_time() + limit, f"no complete answer within {limit:g} s"):
-            response = await self._send(method, path, body, headers)
+            response = await self._send(request)
             try:
                 await self._raise_for_status(response, model)
                 content = await self._read(response, self.limits.max_response_bytes)
@@ -224,11 +225,12 @@ class Endpoint:
         decode: Callable[[AsyncIterator[bytes]], AsyncGenerator[T, None]],
     ) -> AsyncGenerator[T, None]:
         limits = self.limits
+        request = self._request(method, path, body, headers)
         start = anyio.current_time()
         end = start + limits.stream_timeout if limits.stream_timeout is not None else math.inf
         wait, why = min(start + limits.timeout, end), f"no first event within {limits.timeout:g} s"
         with self._deadline(wait, why):
-            response = await self._send(method, path, body, headers)
+            response = await self._send(request)
         try:
             with self._deadline(wait, why):
                 await self._raise_for_status(response, model)
@@ -276,11 +278,14 @@ class Endpoint:
         if scope.cancelled_caught:
             raise RequestTimeout(f"{self.provider}: {why}", provider=self.provider)
 
-    async def _send(self, method: str, path: str, body: Any, headers: Mapping[str, str] | None) -> httpx.Response:
-        client = self.client
+    def _request(self, method: str, path: str, body: Any, headers: Mapping[str, str] | None) -> httpx.Request:
+        """The request, built before the deadline starts: creating the client on first use (loading the CA
+        certificates) is blocking work of ours, not the server's time, and no cancel scope can interrupt it."""
         merged = {**self.headers, **headers} if headers else self.headers
-        request = client.build_request(method, self.url(path), json=body, headers=merged)
-        return await client.send(request, stream=True)
+        return self.client.build_request(method, self.url(path), json=body, headers=merged)
+
+    async def _send(self, request: httpx.Request) -> httpx.Response:
+        return await self.client.send(request, stream=True)
 
     async def _raise_for_status(self, response: httpx.Response, model: str | None) -> None:
         if response.status_code >= 400:
