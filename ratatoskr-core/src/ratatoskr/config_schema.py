@@ -183,12 +183,19 @@ def _describe(tp: Any) -> str:
     if origin is typing.Literal:
         return "one of " + ", ".join(map(repr, args))
     if origin in (tuple, list, frozenset, set, Sequence):
-        return f"a list of {_describe(args[0]).removeprefix('an ').removeprefix('a ')}s"
+        return f"a list of {_plural(args[0])}"
     if origin in (dict, Mapping):
-        return f"a table of {_describe(args[1]).removeprefix('an ').removeprefix('a ')}s"
+        return f"a table of {_plural(args[1])}"
     if isinstance(tp, type) and issubclass(tp, ConfigTable):
         return "a table"
     return getattr(tp, "__name__", str(tp))
+
+
+def _plural(tp: Any) -> str:
+    names = {str: "strings", int: "integers", float: "numbers", bool: "booleans", Path: "paths", Any: "values"}
+    if tp in names:
+        return names[tp]
+    return "tables" if typing.get_origin(tp) in (dict, Mapping) else f"values ({_describe(tp)})"
 
 
 def _strict(tp: Any, value: Any) -> Any:
@@ -299,7 +306,7 @@ def _default_text(field: attrs.Attribute[Any]) -> str:
         default = default.value
     if isinstance(default, bool):
         return f"`{str(default).lower()}`"
-    return f"`{default!r}`" if isinstance(default, str) else f"`{default}`"
+    return f'`"{default}"`' if isinstance(default, str) else f"`{default}`"
 
 
 def env_names(field: attrs.Attribute[Any], provider: str | None) -> list[EnvSource]:

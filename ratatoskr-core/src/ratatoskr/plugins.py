@@ -73,6 +73,8 @@ class PluginInfo:
     version: str | None
     capabilities: tuple[str, ...]
     module: str
+    #: Why its provider cannot be built with the current settings (a missing key, ...); ``None`` when it can.
+    not_usable: str | None = None
 
 
 def _csv(value: str | None) -> set[str]:

@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import json
 from collections.abc import Callable
+from pathlib import Path
 from typing import Any
 
 import pytest
@@ -192,3 +193,33 @@ def test_chat_and_generate_default_models(cli: Run) -> None:
     assert (generated.code, generated.out) == (0, "echo: once upon a time\n")
     # no [defaults] generate: the built-in preset resolves through the model registry
     assert "demo/arcee-ai/trinity-large-preview:free" in generated.err
+
+
+def test_plugins_lists_a_provider_that_is_not_usable_and_why(cli: Run, tmp_path: Path) -> None:
+    from types import SimpleNamespace
+
+    from attrs import frozen
+    from ratatoskr import hookimpl
+    from ratatoskr.config_schema import setting
+    from ratatoskr.demo.provider import DemoProvider
+    from ratatoskr.plugins import PluginManager
+    from ratatoskr.provider_factory import ProviderConfig, ProviderFactory
+
+    @frozen(kw_only=True)
+    class KeyedConfig(ProviderConfig):
+        api_key: str | None = setting(None, doc="Key.", secret=True, env=True, required=True)
+        timeout: float = setting(1.0, doc="Seconds.")
+
+    keyed = ProviderFactory("keyed", KeyedConfig, lambda config: DemoProvider())
+    plugins = PluginManager(env={})
+    plugins.register(SimpleNamespace(ratatoskr_chat_providers=hookimpl(lambda: [keyed])), "keyed")
+    config = tmp_path / "keyed.toml"
+    config.write_text("[providers.keyed]\ntimeout = 30\n", encoding="utf-8")
+    result = cli("plugins", config=config, manager=plugins)
+    assert result.code == 0
+    assert "not usable: keyed: [providers.keyed] needs api_key" in result.out
+    info = json.loads(cli("plugins", "--json", config=config, manager=plugins).out)
+    assert "KEYED_API_KEY" in info[0]["not_usable"]
+    config.write_text("[providers.keyed]\ntimout = 30\n", encoding="utf-8")
+    broken = cli("plugins", config=config, manager=plugins)
+    assert broken.code == 2 and "keyed" in broken.out and "did you mean 'timeout'" in broken.err

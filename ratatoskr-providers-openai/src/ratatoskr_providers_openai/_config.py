@@ -3,10 +3,10 @@
 from __future__ import annotations
 
 from collections.abc import Mapping
-from typing import TYPE_CHECKING, Any
+from typing import TYPE_CHECKING, Any, Literal
 
 from attrs import evolve, frozen
-from ratatoskr.config_schema import at_least, http_url, one_of, positive, setting
+from ratatoskr.config_schema import at_least, http_url, positive, setting
 from ratatoskr.provider_factory import ProviderConfig, models_setting
 
 if TYPE_CHECKING:
@@ -34,10 +34,9 @@ class OpenAIEndpoint(ProviderConfig):
     max_tokens_field: str | None = setting(
         None, doc="`max_tokens` or `max_completion_tokens` (default: the latter for api.openai.com only)."
     )
-    generate_endpoint: str = setting(
-        "chat", doc="`chat`, or `completions` for the legacy `/completions` (base models).",
-        validator=one_of("chat", "completions"),
-    )  # fmt: skip
+    generate_endpoint: Literal["chat", "completions"] = setting(
+        "chat", doc="`completions`: generate through the legacy `/completions` (base models)."
+    )
     embed_batch_size: int = setting(512, doc="Inputs per `/embeddings` request.", validator=at_least(1))
     embed_dimensions: int | None = setting(None, doc="`dimensions` for text-embedding-3 models.", validator=at_least(1))
     stream_usage: bool = setting(True, doc="Ask for usage in streams (`false` for servers refusing `stream_options`).")

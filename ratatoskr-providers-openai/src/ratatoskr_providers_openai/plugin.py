@@ -34,7 +34,7 @@ def _provider(endpoint: OpenAIEndpoint) -> OpenAIProvider:
         timeout=default_timeout(endpoint.timeout),
         supported_parameters=endpoint.supported_parameters,
         max_tokens_field=endpoint.max_tokens_field,
-        generate_endpoint="completions" if endpoint.generate_endpoint == "completions" else "chat",
+        generate_endpoint=endpoint.generate_endpoint,
         embed_batch_size=endpoint.embed_batch_size,
         embed_dimensions=endpoint.embed_dimensions,
         stream_usage=endpoint.stream_usage,

@@ -19,17 +19,36 @@ __all__ = ["metadata", "models", "plugins", "presets", "status"]
 
 def plugins(*, as_json: JsonFlag = False, ctx: Ctx) -> int:
     """List the installed plugins and what they provide."""
-    from ratatoskr.cli._output import print_json, print_table
+    import sys
+    import warnings
 
-    found = ctx.plugins.plugins()
+    import attrs
+
+    from ratatoskr.cli._output import print_json, print_table
+    from ratatoskr.errors import ConfigurationError
+    from ratatoskr.plugins import ProviderNotUsableWarning
+
+    found, problem = ctx.plugins.plugins(), None
+    try:
+        with warnings.catch_warnings():
+            warnings.simplefilter("ignore", ProviderNotUsableWarning)  # listed below instead
+            unusable = ctx.plugins.build(ctx.settings()).unusable
+    except ConfigurationError as exc:  # the list still helps to find the mistake
+        unusable, problem = {}, exc
+    found = [attrs.evolve(p, not_usable=str(unusable[p.name])) if p.name in unusable else p for p in found]
     if as_json:
         print_json(found)
-        return 0
-    print_table(
-        ("name", "distribution", "version", "capabilities"),
-        ((p.name, p.distribution, p.version, ", ".join(p.capabilities) or "—") for p in found),
-        empty="no plugins loaded",
-    )
+    else:
+        print_table(
+            ("name", "distribution", "version", "capabilities"),
+            ((p.name, p.distribution, p.version, ", ".join(p.capabilities) or "—") for p in found),
+            empty="no plugins loaded",
+        )
+        for name, error in sorted(unusable.items()):
+            print(f"not usable: {name}: {error}")
+    if problem is not None:
+        sys.stderr.write(f"error: {problem}\n")
+        return 2
     return 0
 
 
