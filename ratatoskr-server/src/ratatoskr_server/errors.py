@@ -146,6 +146,14 @@ def _by_code(code: grpc.StatusCode | None, details: str, method: str) -> E.Ratat
         return E.TransportError(text, provider=DAEMON)
     if code is grpc.StatusCode.DEADLINE_EXCEEDED:
         return E.RequestTimeout(text, provider=DAEMON)
+    if code is grpc.StatusCode.RESOURCE_EXHAUSTED and "larger than max" in details:
+        # grpc's own size check ("Received message larger than max (N vs. M)"): the same message fails again, so
+        # this is permanent, never Overloaded (which callers retry).
+        return E.RequestTooLarge(
+            f"{text}; the message is over the gRPC size limit: send less per call, or raise max_message_mb "
+            "([server] max_message_mb for ratd, ServiceClient(max_message_mb=...) for the client)",
+            provider=DAEMON,
+        )
     if code is grpc.StatusCode.RESOURCE_EXHAUSTED:
         return E.Overloaded(text, provider=DAEMON)
     if code is grpc.StatusCode.INVALID_ARGUMENT:

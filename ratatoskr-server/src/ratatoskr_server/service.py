@@ -23,6 +23,7 @@ from ratatoskr.protocol import ModelGateway
 
 from ratatoskr_server import _codec_chat as CC
 from ratatoskr_server import _convert as C
+from ratatoskr_server._decode import Undecodable, add_guarded
 from ratatoskr_server._generated import ratatoskr_pb2 as pb
 from ratatoskr_server._generated import ratatoskr_pb2_grpc as pb_grpc
 from ratatoskr_server.errors import to_status
@@ -103,6 +104,8 @@ def _unary(fn: Handler) -> Callable[..., Awaitable[Any]]:
     @functools.wraps(fn)
     async def handler(self: RatatoskrService, request: Any, context: aio.ServicerContext[Any, Any]) -> Any:
         try:
+            if isinstance(request, Undecodable):
+                raise request.error()
             await self.authorize(fn.__name__, request, context)
             try:
                 async with asyncio.timeout(self.timeout), self.gate.slot():
@@ -119,6 +122,8 @@ def _streaming(fn: StreamHandler) -> Callable[..., AsyncIterator[Any]]:
     @functools.wraps(fn)
     async def handler(self: RatatoskrService, request: Any, context: aio.ServicerContext[Any, Any]) -> Any:
         try:
+            if isinstance(request, Undecodable):
+                raise request.error()
             await self.authorize(fn.__name__, request, context)
             try:
                 # The slot is held for the whole stream; the timeout applies to each wait for an event.
@@ -285,6 +290,8 @@ class RatatoskrService(pb_grpc.RatatoskrServicer):
 
     async def Health(self, request: pb.HealthRequest, context: aio.ServicerContext[Any, Any]) -> pb.HealthResponse:
         # Outside the gate on purpose: a saturated daemon still answers its health check.
+        if isinstance(request, Undecodable):
+            await _abort(context, request.error())
         names = getattr(getattr(self.gateway, "registry", None), "provider_names", None)
         providers = sorted(names()) if callable(names) else []
         return pb.HealthResponse(
@@ -296,4 +303,4 @@ class RatatoskrService(pb_grpc.RatatoskrServicer):
 
 
 def add_to_server(service: RatatoskrService, server: aio.Server) -> None:
-    pb_grpc.add_RatatoskrServicer_to_server(service, server)
+    add_guarded(pb_grpc.add_RatatoskrServicer_to_server, service, server)  # undecodable: InvalidInput, no traceback
