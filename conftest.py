@@ -23,5 +23,7 @@ def _isolated_config(monkeypatch: pytest.MonkeyPatch, tmp_path_factory: pytest.T
         "RATATOSKR_DAEMON",
         "RATATOSKR_TRACEBACK",
         "XDG_CACHE_HOME",
+        "XDG_DATA_HOME",  # the CLI's history (ratatoskr logs) goes to the test's own home
+        "RATATOSKR_LOGS_PATH",
     ):
         monkeypatch.delenv(name, raising=False)

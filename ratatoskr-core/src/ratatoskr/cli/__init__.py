@@ -58,7 +58,7 @@ def main(
     from ratatoskr.errors import ConfigurationError, InvalidInput, RatatoskrError
 
     try:
-        from ratatoskr.cli.app import ROOT_HELP_TOKENS, build_app, root_help
+        from ratatoskr.cli.app import ROOT_HELP_TOKENS, build_app, local_short_options, root_help
 
         if plugins is None:
             from ratatoskr.plugins import PluginManager
@@ -73,7 +73,7 @@ def main(
             # Provider warnings (an option that was not sent, ...) are for the user: one line each, not a trace.
             warnings.simplefilter("default", UserWarning)
             warnings.showwarning = _show_warning
-            result = app.meta(tokens, exit_on_error=False, print_error=False)
+            result = app.meta(local_short_options(tokens), exit_on_error=False, print_error=False)
     except KeyboardInterrupt:
         sys.stderr.write("\n")
         return EXIT_INTERRUPTED

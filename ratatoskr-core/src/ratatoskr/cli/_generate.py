@@ -73,6 +73,11 @@ def chat(
     no_stream: Annotated[
         bool, Parameter(negative="", show_default=False, help="Wait for the whole answer, then print it.")
     ] = False,
+    continue_: Annotated[
+        bool,
+        Parameter(name=["--continue", "-c"], negative="", show_default=False, help="Continue the latest conversation."),
+    ] = False,
+    cid: Annotated[str | None, Parameter(help="Continue the conversation with this id (see ratatoskr logs).")] = None,
     as_json: JsonFlag = False,
     ctx: Ctx,
 ) -> int:
@@ -91,7 +96,8 @@ def chat(
     reasoning_effort
         How hard a reasoning model should think.
     """
-    from ratatoskr.types import ChatOptions, Message, ReasoningConfig
+    from ratatoskr.cli._history import recorder, resume
+    from ratatoskr.types import ChatOptions, ReasoningConfig
 
     tool_defs = _read_tools(tools) if tools is not None else None
     options = ChatOptions(
@@ -99,17 +105,20 @@ def chat(
         **_sampling(temperature, max_tokens, top_p, seed, stop),
         reasoning=ReasoningConfig(effort=reasoning_effort) if reasoning_effort is not None else None,
     )
+    earlier = resume(ctx, latest=continue_, conversation_id=cid)
+    record = recorder(ctx, earlier.conversation_id)
     if message is None and not as_json and _at_terminal(ctx):
         from ratatoskr.cli._repl import Conversation, run_repl
 
-        conversation = Conversation(options.model, system)
-        return run_repl(ctx, conversation, tools=tool_defs, options=options, stream=not no_stream)
+        conversation = Conversation(options.model, system, [m for m in earlier.messages if m.role.value != "system"])
+        if system is None:
+            conversation.system = next((m.content for m in earlier.messages if m.role.value == "system"), None)
+        return run_repl(ctx, conversation, tools=tool_defs, options=options, stream=not no_stream, record=record)
 
     text = ctx.text("chat", message)
-    messages = [Message.system(system)] if system else []
-    messages.append(Message.user(text))
+    messages = earlier.request(system or None, text)
     if no_stream:
-        _print_whole(ctx.call(lambda gateway: gateway.chat(messages, tool_defs, options)), as_json=as_json)
+        _print_whole(ctx.call(lambda gateway: record(gateway).chat(messages, tool_defs, options)), as_json=as_json)
         return 0
 
     from ratatoskr.cli._stream import StreamPrinter
@@ -117,7 +126,7 @@ def chat(
     printer = StreamPrinter(as_json=as_json)
 
     async def run(gateway: ModelGateway) -> None:
-        await printer.consume(gateway.chat_stream(messages, tool_defs, options))
+        await printer.consume(record(gateway).chat_stream(messages, tool_defs, options))
 
     ctx.call(run)
     return 0
@@ -162,16 +171,18 @@ def generate(
     prompt
         The prompt (also read from stdin when piped).
     """
+    from ratatoskr.cli._history import recorder
     from ratatoskr.cli._stream import StreamPrinter
     from ratatoskr.types import GenerateOptions
 
+    record = recorder(ctx)
     text = ctx.text("generate", prompt)
     printer = StreamPrinter(as_json=as_json)
     sampling = _sampling(temperature, max_tokens, top_p, seed, stop)
 
     async def run(gateway: ModelGateway) -> None:
         options = GenerateOptions(model=model or ctx.default_model("generate"), **sampling)
-        await printer.consume(gateway.generate_stream(text, options))
+        await printer.consume(record(gateway).generate_stream(text, options))
 
     ctx.call(run)
     return 0

@@ -126,9 +126,11 @@ class _Repl:
     options: ChatOptions
     stream: bool
     read_line: Callable[[str], str]
+    record: Callable[[ModelGateway], ModelGateway] = lambda gateway: gateway
 
     def run(self) -> int:
-        with self.ctx.session() as (portal, gateway):
+        with self.ctx.session() as (portal, opened):
+            gateway = self.record(opened)  # the history (ratatoskr logs) sees every turn
             self._note(f"chatting with {self.conversation.model} · /help for commands · Ctrl-D to quit")
             while True:
                 try:
@@ -236,6 +238,11 @@ def run_repl(
     tools: Sequence[ToolDefinition] | None,
     options: ChatOptions,
     stream: bool,
+    record: Callable[[ModelGateway], ModelGateway] | None = None,
 ) -> int:
-    """Talk until /exit, Ctrl-D (exit 0) or Ctrl-C at the prompt (KeyboardInterrupt: exit 130)."""
-    return _Repl(ctx, conversation, tools, options, stream, _line_reader(ctx.stdin)).run()
+    """Talk until /exit, Ctrl-D (exit 0) or Ctrl-C at the prompt (KeyboardInterrupt: exit 130); ``record`` wraps
+    the gateway so each turn is recorded in the history."""
+    repl = _Repl(ctx, conversation, tools, options, stream, _line_reader(ctx.stdin))
+    if record is not None:
+        repl.record = record
+    return repl.run()

@@ -23,7 +23,7 @@ if TYPE_CHECKING:
 
     from ratatoskr.plugins import PluginManager
 
-__all__ = ["COMMANDS", "CONFIG_HELP", "ROOT_HELP_TOKENS", "build_app", "root_help"]
+__all__ = ["COMMANDS", "CONFIG_HELP", "ROOT_HELP_TOKENS", "build_app", "local_short_options", "root_help"]
 
 #: name → (import path, one-line help). The help is given here so the listing needs no import.
 COMMANDS: dict[str, tuple[str, str]] = {
@@ -45,7 +45,24 @@ COMMANDS: dict[str, tuple[str, str]] = {
     ),
     "update-registry": ("ratatoskr.cli._registry:update_registry", "Same as `registry update` (kept as an alias)."),
     "keys": ("ratatoskr.cli._keys:keys_app", "Provider API keys: set (hidden prompt or stdin), list, remove, path."),
+    "logs": ("ratatoskr.cli._logs:logs_app", "The history of chat and generate calls: list, search, off/on/status."),
 }
+#: Short options a command gives its own meaning, which the global ones (before the command) must not take:
+#: `chat -c` continues the latest conversation; `-c PATH` before the command is still the config file.
+COMMAND_SHORT_OPTIONS: dict[str, dict[str, str]] = {"chat": {"-c": "--continue"}}
+
+
+def local_short_options(tokens: list[str]) -> list[str]:
+    """``tokens`` with a command's own short options (after the command name) spelled long, see above."""
+    for index, token in enumerate(tokens):
+        if token in ("-c", "--config"):  # the global option's value follows: skip it
+            continue
+        if (index and tokens[index - 1] in ("-c", "--config")) or token.startswith("-"):
+            continue
+        local = COMMAND_SHORT_OPTIONS.get(token, {})
+        return [*tokens[: index + 1], *(local.get(t, t) for t in tokens[index + 1 :])]
+    return tokens
+
 
 CONFIG_HELP = (
     "Config file (default: $RATATOSKR_CONFIG, else ~/.config/ratatoskr/config.toml or ~/.ratatoskr/config.toml)."
