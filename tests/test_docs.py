@@ -44,5 +44,5 @@ def test_readme_opens_with_what_it_is_and_the_two_commands() -> None:
 
 
 def test_every_provider_has_a_docs_page() -> None:
-    for page in ("local", "openrouter", "openai", "anthropic", "ollama", "huggingface"):
+    for page in ("local", "openrouter", "openai", "anthropic", "ollama", "huggingface", "google"):
         assert (ROOT / f"docs/providers/{page}.md").is_file(), page

@@ -1,0 +1,62 @@
+"""Plugin registration for the Google Gemini provider (hookimpls only; cheap to import).
+
+Enabled by a ``[providers.google]`` table or by ``GOOGLE_API_KEY`` / ``GEMINI_API_KEY`` in the environment; turned
+off with ``enabled = false``. A table without a key makes the provider *not usable* (reported; the others keep
+working). Every capability hook returns one factory, so one provider object (one HTTP client) serves them all.
+"""
+
+from __future__ import annotations
+
+from typing import TYPE_CHECKING, Any
+
+from ratatoskr.plugins import hookimpl
+from ratatoskr.provider_factory import ProviderFactory
+
+from ratatoskr_providers_google._config import NAME, GoogleConfig
+
+if TYPE_CHECKING:
+    from ratatoskr_providers_google.provider import GoogleProvider
+
+
+def _build(config: GoogleConfig) -> GoogleProvider:
+    from ratatoskr_providers_google.provider import GoogleProvider
+
+    assert config.api_key is not None  # required: the core checked it
+    return GoogleProvider(
+        config.api_key,
+        base_url=config.base_url,
+        timeout=config.timeout,
+        priority=config.priority,
+        models=config.models,
+        embed_task_type=config.embed_task_type,
+        embed_dimensions=config.embed_dimensions,
+        embed_batch_size=config.embed_batch_size,
+    )
+
+
+google = ProviderFactory(NAME, GoogleConfig, _build, env_enables=("api_key",))
+
+
+@hookimpl
+def ratatoskr_chat_providers() -> list[Any]:
+    return [google]
+
+
+@hookimpl
+def ratatoskr_generate_providers() -> list[Any]:
+    return [google]
+
+
+@hookimpl
+def ratatoskr_embed_providers() -> list[Any]:
+    return [google]
+
+
+@hookimpl
+def ratatoskr_tokenize_providers() -> list[Any]:
+    return [google]
+
+
+@hookimpl
+def ratatoskr_metadata_providers() -> list[Any]:
+    return [google]
