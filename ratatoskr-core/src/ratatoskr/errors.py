@@ -329,8 +329,9 @@ class ResponseFormatError(ProviderError):
 class ResponseTooLarge(ProviderError):
     """The provider's answer (or one stream event) is larger than the configured ``max_response_bytes``."""
 
-    def __init__(self, message: str = "", *, limit: int | None = None, **kw: object) -> None:
-        super().__init__(message, **kw)  # type: ignore[arg-type]
+    def __init__(self, message: str = "", *, limit: int, provider: str | None = None) -> None:
+        super().__init__(message, provider=provider)
+        #: The cap in bytes that the answer went over.
         self.limit = limit
 
 

@@ -218,11 +218,7 @@ async def test_stream_helpers_and_errors_before_the_first_event() -> None:
 
 async def test_keep_alives_alone_end_at_the_first_event_deadline(drip: Callable[[Script], str]) -> None:
     url = drip([(0, _head("text/event-stream")), *[(0.1, b": OPENROUTER PROCESSING\n\n")] * 300])
-    endpoint = Endpoint(url, provider="p", timeout=0.5)
-    try:
-        error, took = await _timed(lambda: _drain_sse(endpoint))
-    finally:
-        await endpoint.aclose()
+    error, took = await _timed_sse(Endpoint(url, provider="p", timeout=0.5))
     assert isinstance(error, errors.RequestTimeout) and "no first event" in str(error), error
     assert took < 3.0
 
@@ -230,12 +226,8 @@ async def test_keep_alives_alone_end_at_the_first_event_deadline(drip: Callable[
 async def test_a_stream_that_stalls_ends_at_the_idle_limit(drip: Callable[[Script], str]) -> None:
     steps = [(0, _head("text/event-stream")), (0, b"data: first\n\n")]
     url = drip(steps + [(0.1, b": keep-alive\n\n")] * 300)  # comments are not progress
-    endpoint = Endpoint(url, provider="p", limits=Limits(timeout=5, idle_timeout=0.5))
     got: list[str] = []
-    try:
-        error, took = await _timed(lambda: _drain_sse(endpoint, got))
-    finally:
-        await endpoint.aclose()
+    error, took = await _timed_sse(Endpoint(url, provider="p", limits=Limits(timeout=5, idle_timeout=0.5)), got)
     assert got == ["first"]
     assert isinstance(error, errors.RequestTimeout) and "no stream event for 0.5 s" in str(error), error
     assert took < 3.0
@@ -243,12 +235,8 @@ async def test_a_stream_that_stalls_ends_at_the_idle_limit(drip: Callable[[Scrip
 
 async def test_a_stream_ends_at_its_total_limit(drip: Callable[[Script], str]) -> None:
     url = drip([(0, _head("text/event-stream")), *[(0.05, b"data: tick\n\n")] * 600])
-    endpoint = Endpoint(url, provider="p", limits=Limits(timeout=5, stream_timeout=0.6))
     got: list[str] = []
-    try:
-        error, took = await _timed(lambda: _drain_sse(endpoint, got))
-    finally:
-        await endpoint.aclose()
+    error, took = await _timed_sse(Endpoint(url, provider="p", limits=Limits(timeout=5, stream_timeout=0.6)), got)
     assert isinstance(error, errors.RequestTimeout) and "longer than 0.6 s" in str(error), error
     assert 0 < len(got) < 100 and took < 3.0
 
@@ -265,6 +253,14 @@ async def test_one_event_over_the_size_cap_is_refused() -> None:
         with pytest.raises(errors.ResponseTooLarge, match="stream event"):
             await _drain_sse(endpoint, got)
     assert got == ["small"] * 50  # many small events add up to more than the cap: only one event counts
+
+
+async def _timed_sse(endpoint: Endpoint, into: list[str] | None = None) -> tuple[BaseException | None, float]:
+    """Read the endpoint's stream to its end or its error, and close the endpoint: (error, seconds)."""
+    try:
+        return await _timed(lambda: _drain_sse(endpoint, into))
+    finally:
+        await endpoint.aclose()
 
 
 async def _drain_sse(endpoint: Endpoint, into: list[str] | None = None) -> None:

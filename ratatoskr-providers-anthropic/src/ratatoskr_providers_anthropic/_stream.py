@@ -19,7 +19,7 @@ from collections.abc import Callable
 from typing import Any
 
 from ratatoskr.errors import ResponseFormatError, StreamError
-from ratatoskr.types import (
+from ratatoskr.types.chat import (
     ChatEvent,
     ContentEvent,
     DoneEvent,

@@ -25,7 +25,7 @@ from ratatoskr.errors import (
     UnsupportedParameter,
 )
 from ratatoskr.registry.validation import UnsupportedParameterWarning
-from ratatoskr.types import (
+from ratatoskr.types.chat import (
     ChatOptions,
     ChatResponse,
     FinishReason,

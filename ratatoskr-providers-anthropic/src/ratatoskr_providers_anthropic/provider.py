@@ -1,42 +1,25 @@
 """The Anthropic provider: chat, generate and token counting over the Messages API.
 
-It talks through one :class:`~ratatoskr.wire.endpoint.Endpoint` (which imports httpx only on first use, so
-building the provider, which every CLI start does, stays cheap); errors are classified by
-:func:`._wire.classify_error`.
+The codec lives in :mod:`._wire` and :mod:`._stream`; HTTP, deadlines and size caps in one
+:class:`~ratatoskr.wire.endpoint.Endpoint`, whose errors :func:`._wire.classify_error` types. Building the
+provider (every CLI start does) imports no httpx.
 """
 
 from __future__ import annotations
 
-import json
 from collections.abc import AsyncGenerator, AsyncIterator, Iterable, Sequence
 from contextlib import aclosing
-from typing import TYPE_CHECKING, Any
+from typing import TYPE_CHECKING
 
-from ratatoskr.errors import (
-    ModelNotAvailable,
-    ModelNotFound,
-    RatatoskrError,
-    ResponseFormatError,
-    StreamError,
-)
+from ratatoskr.errors import ModelNotAvailable, ModelNotFound, RatatoskrError, ResponseFormatError, StreamError
 from ratatoskr.generate_via_chat import generate_stream_via_chat, generate_via_chat
 from ratatoskr.providers import PRIORITY_REMOTE
-from ratatoskr.types import (
-    ChatEvent,
-    ChatOptions,
-    ChatResponse,
-    GenerateEvent,
-    GenerateOptions,
-    GenerateResponse,
-    Message,
-    ModelCapability,
-    ModelInfo,
-    ModelStatus,
-    ModelStatusKind,
-    Token,
-    ToolDefinition,
-)
+from ratatoskr.types.chat import ChatEvent, ChatOptions, ChatResponse, Message, ToolDefinition
+from ratatoskr.types.generate import GenerateEvent, GenerateOptions, GenerateResponse
+from ratatoskr.types.inference import Token
+from ratatoskr.types.model import ModelCapability, ModelInfo, ModelStatus, ModelStatusKind
 from ratatoskr.wire.endpoint import Endpoint, Limits
+from ratatoskr.wire.http import decode_json
 
 from ratatoskr_providers_anthropic._stream import AnthropicStreamDecoder
 from ratatoskr_providers_anthropic._wire import (
@@ -147,7 +130,7 @@ class AnthropicProvider:
             async for sse in events:
                 # Read on after message_stop (nothing should follow) so the body is consumed and the
                 # connection closes cleanly; the decoder ignores anything late.
-                for event in decoder.feed(_event_json(sse.data)):
+                for event in decoder.feed(decode_json(sse.data, provider=NAME, what="stream event data")):
                     yield event
         if not decoder.finished:
             raise StreamError("Anthropic stream ended before message_stop", provider=NAME)
@@ -206,12 +189,3 @@ class AnthropicProvider:
 
 def _info(model: str) -> ModelInfo:
     return ModelInfo(model, NAME, _CHAT_CAPABILITIES)
-
-
-def _event_json(data: str) -> Any:
-    try:
-        return json.loads(data)
-    except ValueError as exc:
-        raise ResponseFormatError(
-            f"Anthropic stream event data is not JSON ({exc}): {data[:200]!r}", provider=NAME
-        ) from exc

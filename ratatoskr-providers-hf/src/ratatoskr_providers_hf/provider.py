@@ -16,15 +16,8 @@ from urllib.parse import quote
 
 from ratatoskr.errors import ModelNotAvailable, ModelNotFound, NotAvailableOffline, ProviderError
 from ratatoskr.providers import PRIORITY_REMOTE
-from ratatoskr.types import (
-    ClassifyResult,
-    Embedding,
-    ModelInfo,
-    ModelStatus,
-    ModelStatusKind,
-    NliResult,
-    StanceResult,
-)
+from ratatoskr.types.inference import ClassifyResult, Embedding, NliResult, StanceResult
+from ratatoskr.types.model import ModelInfo, ModelStatus, ModelStatusKind
 from ratatoskr.wire.endpoint import Endpoint, Limits
 
 from ratatoskr_providers_hf import _wire as wire

@@ -13,14 +13,13 @@ from collections.abc import Mapping, Sequence
 from typing import Any
 
 from ratatoskr.errors import InvalidInput, ModelNotAvailable, RatatoskrError, ResponseFormatError
-from ratatoskr.types import (
+from ratatoskr.types.chat import (
     ChatEvent,
     ChatOptions,
     ChatResponse,
     ContentEvent,
     DoneEvent,
     FinishReason,
-    GenerateOptions,
     Message,
     ReasoningConfig,
     ReasoningEffort,
@@ -35,6 +34,7 @@ from ratatoskr.types import (
     Usage,
     UsageEvent,
 )
+from ratatoskr.types.generate import GenerateOptions
 from ratatoskr.wire.failure import HttpFailure
 
 __all__ = [

@@ -12,29 +12,12 @@ from contextlib import aclosing
 from functools import partial
 from typing import TYPE_CHECKING, Any
 
-from ratatoskr.errors import (
-    RatatoskrError,
-    ResponseFormatError,
-    StreamError,
-)
+from ratatoskr.errors import RatatoskrError, ResponseFormatError, StreamError
 from ratatoskr.providers import PRIORITY_REMOTE
-from ratatoskr.types import (
-    ChatEvent,
-    ChatOptions,
-    ChatResponse,
-    Embedding,
-    GenerateDone,
-    GenerateEvent,
-    GenerateOptions,
-    GenerateResponse,
-    Message,
-    ModelCapability,
-    ModelInfo,
-    ModelStatus,
-    ModelStatusKind,
-    TextEvent,
-    ToolDefinition,
-)
+from ratatoskr.types.chat import ChatEvent, ChatOptions, ChatResponse, Message, ToolDefinition
+from ratatoskr.types.generate import GenerateDone, GenerateEvent, GenerateOptions, GenerateResponse, TextEvent
+from ratatoskr.types.inference import Embedding
+from ratatoskr.types.model import ModelCapability, ModelInfo, ModelStatus, ModelStatusKind
 from ratatoskr.wire.endpoint import Endpoint, Limits
 
 from ratatoskr_providers_ollama._wire import (

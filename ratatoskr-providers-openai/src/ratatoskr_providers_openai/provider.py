@@ -7,7 +7,6 @@ https://platform.openai.com/docs/api-reference/chat, .../completions, .../embedd
 
 from __future__ import annotations
 
-import json
 from collections.abc import AsyncGenerator, Mapping, Sequence
 from contextlib import aclosing
 from typing import TYPE_CHECKING, Any, ClassVar, Literal, cast
@@ -15,15 +14,10 @@ from urllib.parse import urlsplit
 
 from ratatoskr.errors import InvalidInput, ResponseFormatError
 from ratatoskr.providers import PRIORITY_REMOTE
-from ratatoskr.types import (
-    Embedding,
-    GenerateDone,
-    GenerateEvent,
-    GenerateOptions,
-    GenerateResponse,
-    TextEvent,
-)
+from ratatoskr.types.generate import GenerateDone, GenerateEvent, GenerateOptions, GenerateResponse, TextEvent
+from ratatoskr.types.inference import Embedding
 from ratatoskr.wire.endpoint import Endpoint, Limits
+from ratatoskr.wire.http import decode_json
 from ratatoskr.wire.openai_chat import finish_reason, usage_from
 from ratatoskr.wire.openai_client import CHAT_PARAMETERS, GENERATE_PARAMETERS, OpenAICompatibleClient
 
@@ -162,10 +156,7 @@ class OpenAIProvider(OpenAICompatibleClient):
 
 def _json_chunk(data: str, endpoint: Endpoint) -> dict[str, Any]:
     provider = endpoint.provider
-    try:
-        chunk = json.loads(data)
-    except ValueError as exc:
-        raise ResponseFormatError(f"{provider}: stream chunk is not JSON: {data[:200]!r}", provider=provider) from exc
+    chunk = decode_json(data, provider=provider, what="stream chunk")
     if not isinstance(chunk, dict):
         raise ResponseFormatError(f"{provider}: stream chunk is not an object: {data[:200]!r}", provider=provider)
     if chunk.get("error") is not None:

@@ -4,15 +4,8 @@ from __future__ import annotations
 
 from typing import Any
 
-from ratatoskr.types import (
-    ModelCapability,
-    ModelInfo,
-    ModelMetadata,
-    ParameterAvailability,
-    ParameterName,
-    ParameterRange,
-    PricingInfo,
-)
+from ratatoskr.types.model import ModelCapability, ModelInfo, ModelMetadata, PricingInfo
+from ratatoskr.types.parameter import ParameterAvailability, ParameterName, ParameterRange
 
 __all__ = ["model_info", "model_metadata", "parameters_from", "price_per_mtok"]
 

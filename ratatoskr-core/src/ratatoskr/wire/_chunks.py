@@ -24,7 +24,7 @@ from contextlib import aclosing
 from typing import Any
 
 from ratatoskr.errors import ResponseFormatError, StreamError
-from ratatoskr.types import (
+from ratatoskr.types.chat import (
     ChatEvent,
     ContentEvent,
     DoneEvent,
@@ -37,7 +37,7 @@ from ratatoskr.types import (
     UsageEvent,
 )
 from ratatoskr.wire.failure import ErrorClassifier
-from ratatoskr.wire.http import error_from_stream_object
+from ratatoskr.wire.http import decode_json, error_from_stream_object
 from ratatoskr.wire.sse import ServerSentEvent, aiter_sse
 
 __all__ = ["ChunkDecoder", "chat_events", "finish_reason", "reasoning_text", "sse_chat_events", "usage_from"]
@@ -292,12 +292,7 @@ def _chat_items(event: ServerSentEvent, decoder: ChunkDecoder, state: _StreamSta
         return []
     if state.complete or not data or event.event == "ping":
         return []
-    try:
-        chunk = json.loads(data)
-    except ValueError as exc:
-        raise ResponseFormatError(
-            f"{decoder.provider}: stream chunk is not JSON ({exc}): {data[:200]!r}", provider=decoder.provider
-        ) from exc
+    chunk = decode_json(data, provider=decoder.provider, what="stream chunk")
     if event.event == "error":
         raise decoder.error(chunk)
     return decoder.feed(chunk)

@@ -28,7 +28,6 @@ injected client belongs to whoever injected it. Building an endpoint imports no 
 
 from __future__ import annotations
 
-import json
 import math
 from collections.abc import AsyncGenerator, AsyncIterator, Callable, Iterator, Mapping
 from contextlib import aclosing, contextmanager
@@ -37,9 +36,9 @@ from typing import TYPE_CHECKING, Any, TypeVar
 import anyio
 from attrs import evolve, field, frozen
 
-from ratatoskr.errors import InvalidInput, RatatoskrError, RequestTimeout, ResponseFormatError, ResponseTooLarge
+from ratatoskr.errors import InvalidInput, RatatoskrError, RequestTimeout, ResponseTooLarge
 from ratatoskr.wire.failure import ErrorClassifier, classify, failure_from_object, failure_from_response
-from ratatoskr.wire.http import translate_transport_errors
+from ratatoskr.wire.http import decode_json, translate_transport_errors
 from ratatoskr.wire.ndjson import aiter_ndjson
 from ratatoskr.wire.sse import ServerSentEvent, aiter_sse
 
@@ -192,32 +191,17 @@ class Endpoint:
     # ---- streams ------------------------------------------------------------------------------------------
 
     def stream_sse(
-        self,
-        path: str,
-        body: Any = None,
-        *,
-        model: str | None = None,
-        headers: Mapping[str, str] | None = None,
-        method: str = "POST",
+        self, path: str, body: Any = None, *, model: str | None = None, headers: Mapping[str, str] | None = None
     ) -> AsyncGenerator[ServerSentEvent, None]:
-        """The Server-Sent Events of a streamed answer (comments and keep-alives are not events)."""
-        return self._stream(method, path, body, model, headers, aiter_sse)
+        """POST, and the Server-Sent Events of the streamed answer (comments and keep-alives are not events)."""
+        return self._stream(path, body, model, headers, aiter_sse)
 
-    def stream_ndjson(
-        self,
-        path: str,
-        body: Any = None,
-        *,
-        model: str | None = None,
-        headers: Mapping[str, str] | None = None,
-        method: str = "POST",
-    ) -> AsyncGenerator[Any, None]:
-        """The JSON values of a newline-delimited JSON answer (Ollama)."""
-        return self._stream(method, path, body, model, headers, lambda c: aiter_ndjson(c, provider=self.provider))
+    def stream_ndjson(self, path: str, body: Any = None, *, model: str | None = None) -> AsyncGenerator[Any, None]:
+        """POST, and the JSON values of the newline-delimited JSON answer (Ollama)."""
+        return self._stream(path, body, model, None, lambda chunks: aiter_ndjson(chunks, provider=self.provider))
 
     async def _stream(
         self,
-        method: str,
         path: str,
         body: Any,
         model: str | None,
@@ -225,7 +209,7 @@ class Endpoint:
         decode: Callable[[AsyncIterator[bytes]], AsyncGenerator[T, None]],
     ) -> AsyncGenerator[T, None]:
         limits = self.limits
-        request = self._request(method, path, body, headers)
+        request = self._request("POST", path, body, headers)
         start = anyio.current_time()
         end = start + limits.stream_timeout if limits.stream_timeout is not None else math.inf
         wait, why = min(start + limits.timeout, end), f"no first event within {limits.timeout:g} s"
@@ -335,13 +319,7 @@ class Endpoint:
         )
 
     def _json(self, content: bytes) -> Any:
-        try:
-            return json.loads(content)
-        except ValueError as exc:
-            shown = content[:200].decode("utf-8", errors="replace")
-            raise ResponseFormatError(
-                f"{self.provider}: response is not JSON ({exc}): {shown!r}", provider=self.provider
-            ) from exc
+        return decode_json(content, provider=self.provider)
 
 
 class _Budget:

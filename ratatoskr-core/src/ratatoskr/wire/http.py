@@ -7,21 +7,17 @@ provider's classifier, falling back to the generic status mapping (:func:`~ratat
 
 from __future__ import annotations
 
+import json
 from collections.abc import Iterator, Mapping
 from contextlib import contextmanager
 from typing import Any
 
-from ratatoskr.errors import (
-    RatatoskrError,
-    RequestTimeout,
-    ResponseFormatError,
-    StreamError,
-    TransportError,
-)
+from ratatoskr.errors import RatatoskrError, RequestTimeout, ResponseFormatError, StreamError, TransportError
 from ratatoskr.wire._retry_after import parse_retry_after
 from ratatoskr.wire.failure import ErrorClassifier, classify, failure_from_object, failure_from_response
 
 __all__ = [
+    "decode_json",
     "error_from_response",
     "error_from_stream_object",
     "parse_retry_after",
@@ -50,6 +46,15 @@ def error_from_stream_object(
     ``{"error": "..."}``): a status-like code maps like a response status; a server failure is a transient
     :class:`StreamError`."""
     return classify(failure_from_object(obj, provider=provider, model=model), classifier)
+
+
+def decode_json(data: bytes | str, *, provider: str, what: str = "response") -> Any:
+    """``data`` decoded, or a :class:`ResponseFormatError` naming the provider, what it was, and its start."""
+    try:
+        return json.loads(data)
+    except ValueError as exc:
+        shown = data[:200].decode("utf-8", errors="replace") if isinstance(data, bytes) else data[:200]
+        raise ResponseFormatError(f"{provider}: {what} is not JSON ({exc}): {shown!r}", provider=provider) from exc
 
 
 @contextmanager

@@ -14,7 +14,7 @@ from collections.abc import Sequence
 from typing import Any, Literal
 
 from ratatoskr.errors import InvalidInput, ResponseFormatError, UnsupportedParameter
-from ratatoskr.types import (
+from ratatoskr.types.chat import (
     ChatOptions,
     ChatResponse,
     FinishReason,

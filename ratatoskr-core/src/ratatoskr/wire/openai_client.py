@@ -16,20 +16,9 @@ from typing import TYPE_CHECKING, Any, ClassVar
 from ratatoskr.errors import EmptyResponse, ModelNotAvailable, ModelNotFound, RatatoskrError
 from ratatoskr.generate_via_chat import generate_stream_via_chat, generate_via_chat
 from ratatoskr.providers import PRIORITY_REMOTE
-from ratatoskr.types import (
-    ChatEvent,
-    ChatOptions,
-    ChatResponse,
-    GenerateEvent,
-    GenerateOptions,
-    GenerateResponse,
-    Message,
-    ModelCapability,
-    ModelInfo,
-    ModelStatus,
-    ModelStatusKind,
-    ToolDefinition,
-)
+from ratatoskr.types.chat import ChatEvent, ChatOptions, ChatResponse, Message, ToolDefinition
+from ratatoskr.types.generate import GenerateEvent, GenerateOptions, GenerateResponse
+from ratatoskr.types.model import ModelCapability, ModelInfo, ModelStatus, ModelStatusKind
 from ratatoskr.wire.endpoint import DEFAULT_TIMEOUT, Endpoint, Limits
 from ratatoskr.wire.failure import HttpFailure, generic_error
 from ratatoskr.wire.openai_chat import ChunkDecoder, ReasoningDialect, build_request, parse_response, sse_chat_events

@@ -9,7 +9,7 @@ from __future__ import annotations
 from typing import Any
 
 from ratatoskr.errors import InvalidInput
-from ratatoskr.types import (
+from ratatoskr.types.chat import (
     ChatOptions,
     ChatResponse,
     Message,
