@@ -43,6 +43,8 @@ def test_messages_name_what_went_wrong() -> None:
     assert "anthropic" in str(e.UnsupportedParameter("seed", model="m", provider="anthropic"))
     assert "0644" in str(e.InsecureSecretsFile("/x/secrets.toml", 0o644))
     assert "embed" in str(e.NoProvider("embed"))
+    assert "`pip install 'ratatoskr[local]'`" in str(e.NoProvider("embed"))
+    assert "`pip install 'ratatoskr[openrouter]'`" in str(e.NoProvider("metadata"))  # local has no metadata
     assert str(e.AuthenticationFailed()) == "Authentication failed: check the API key."
     offline = e.NotAvailableOffline("m", provider="local", reason="HF_HUB_OFFLINE=1 is set", hint="run `x` elsewhere")
     assert str(offline).endswith("HF_HUB_OFFLINE=1 is set; run `x` elsewhere")

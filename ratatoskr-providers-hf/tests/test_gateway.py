@@ -70,6 +70,25 @@ async def test_local_over_budget_falls_back_to_huggingface(gateway_factory, loca
     assert result.values == (0.6, 0.0, -0.8)
 
 
+async def test_hf_prefix_pins_the_huggingface_provider(gateway_factory, local, cassette) -> None:
+    """The extra is ratatoskr[hf]: ``hf:MODEL`` pins the huggingface provider, which receives MODEL itself."""
+    async with gateway_factory(HF_CONFIG) as gateway:
+        with cassette("serverless_embed"):  # the cassette matches the URL: the model name has no "hf:" in it
+            result = await gateway.embed("Today is a sunny day and I will get some ice cream.", f"hf:{MINI}")
+    assert local.calls == []  # pinned: no chain
+    assert (result.provider, result.model) == ("huggingface", MINI)
+
+
+async def test_hf_prefix_without_the_provider_is_refused(ratatoskr_plugins, ratatoskr_gateway_factory) -> None:
+    from ratatoskr.errors import InvalidInput
+
+    ratatoskr_plugins.register(plugin, "huggingface")
+    config = {"providers": {"huggingface": {"enabled": False}}}
+    async with ratatoskr_gateway_factory(config) as gateway:
+        with pytest.raises(InvalidInput, match=r"pins the huggingface provider, which is not installed or not enabled"):
+            await gateway.infer_nli("a", "b", "hf:cross-encoder/nli-deberta-v3-small")
+
+
 async def test_stance_falls_back_on_the_callers_model(gateway_factory, local, cassette) -> None:
     model = "MoritzLaurer/DeBERTa-v3-base-mnli-fever-anli"
     async with gateway_factory(HF_CONFIG) as gateway:

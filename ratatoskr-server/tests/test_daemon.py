@@ -111,6 +111,15 @@ def test_daemon_health_command(daemon: ServerThread, capsys: pytest.CaptureFixtu
     assert "error:" in capsys.readouterr().err
 
 
+def test_daemon_health_asks_the_daemon_of_ratatoskr_daemon(
+    daemon: ServerThread, capsys: pytest.CaptureFixture[str]
+) -> None:
+    env = {"RATATOSKR_DAEMON": daemon.address}  # the daemon every other command talks to
+    assert cli_main(["daemon-health"], plugins=_cli_plugins(), env=env) == 0
+    assert f"ratd at {daemon.address}: healthy" in capsys.readouterr().out
+    assert cli_main(["daemon-health", "--address", "127.0.0.1:1", "--wait", "1"], plugins=_cli_plugins(), env=env) == 1
+
+
 def _start_ratd(tmp_path: Path, *args: str) -> tuple[subprocess.Popen[str], str]:
     config = tmp_path / "config.toml"
     config.write_text('[server]\naddress = "127.0.0.1:0"\nshutdown_grace = 1\n')

@@ -172,11 +172,25 @@ class NoProvider(RatatoskrError):
     """No provider is configured for this capability."""
 
     def __init__(self, capability: str) -> None:
+        extra = _EXAMPLE_EXTRA.get(capability)
+        example = f" (e.g. `pip install 'ratatoskr[{extra}]'`)" if extra else ""
         super().__init__(
-            f"no provider configured for {capability}; install a provider plugin "
-            f"(e.g. `pip install ratatoskr[local]`) and enable it in the config"
+            f"no provider configured for {capability}; install a provider plugin{example} and enable it in the config"
         )
         self.capability = capability
+
+
+#: A distribution that serves each capability, for the hint in :class:`NoProvider` (metadata: only OpenRouter).
+_EXAMPLE_EXTRA = {
+    "chat": "openrouter",
+    "generate": "openrouter",
+    "metadata": "openrouter",
+    "embed": "local",
+    "nli": "local",
+    "classify": "local",
+    "stance": "local",
+    "tokenize": "local",
+}
 
 
 class ModelNotAvailable(RatatoskrError):

@@ -94,6 +94,18 @@ def test_help_flags_and_no_arguments(cli: Run) -> None:
     assert page.startswith("Usage: ratatoskr COMMAND [OPTIONS]\n")
 
 
+def test_help_of_a_command_that_does_not_exist_is_a_usage_error(cli: Run) -> None:
+    for args in (("daemon", "--help"), ("daemon", "-h"), ("chatt", "--json", "--help")):
+        result = cli(*args)
+        assert result.code == 2, args
+        assert result.out == ""
+        assert result.err.startswith(f'error: Unknown command "{args[0]}".'), result.err
+    assert 'Did you mean "chat"?' in cli("chatt", "--help").err
+    assert cli("registry", "nosuch", "--help").code == 2  # a sub-app's unknown command too
+    assert cli("registry", "--help").code == 0
+    assert cli("chat", "hi", "--help").code == 0  # a command that takes text: help as usual
+
+
 def test_command_help(cli: Run) -> None:
     result = cli("chat", "--help")
     assert result.code == 0

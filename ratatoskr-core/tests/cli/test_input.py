@@ -73,6 +73,18 @@ def test_nli_premise_from_stdin(cli: Run) -> None:
     assert json.loads(result.out)["label"] == "entailment"
 
 
+def test_nli_with_one_argument_and_nothing_piped_names_the_missing_premise(cli: Run) -> None:
+    result = cli("nli", "only one")
+    assert result.code == 2
+    assert result.err.startswith("error: nli: the PREMISE is missing: one argument was given (taken as the HYPOTHESIS)")
+    assert cli("nli", "only one", stdin=b"  \n").err == result.err
+    none = cli("nli")
+    assert (none.code, none.err) == (
+        2,
+        "error: nli: the PREMISE and the HYPOTHESIS are missing; run `ratatoskr nli PREMISE HYPOTHESIS`\n",
+    )
+
+
 def test_invalid_utf8_on_stdin(cli: Run) -> None:
     result = cli("embed", stdin=b"caf\xe9")
     assert result.code == 2

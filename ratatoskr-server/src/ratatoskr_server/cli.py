@@ -28,7 +28,8 @@ def serve(*, address: str | None = None, ctx: Ctx) -> int:
 def daemon_health(*, address: str | None = None, wait: float = 5.0, as_json: JsonFlag = False, ctx: Ctx) -> int:
     """Check that a ratd answers; print its version and providers.
 
-    :param address: the daemon's address (default: [server] address of the config, else 127.0.0.1:9741).
+    :param address: the daemon's address (default: $RATATOSKR_DAEMON, the daemon every other command uses; else
+        [server] address of the config, else 127.0.0.1:9741).
     :param wait: seconds to wait for an answer.
     """
     import anyio
@@ -37,7 +38,7 @@ def daemon_health(*, address: str | None = None, wait: float = 5.0, as_json: Jso
     from ratatoskr_server.client import DaemonHealth, ServiceClient
     from ratatoskr_server.config import ServerConfig
 
-    target = address or ServerConfig.from_settings(ctx.settings()).address
+    target = address or ctx.env.get("RATATOSKR_DAEMON") or ServerConfig.from_settings(ctx.settings()).address
 
     async def check() -> DaemonHealth:
         async with await ServiceClient.connect(target, wait=wait) as client:

@@ -58,7 +58,7 @@ def main(
     from ratatoskr.errors import ConfigurationError, InvalidInput, RatatoskrError
 
     try:
-        from ratatoskr.cli.app import ROOT_HELP_TOKENS, build_app, local_short_options, root_help
+        from ratatoskr.cli.app import ROOT_HELP_TOKENS, build_app, check_help_target, local_short_options, root_help
 
         if plugins is None:
             from ratatoskr.plugins import PluginManager
@@ -66,6 +66,7 @@ def main(
             plugins = PluginManager(env)
             plugins.load_entrypoints()
         app = build_app(plugins, env=env)
+        check_help_target(app, local_short_options(tokens))
         if tuple(tokens) in ROOT_HELP_TOKENS and (page := root_help(app)) is not None:
             sys.stdout.write(page)
             return EXIT_OK

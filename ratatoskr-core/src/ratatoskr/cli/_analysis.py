@@ -116,7 +116,15 @@ def nli(
     if len(texts) == 2:
         premise, hypothesis = ctx.text("nli", texts[0]), texts[1]
     elif len(texts) == 1:
-        premise, hypothesis = ctx.text("nli", None), texts[0]
+        piped = ctx.piped_text()
+        if piped is None or not piped.strip():
+            raise InvalidInput(
+                "nli: the PREMISE is missing: one argument was given (taken as the HYPOTHESIS) and no premise was "
+                "piped on stdin; run `ratatoskr nli PREMISE HYPOTHESIS`, or pipe the premise"
+            )
+        premise, hypothesis = piped, texts[0]
+    elif not texts:
+        raise InvalidInput("nli: the PREMISE and the HYPOTHESIS are missing; run `ratatoskr nli PREMISE HYPOTHESIS`")
     else:
         raise InvalidInput(
             f"nli takes PREMISE and HYPOTHESIS (or HYPOTHESIS with the premise on stdin), got {len(texts)} arguments"

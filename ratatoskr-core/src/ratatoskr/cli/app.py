@@ -23,7 +23,15 @@ if TYPE_CHECKING:
 
     from ratatoskr.plugins import PluginManager
 
-__all__ = ["COMMANDS", "CONFIG_HELP", "ROOT_HELP_TOKENS", "build_app", "local_short_options", "root_help"]
+__all__ = [
+    "COMMANDS",
+    "CONFIG_HELP",
+    "ROOT_HELP_TOKENS",
+    "build_app",
+    "check_help_target",
+    "local_short_options",
+    "root_help",
+]
 
 #: name → (import path, one-line help). The help is given here so the listing needs no import.
 COMMANDS: dict[str, tuple[str, str]] = {
@@ -69,6 +77,7 @@ CONFIG_HELP = (
 )
 #: Argument lists that show the root help page.
 ROOT_HELP_TOKENS = ((), ("--help",), ("-h",))
+HELP_FLAGS = ("--help", "-h")
 
 HELP = """Ratatoskr: one gateway to chat, generation, embeddings, NLI, zero-shot, stance and tokens.
 
@@ -110,6 +119,32 @@ def build_app(plugins: PluginManager, *, env: Mapping[str, str] | None = None) -
 
     app.meta.suppress_keyboard_interrupt = False
     return app
+
+
+def _without_global_options(tokens: list[str]) -> list[str]:
+    out: list[str] = []
+    skip = False
+    for token in tokens:
+        if skip:
+            skip = False
+        elif token in ("--config", "-c"):
+            skip = True
+        elif not token.startswith("--config="):
+            out.append(token)
+    return out
+
+
+def check_help_target(app: App, tokens: list[str]) -> None:
+    """``ratatoskr daemon --help``: cyclopts shows the root help page (exit 0) for a command that does not exist.
+    Raise the ``UnknownCommandError`` that ``ratatoskr daemon`` gets instead (usage error, "did you mean")."""
+    if not any(token in HELP_FLAGS for token in tokens):
+        return
+    from cyclopts import UnknownCommandError
+
+    words = _without_global_options([token for token in tokens if token not in HELP_FLAGS])
+    _, apps, unused = app.parse_commands(words)
+    if unused and not unused[0].startswith("-") and apps[-1].default_command is None:
+        raise UnknownCommandError(unused_tokens=list(unused), app=apps[-1], verbose=False)
 
 
 def root_help(app: App) -> str | None:

@@ -24,7 +24,12 @@ from ratatoskr.registry.telemetry import Telemetry
 from ratatoskr.registry.validation import check_parameters
 from ratatoskr.types import ParameterValidationPolicy, PricingInfo
 
-__all__ = ["ProviderRegistry", "protocol_for"]
+__all__ = ["PIN_ALIASES", "ProviderRegistry", "protocol_for"]
+
+#: Pin prefixes that name a provider by another name: ``hf:`` is the ``huggingface`` provider (the extra is
+#: ``ratatoskr[hf]``), so ``hf:cross-encoder/nli-deberta-v3-small`` pins it instead of reaching a provider as the
+#: model name ``hf:cross-encoder/...``.
+PIN_ALIASES: Mapping[str, str] = {"hf": "huggingface"}
 
 T = TypeVar("T")
 E = TypeVar("E")
@@ -113,6 +118,13 @@ class ProviderRegistry:
         ``provider:model`` pins a registered provider; any other colon (``llama3:latest``) is part of the name.
         """
         prefix, sep, rest = model.partition(":")
+        if sep and prefix in PIN_ALIASES and prefix not in self._by_name:
+            prefix = PIN_ALIASES[prefix]
+            if prefix not in self._by_name:
+                raise InvalidInput(
+                    f"model {model!r} pins the {prefix} provider, which is not installed or not enabled "
+                    f"(pip install 'ratatoskr[hf]', then a [providers.{prefix}] table in the config)"
+                )
         if sep and prefix in self._by_name:
             provider = self._by_name[prefix].get(capability)
             if provider is None:
