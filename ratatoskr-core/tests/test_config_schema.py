@@ -152,7 +152,7 @@ def test_unknown_sections_provider_tables_and_limits_are_refused_with_a_hint() -
         ({"routing": {"chatt": "x"}}, r"did you mean 'chat'"),
         ({"defaults": {"embedd": "x"}}, r"did you mean 'embed'"),
         ({"cache": {"ttl": 0}}, r"\[cache\] ttl must be a number above 0"),
-        ({"registry": {"url": "ftp://x"}}, r"registry.url must be an http\(s\) URL"),
+        ({"registry": {"url": "ftp://x"}}, r"\[registry\] url must be an http\(s\) URL"),
     ]:
         with pytest.raises(ConfigurationError, match=message):
             EmbeddedGateway.from_settings(Settings.from_dict(data), plugins=pm)

@@ -83,10 +83,11 @@ def test_registry_settings_are_checked(tmp_path: Path) -> None:
         == tmp_path / "ratatoskr/registry.json"
     )
     for table, needle in [
-        ({"refresh": "always"}, "registry.refresh"),
-        ({"refresh_interval": -1}, "refresh_interval"),
-        ({"local": 3}, "registry.local"),
-        ({"colour": "red"}, "colour"),
+        ({"refresh": "always"}, r"\[registry\] refresh must be one of 'off', 'background'"),
+        ({"refresh_interval": -1}, r"\[registry\] refresh_interval must be at least 0"),
+        ({"local": 3}, r"\[registry\] local must be a path"),
+        ({"colour": "red"}, r"\[registry\] unknown key 'colour'"),
+        ({"ulr": "https://x"}, r"did you mean 'url'"),
     ]:
         with pytest.raises(ConfigurationError, match=needle):
             RegistrySettings.from_table(table)

@@ -58,7 +58,7 @@ def test_locations_come_from_the_config_with_defaults(tmp_path: Path) -> None:
     url, path = registry_location(Settings.from_dict({}, env={"HOME": str(tmp_path)}))
     assert url.startswith("https://") and path == tmp_path / ".cache/ratatoskr/registry.json"
     assert default_cache_path({"XDG_CACHE_HOME": str(tmp_path / "xdg")}) == tmp_path / "xdg/ratatoskr/registry.json"
-    with pytest.raises(ConfigurationError, match="registry.url"):
+    with pytest.raises(ConfigurationError, match=r"\[registry\] url"):
         registry_location(Settings.from_dict({"registry": {"url": "ftp://x"}}))
     with pytest.raises(ConfigurationError, match="colour"):
         registry_location(Settings.from_dict({"registry": {"colour": "red"}}))

@@ -1,8 +1,9 @@
 """The core's top-level config sections, declared as config tables, and the check of the whole file's shape.
 
 ``[gateway]``, ``[retry]`` (:class:`~ratatoskr.registry.retry.RetryPolicy`), ``[routing]``, ``[cache]``
-(:class:`~ratatoskr.registry.cache.CacheConfig`) and ``[defaults]`` are read here through the one converter;
-``[registry]`` by :mod:`ratatoskr.metadata.settings`; ``[providers.NAME]`` tables by each provider's factory;
+(:class:`~ratatoskr.registry.cache.CacheConfig`), ``[defaults]`` and ``[registry]``
+(:class:`~ratatoskr.metadata.settings.RegistrySection`) are read here through the one converter;
+``[providers.NAME]`` tables by each provider's factory;
 plugins declare their own sections (``[server]``) with the ``ratatoskr_config_sections`` hook. Any other top-level
 table is refused with a "did you mean", and so is the original's ``[limits]`` (ratd's limits live in ``[server]``).
 """
@@ -16,6 +17,7 @@ from attrs import frozen
 
 from ratatoskr.config_schema import ConfigTable, at_least, did_you_mean, read_table, setting
 from ratatoskr.errors import InvalidSetting
+from ratatoskr.metadata.settings import RegistrySection
 from ratatoskr.registry.cache import CacheConfig
 from ratatoskr.registry.retry import RetryPolicy
 from ratatoskr.types import ParameterValidationPolicy
@@ -115,18 +117,8 @@ CORE_SECTIONS: Mapping[str, type[ConfigTable]] = {
     "routing": RoutingSection,
     "cache": CacheConfig,
     "defaults": DefaultsSection,
+    "registry": RegistrySection,
 }
-
-
-def _check_registry(settings: Settings) -> None:
-    # [registry] is read by ratatoskr.metadata.settings (its defaults depend on the environment); it checks itself.
-    from ratatoskr.metadata.settings import RegistrySettings
-
-    RegistrySettings.from_settings(settings)
-
-
-#: Core sections checked by their owner rather than declared here.
-_CHECKED_ELSEWHERE = {"registry": _check_registry}
 
 
 #: Sections of first-party distributions, named when they are not installed.
@@ -149,7 +141,7 @@ def check_sections(
     """
     others: dict[str, Any] = dict(plugin_sections) if plugin_sections is not None else dict.fromkeys(_ELSEWHERE)
     others.update({name: None for name in _ELSEWHERE if name not in others and name in (installed or ())})
-    known: dict[str, Any] = {**CORE_SECTIONS, **others, **dict.fromkeys(_CHECKED_ELSEWHERE), "providers": None}
+    known: dict[str, Any] = {**CORE_SECTIONS, **others, "providers": None}
     for name in settings.data:
         if name == "limits":
             raise InvalidSetting(
@@ -168,6 +160,4 @@ def check_sections(
         cls = known[name]
         if cls is not None:
             read_table(cls, settings.section(name), where=name)
-        elif name in _CHECKED_ELSEWHERE:
-            _CHECKED_ELSEWHERE[name](settings)
     settings.section("providers")  # a table, at least

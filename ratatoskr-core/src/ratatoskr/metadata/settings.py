@@ -15,20 +15,19 @@ from __future__ import annotations
 import os
 from collections.abc import Mapping
 from pathlib import Path
-from typing import TYPE_CHECKING, Any
+from typing import TYPE_CHECKING, Any, Literal
 
 from attrs import frozen
 
-from ratatoskr.errors import ConfigurationError
+from ratatoskr.config_schema import ConfigTable, at_least, http_url, read_table, setting
 
 if TYPE_CHECKING:
     from ratatoskr.config import Settings
 
-__all__ = ["DEFAULT_REGISTRY_URL", "RegistrySettings", "default_cache_path", "default_local_path"]
+__all__ = ["DEFAULT_REGISTRY_URL", "RegistrySection", "RegistrySettings", "default_cache_path", "default_local_path"]
 
 DEFAULT_REGISTRY_URL = "https://raw.githubusercontent.com/emesal/ratatoskr-registry/main/registry.json"
 REFRESH_MODES = ("off", "background")
-_KEYS = {"url", "path", "local", "refresh", "refresh_interval"}
 
 
 def _home(env: Mapping[str, str]) -> Path:
@@ -49,6 +48,30 @@ def default_local_path(env: Mapping[str, str] | None = None) -> Path:
     return base / "ratatoskr" / "registry.json"
 
 
+@frozen(kw_only=True)
+class RegistrySection(ConfigTable):
+    """``[registry]`` as the config file says it, read by the one converter; :class:`RegistrySettings` fills in the
+    paths whose defaults depend on the environment."""
+
+    url: str = setting(
+        DEFAULT_REGISTRY_URL, doc="Where `ratatoskr registry update` downloads from.", validator=http_url
+    )
+    path: Path | None = setting(
+        None, doc="The downloaded registry, merged over the seed (default `~/.cache/ratatoskr/registry.json`)."
+    )
+    local: Path | None = setting(
+        None,
+        doc="Your own entries (`ratatoskr registry model/preset ...`), merged over the download "
+        "(default `~/.config/ratatoskr/registry.json`).",
+    )
+    refresh: Literal["off", "background"] = setting(
+        "off", doc="`background`: download after start, used from the next start."
+    )
+    refresh_interval: float = setting(
+        86400.0, doc="Seconds a download stays fresh before `background` fetches again.", validator=at_least(0)
+    )
+
+
 @frozen
 class RegistrySettings:
     """The ``[registry]`` table, checked: unknown keys, bad URLs, modes and intervals are configuration errors."""
@@ -67,31 +90,11 @@ class RegistrySettings:
 
     @classmethod
     def from_table(cls, table: Mapping[str, Any], env: Mapping[str, str] | None = None) -> RegistrySettings:
-        unknown = set(table) - _KEYS
-        if unknown:
-            raise ConfigurationError(f"unknown [registry] keys: {', '.join(sorted(unknown))}")
-        url = table.get("url", DEFAULT_REGISTRY_URL)
-        if not isinstance(url, str) or not url.startswith(("http://", "https://")):
-            raise ConfigurationError(f"registry.url must be an http(s) URL, got {url!r}")
-        refresh = table.get("refresh", "off")
-        if refresh not in REFRESH_MODES:
-            raise ConfigurationError(f"registry.refresh must be one of {', '.join(REFRESH_MODES)}, got {refresh!r}")
-        interval = table.get("refresh_interval", 86400)
-        if isinstance(interval, bool) or not isinstance(interval, int | float) or interval < 0:
-            raise ConfigurationError(f"registry.refresh_interval must be seconds >= 0, got {interval!r}")
+        section = read_table(RegistrySection, table, where="registry")
         return cls(
-            url=url,
-            path=_path(table, "path") or default_cache_path(env),
-            local=_path(table, "local") or default_local_path(env),
-            refresh=refresh,
-            refresh_interval=float(interval),
+            url=section.url,
+            path=section.path or default_cache_path(env),
+            local=section.local or default_local_path(env),
+            refresh=section.refresh,
+            refresh_interval=section.refresh_interval,
         )
-
-
-def _path(table: Mapping[str, Any], key: str) -> Path | None:
-    value = table.get(key)
-    if value is None:
-        return None
-    if not isinstance(value, str) or not value:
-        raise ConfigurationError(f"registry.{key} must be a file path, got {value!r}")
-    return Path(value).expanduser()
