@@ -111,3 +111,31 @@ async def test_connection_refused(make_provider, closed_port) -> None:
     with pytest.raises(TransportError) as raised:
         await provider.embed("hello", MINI)
     assert raised.value.is_transient
+
+
+async def test_an_unanswering_hub_is_bounded_and_asked_once_per_listing(
+    make_provider, silent_server, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    import time
+
+    from ratatoskr.types import ModelStatusKind
+    from ratatoskr_providers_hf import _hub
+
+    monkeypatch.setattr(_hub, "HUB_LOOKUP_TIMEOUT_S", 0.3)
+    models = ["a/one", "b/two", "c/three"]
+    provider = make_provider(models=models, hub_url=silent_server, timeout=60.0)  # the request timeout: 60 s
+    started = time.monotonic()
+    status = await provider.model_status("a/one")
+    assert status.kind is ModelStatusKind.UNAVAILABLE
+    assert f"the HuggingFace Hub at {silent_server} did not answer within 0.3 s" in (status.reason or "")
+    asked: list[str] = []
+    lookup = provider.hub_model
+
+    async def counting(model: str) -> object:
+        asked.append(model)
+        return await lookup(model)
+
+    monkeypatch.setattr(provider, "hub_model", counting)
+    assert [(m.id, m.capabilities) for m in await provider.list_models()] == [(m, ()) for m in models]
+    assert asked == ["a/one"]  # the Hub did not answer: not asked again for the next models
+    assert time.monotonic() - started < 30  # bounded by the lookup limit, nowhere near the 60 s request timeout

@@ -7,6 +7,9 @@
 - Offline: with ``HF_HUB_OFFLINE=1`` (or ``TRANSFORMERS_OFFLINE=1``, as huggingface-hub reads them) the Hub is
   never asked; a lookup raises :class:`~ratatoskr.errors.NotAvailableOffline` at once instead of waiting on a
   connection that cannot succeed.
+- Unreachable: a Hub lookup is metadata, not the request itself, so it has its own short bound
+  (:data:`HUB_LOOKUP_TIMEOUT_S`, one attempt) instead of the provider's whole-request timeout; listing stops
+  asking after the first lookup that could not reach the Hub.
 - TEI ``GET /info`` (``docs/openapi.json`` of text-embeddings-inference): ``model_id``, ``model_type``
   (``{"embedding": {...}}``, ``{"classifier": {"id2label": ...}}`` or ``{"reranker": ...}``) and
   ``max_client_batch_size``.
@@ -15,19 +18,22 @@
 from __future__ import annotations
 
 import os
-from collections.abc import Mapping
+from collections.abc import Awaitable, Callable, Mapping
 from typing import Any
 
+import anyio
 from attrs import frozen
-from ratatoskr.errors import NotAvailableOffline, ResponseFormatError
+from ratatoskr.errors import NotAvailableOffline, RequestTimeout, ResponseFormatError
 from ratatoskr.types import ModelCapability
 
 from ratatoskr_providers_hf._config import NAME
 
 __all__ = [
     "HF_INFERENCE",
+    "HUB_LOOKUP_TIMEOUT_S",
     "HubModel",
     "TeiInfo",
+    "bounded_lookup",
     "capabilities_for_task",
     "check_hub_allowed",
     "parse_hub_model",
@@ -60,6 +66,21 @@ def check_hub_allowed(model: str) -> None:
                 reason=f"{name}=1 is set, so the HuggingFace Hub is not asked about the model",
                 hint=f"unset {name} (on a machine with network access) to let the huggingface provider ask it",
             )
+
+
+#: Seconds a Hub lookup (model info, label names) may take, connecting included.
+HUB_LOOKUP_TIMEOUT_S = 5.0
+
+
+async def bounded_lookup(lookup: Callable[[], Awaitable[Any]], hub_url: str) -> Any:
+    """``await lookup()`` within :data:`HUB_LOOKUP_TIMEOUT_S`; past it, :class:`RequestTimeout` naming the Hub."""
+    try:
+        with anyio.fail_after(HUB_LOOKUP_TIMEOUT_S):
+            return await lookup()
+    except TimeoutError as exc:
+        raise RequestTimeout(
+            f"the HuggingFace Hub at {hub_url} did not answer within {HUB_LOOKUP_TIMEOUT_S:g} s", provider=NAME
+        ) from exc
 
 
 def capabilities_for_task(task: str | None) -> tuple[ModelCapability, ...]:

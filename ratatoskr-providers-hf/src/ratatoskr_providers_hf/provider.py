@@ -11,10 +11,11 @@ routes instead (see :mod:`ratatoskr_providers_hf._wire`), through one :class:`~r
 from __future__ import annotations
 
 from collections.abc import Iterator, Sequence
+from functools import partial
 from typing import TYPE_CHECKING, Any, TypeVar
 from urllib.parse import quote
 
-from ratatoskr.errors import ModelNotAvailable, ModelNotFound, NotAvailableOffline, ProviderError
+from ratatoskr.errors import ModelNotAvailable, ModelNotFound, NotAvailableOffline, ProviderError, TransportError
 from ratatoskr.providers import PRIORITY_REMOTE
 from ratatoskr.types.inference import ClassifyResult, Embedding, NliResult, StanceResult
 from ratatoskr.types.model import ModelInfo, ModelStatus, ModelStatusKind
@@ -25,6 +26,7 @@ from ratatoskr_providers_hf._config import NAME, HFConfig, Kind
 from ratatoskr_providers_hf._hub import (
     HubModel,
     TeiInfo,
+    bounded_lookup,
     capabilities_for_task,
     check_hub_allowed,
     parse_hub_model,
@@ -81,7 +83,12 @@ class HuggingFaceProvider:
         return headers
 
     async def _send(self, method: str, url: str, model: str, body: Any = None, *, hub: bool = False) -> Any:
-        return await self.endpoint.request_json(method, url, body, model=model or None, headers=self._headers(hub=hub))
+        send = partial(
+            self.endpoint.request_json, method, url, body, model=model or None, headers=self._headers(hub=hub)
+        )
+        if hub:  # metadata: a short bound of its own, not the whole-request timeout
+            return await bounded_lookup(send, self.config.hub_url)
+        return await send()
 
     async def _check_model(self, model: str) -> None:
         if self.models is not None and model not in self.models:
@@ -227,13 +234,16 @@ class HuggingFaceProvider:
                 for m in ids
             ]
         found = []
+        ask_hub = self.config.kind is Kind.SERVERLESS
         for model in sorted(self.models or ()):
             caps: tuple[Any, ...] = ()
-            if self.config.kind is Kind.SERVERLESS:
+            if ask_hub:
                 try:
                     caps = capabilities_for_task((await self.hub_model(model)).task)
-                except (ModelNotFound, NotAvailableOffline, ProviderError):
-                    caps = ()  # listing stays useful offline or for a model the Hub lost; status says more
+                except (ModelNotFound, NotAvailableOffline, ProviderError) as exc:
+                    # Listing stays useful offline or for a model the Hub lost; status says more. A Hub that
+                    # cannot be reached is not asked again for the next model.
+                    ask_hub = not isinstance(exc, NotAvailableOffline | TransportError)
             found.append(ModelInfo(model, NAME, caps, dimensions=self._dimensions.get(model)))
         return found
 
