@@ -196,6 +196,9 @@ def test_public_address_without_tls_and_tokens_is_refused(
         ServerThread(gateway_factory(), tls_only).start()
     with ServerThread(gateway_factory(), ServerConfig(address=address, insecure=True)):
         pass  # told so explicitly
+    http_public = ServerConfig(address="127.0.0.1:0", http_listen=address)
+    with pytest.raises(E.ConfigurationError, match="refuses to listen on"):
+        ServerThread(gateway_factory(), http_public).start()
 
 
 def test_ratd_process_refuses_a_public_address(tmp_path: Path) -> None:

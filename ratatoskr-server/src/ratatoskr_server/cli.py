@@ -11,17 +11,19 @@ from ratatoskr.cli.context import Ctx
 __all__ = ["daemon_health", "serve"]
 
 
-def serve(*, address: str | None = None, ctx: Ctx) -> int:
-    """Run the ratd gRPC daemon in the foreground until Ctrl-C or SIGTERM (same as the ``ratd`` command).
+def serve(*, address: str | None = None, http_listen: str | None = None, insecure: bool = False, ctx: Ctx) -> int:
+    """Run the ratd daemon in the foreground until Ctrl-C or SIGTERM (same as the ``ratd`` command).
 
     :param address: listen address, e.g. 127.0.0.1:9741 or unix:/run/ratd.sock (default: [server] address).
+    :param http_listen: host:port of the OpenAI-compatible HTTP API (default: [server] http_listen, else off).
+    :param insecure: allow a non-loopback address without TLS and tokens (behind a proxy that provides them).
     """
     import logging
 
     from ratatoskr_server.daemon import run
 
     logging.basicConfig(level=logging.INFO, format="%(asctime)s %(levelname)s %(name)s: %(message)s")
-    run(ctx.settings(), address=address, plugins=ctx.plugins)
+    run(ctx.settings(), address=address, plugins=ctx.plugins, insecure=insecure, http_listen=http_listen)
     return 0
 
 

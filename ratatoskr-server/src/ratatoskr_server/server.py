@@ -24,11 +24,11 @@ __all__ = ["ServerThread", "serve", "start_server"]
 log = logging.getLogger("ratatoskr_server")
 
 
-async def start_server(gateway: ModelGateway, config: ServerConfig) -> tuple[aio.Server, int, RequestGate]:
-    """A started server for ``gateway``, the port it bound and its request gate."""
+async def start_server(
+    gateway: ModelGateway, config: ServerConfig, tokens: TokenStore | None = None
+) -> tuple[aio.Server, int, RequestGate]:
+    """A started gRPC server for ``gateway``, the port it bound and its request gate."""
     gate = RequestGate(config.max_concurrent_requests)
-    tokens = TokenStore(config.tokens_file) if config.tokens_file is not None else None
-    check_exposure(config, tokens)
     # grpc sets SO_REUSEPORT by default: a second ratd on a busy port would then silently share its traffic.
     server = aio.server(options=[*config.channel_options, ("grpc.so_reuseport", 0)])
     add_to_server(RatatoskrService(gateway, gate=gate, timeout=config.request_timeout, tokens=tokens), server)
@@ -50,10 +50,25 @@ async def serve(
     config: ServerConfig,
     stop: asyncio.Event,
     *,
-    on_ready: Callable[[int, RequestGate], Any] | None = None,
+    on_ready: Callable[[int, RequestGate, int | None], Any] | None = None,
 ) -> None:
-    """Serve until ``stop`` is set, then give running RPCs ``config.shutdown_grace`` seconds and close."""
-    server, port, gate = await start_server(gateway, config)
+    """Serve gRPC (and the HTTP API when ``http_listen`` is set) until ``stop`` is set, then give running requests
+    ``config.shutdown_grace`` seconds and close."""
+    tokens = TokenStore(config.tokens_file) if config.tokens_file is not None else None
+    check_exposure(config, tokens)
+    server, port, gate = await start_server(gateway, config, tokens)
+    http = None
+    if config.http_listen is not None:
+        from ratatoskr_server.http_serve import start_http
+
+        try:
+            http = await start_http(gateway, config, tokens)
+        except BaseException:
+            await server.stop(None)
+            raise
+        http.app.metrics.gauges["ratd_grpc_requests_in_flight"] = lambda: gate.in_flight
+        scheme = "https" if config.tls else "http"
+        log.info("ratd HTTP API on %s://%s", scheme, bound_address(config.http_listen, http.port))
     log.info(
         "ratd security: %s, %s",
         "TLS" + (" with client certificates" if config.tls_client_ca else "") if config.tls else "no TLS",
@@ -64,10 +79,12 @@ async def serve(
     log.info("ratd listening on %s", bound_address(config.address, port))
     try:
         if on_ready is not None:
-            on_ready(port, gate)
+            on_ready(port, gate, http.port if http is not None else None)
         await stop.wait()
         log.info("ratd stopping (grace %g s)", config.shutdown_grace)
     finally:
+        if http is not None:
+            await http.stop()
         await server.stop(config.shutdown_grace)
 
 
@@ -89,6 +106,7 @@ class ServerThread:
         self.gateway = gateway
         self.config = config or ServerConfig(address="127.0.0.1:0")
         self.address = ""
+        self.http_address: str | None = None
         self.gate: RequestGate | None = None
         self._ready = threading.Event()
         self._loop: asyncio.AbstractEventLoop | None = None
@@ -109,9 +127,11 @@ class ServerThread:
         finally:
             self._ready.set()
 
-    def _on_ready(self, port: int, gate: RequestGate) -> None:
+    def _on_ready(self, port: int, gate: RequestGate, http_port: int | None) -> None:
         self.gate = gate
         self.address = bound_address(self.config.address, port)
+        if http_port is not None and self.config.http_listen is not None:
+            self.http_address = bound_address(self.config.http_listen, http_port)
         self._ready.set()
 
     def start(self, timeout: float = 30.0) -> ServerThread:
