@@ -11,7 +11,7 @@ from ratatoskr.config import Settings
 from ratatoskr.errors import ConfigurationError
 from ratatoskr.providers import PRIORITY_REMOTE, Capability
 from ratatoskr.testing import build_plugin
-from ratatoskr.types import ChatOptions, Message
+from ratatoskr.types import ChatOptions, Message, ModelInfo, ModelMetadata, PricingInfo
 from ratatoskr_providers_google import plugin
 from ratatoskr_providers_google.provider import GoogleProvider
 
@@ -95,9 +95,12 @@ async def test_a_gateway_routes_chat_generate_and_embed_to_it(
     gemini.route("/v1beta/models/gemini-embedding-001:embedContent", Answer(body={"embedding": {"values": [1.0]}}))
     ratatoskr_plugins.register(plugin, "google")
     gateway = ratatoskr_gateway_factory({"providers": {"google": {"api_key": "k", "base_url": gemini.url}}})
+    # a price for this provider's model in the registry: results carry their cost
+    gateway.models.merge([ModelMetadata(ModelInfo("google:gemini-2.5-flash", "google"), pricing=PricingInfo(0.3, 2.5))])
     try:
         reply = await gateway.chat([Message.user("Hello")], None, ChatOptions(model="google:gemini-2.5-flash"))
         assert (reply.content, reply.provider, reply.usage.total_tokens) == ("Hi!", "google", 5)
+        assert reply.usage.cost.total == pytest.approx(3 * 0.3 / 1e6 + 2 * 2.5 / 1e6)
         assert (await gateway.generate("Hello", _generate("gemini-2.5-flash"))).text == "Hi!"
         assert (await gateway.embed("x", "gemini-embedding-001")).values == (1.0,)
     finally:

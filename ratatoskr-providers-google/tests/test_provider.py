@@ -266,3 +266,21 @@ async def test_models_list_every_page_and_metadata(gemini: Gemini) -> None:
     assert temperature.range is not None and (temperature.range.max, temperature.range.default) == (2.0, 1.0)
     assert meta.parameters[ParameterName.REASONING].availability == "opaque"
     assert status.is_usable and not missing.is_usable
+
+
+async def test_a_streamed_signature_goes_back_too(gemini: Gemini) -> None:
+    from ratatoskr.streams import ChatAccumulator
+
+    gemini.route(STREAM, Answer(body=[_call_answer()], sse=True))
+    gemini.route(GEN, Answer(body={"candidates": [{"content": {"parts": [{"text": "ok"}]}, "finishReason": "STOP"}]}))
+    async with provider(gemini) as google:
+        acc = ChatAccumulator()
+        async for event in google.chat_stream([Message.user("Plan Oslo")], [ITINERARY], ChatOptions(model=MODEL)):
+            acc.add(event)
+        turn = acc.response().to_message()
+        (call,) = turn.tool_calls
+        history = [Message.user("Plan Oslo"), turn, Message.tool_result(call.id, "booked")]
+        await google.chat(history, [ITINERARY], ChatOptions(model=MODEL))
+    model_turn, results = gemini.seen[-1].body["contents"][1:]
+    assert model_turn["parts"][0]["thoughtSignature"] == SIGNATURE
+    assert results["parts"][0]["functionResponse"]["response"] == {"output": "booked"}
