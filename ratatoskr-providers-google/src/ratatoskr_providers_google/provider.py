@@ -7,7 +7,6 @@ provider stays cheap); errors are classified by :func:`._wire.classify_error`.
 
 from __future__ import annotations
 
-import json
 from collections.abc import AsyncGenerator, AsyncIterator, Iterable, Sequence
 from contextlib import aclosing
 from typing import TYPE_CHECKING, Any
@@ -39,6 +38,7 @@ from ratatoskr.types import (
     ToolDefinition,
 )
 from ratatoskr.wire.endpoint import Endpoint, Limits
+from ratatoskr.wire.http import decode_json
 
 from ratatoskr_providers_google._models import model_id, model_info, model_metadata
 from ratatoskr_providers_google._stream import GeminiStreamDecoder
@@ -140,7 +140,7 @@ class GoogleProvider:
         path = _model_path(model, "streamGenerateContent") + "?alt=sse"
         async with aclosing(self.endpoint.stream_sse(path, body, model=model)) as events:
             async for sse in events:
-                for event in decoder.feed(_event_json(sse.data)):
+                for event in decoder.feed(decode_json(sse.data, provider=NAME, what="stream chunk")):
                     yield event
         if not decoder.finished:
             raise StreamError("Gemini stream ended before a finish reason", provider=NAME)
@@ -251,10 +251,3 @@ class GoogleProvider:
         except RatatoskrError as exc:
             return ModelStatus(ModelStatusKind.UNAVAILABLE, str(exc), NAME)
         return ModelStatus(ModelStatusKind.AVAILABLE, None, NAME)
-
-
-def _event_json(data: str) -> Any:
-    try:
-        return json.loads(data)
-    except ValueError as exc:
-        raise ResponseFormatError(f"Gemini stream chunk is not JSON ({exc}): {data[:200]!r}", provider=NAME) from exc
