@@ -29,7 +29,10 @@ HOOK_NAMES = sorted(n for n, f in inspect.getmembers(hookspecs, inspect.isfuncti
 
 
 class Demo2(DemoProvider):
+    """The demo's toy logic as an ordinary provider: in every fallback chain, unlike the demo itself."""
+
     name = "second-demo"
+    explicit_only = False
 
 
 def Plugin(hook: str, result: Any) -> Any:

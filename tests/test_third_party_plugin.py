@@ -14,7 +14,7 @@ import zipfile
 from pathlib import Path
 
 import pytest
-from ratatoskr import Capability, EmbeddedGateway, PluginManager, Settings
+from ratatoskr import AllProvidersFailed, Capability, EmbeddedGateway, PluginManager, Settings
 
 PLUGIN_SOURCE = '''
 """acme: a third-party Ratatoskr plugin used by the tests."""
@@ -107,11 +107,12 @@ def test_third_party_plugin_is_discovered_with_its_distribution(on_path: Path) -
 async def test_third_party_plugin_takes_part_in_the_fallback_chain(on_path: Path) -> None:
     gateway = EmbeddedGateway.from_settings(Settings.from_dict({}))
     chain = [p.name for p in gateway.registry.chain(Capability.EMBED)]
-    assert chain[0] == "acme" and "demo" in chain
+    assert chain[0] == "acme" and "demo" not in chain  # the demo is never a fallback
     served = await gateway.embed("hello", "acme-model")
     assert (served.provider, served.values) == ("acme", (1.0, 2.0, 3.0))
-    fallen_back = await gateway.embed("hello", "some-other-model")
-    assert fallen_back.provider != "acme"
+    with pytest.raises(AllProvidersFailed) as info:
+        await gateway.embed("hello", "some-other-model")
+    assert (info.value.attempts[0].provider, info.value.attempts[0].declined) == ("acme", True)
 
 
 def test_blocking_the_plugin_removes_it(on_path: Path) -> None:

@@ -161,8 +161,8 @@ async def test_cost_strategy_per_capability_and_unknown_prices_last() -> None:
         .model_registry(only_dear)
         .build()
     )
-    chain, _ = gateway.registry.resolve(Capability.CHAT, "other/model")
-    assert [p.name for p in chain] == ["dear", "cheap"]  # a known price beats an unknown one
+    plan = gateway.registry.plan(Capability.CHAT, "other/model")
+    assert [p.name for p, _ in plan.candidates] == ["dear", "cheap"]  # a known price beats an unknown one
 
 
 def test_equal_prices_go_by_latency_and_latency_strategy_by_ewma() -> None:

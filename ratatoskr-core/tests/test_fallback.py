@@ -2,6 +2,7 @@
 
 import pytest
 from ratatoskr import (
+    AllProvidersFailed,
     AuthenticationFailed,
     ChatOptions,
     EmbeddedGateway,
@@ -52,11 +53,26 @@ async def test_permanent_error_stops_the_chain() -> None:
     assert second.calls == []
 
 
-async def test_all_failing_raises_the_last_error() -> None:
+async def test_an_exhausted_chain_lists_every_provider_with_what_it_said() -> None:
     first = FakeEmbeddingProvider("first", priority=10).queue(Fail(ModelNotAvailable("m", reason="one")))
-    second = FakeEmbeddingProvider("second", priority=5).queue(Fail(ModelNotAvailable("m", reason="two")))
-    with pytest.raises(ModelNotAvailable, match="two"):
-        await gateway(first, second).embed("hi", "m")
+    second = FakeEmbeddingProvider("second", priority=5).queue(Fail(TransportError("reset"), times=3))
+    third = FakeEmbeddingProvider("third", priority=1, models={"other"})
+    with pytest.raises(AllProvidersFailed) as info:
+        await gateway(first, second, third).embed("hi", "m")
+    error = info.value
+    assert [(a.provider, a.declined, a.kind) for a in error.attempts] == [
+        ("first", True, "ModelNotAvailable"),
+        ("second", False, "TransportError"),
+        ("third", True, "ModelNotAvailable"),
+    ]
+    assert error.attempts[0].message == "model 'm' is not available from provider first: one"
+    assert error.is_transient  # a provider failed transiently: trying later may work
+    assert str(error).splitlines() == [
+        "no provider served embed model 'm'",
+        "  - first: declined (ModelNotAvailable): model 'm' is not available from provider first: one",
+        "  - second: failed (TransportError): reset",
+        "  - third: declined (ModelNotAvailable): model 'm' is not available from provider third",
+    ]
 
 
 async def test_transient_error_is_retried_then_moves_on() -> None:
@@ -88,7 +104,7 @@ async def test_pinned_provider_gets_the_bare_model_and_no_fallback() -> None:
     first = FakeEmbeddingProvider("first", priority=10)
     second = FakeEmbeddingProvider("second", priority=5).queue(Fail(ModelNotAvailable("m")))
     gw = gateway(first, second)
-    with pytest.raises(ModelNotAvailable):
+    with pytest.raises(ModelNotAvailable):  # no chain: the pinned provider's own error
         await gw.embed("hi", "second:m")
     assert second.calls == [("embed", ("hi", "m"))]
     assert first.calls == []

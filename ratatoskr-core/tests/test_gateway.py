@@ -66,7 +66,7 @@ async def test_presets_are_listed_and_resolved() -> None:
         (lambda gw: gw.classify_zero_shot("t", ["a"], "m", hypothesis_template="no slot"), "{}"),
         (lambda gw: gw.classify_stance("t", " ", "m"), "target"),
         (lambda gw: gw.chat([], options=ChatOptions(model="m")), "at least one message"),
-        (lambda gw: gw.chat([Message.user("x")]), "options"),
+        (lambda gw: gw.chat([Message.user("x")], options=GenerateOptions(model="m")), "must be ChatOptions"),
         (lambda gw: gw.generate("", GenerateOptions(model="m")), "prompt"),
     ],
 )
@@ -102,13 +102,33 @@ async def test_capabilities_follow_the_configured_chains() -> None:
     }
 
 
-async def test_model_status_and_list_models_ask_the_providers() -> None:
+async def test_chat_without_options_uses_the_default_chat_model() -> None:
+    chat = FakeChatProvider("c")
+    gw = EmbeddedGateway.builder().provider(chat).build()
+    reply = await gw.chat([Message.user("x")])
+    preset = await gw.resolve_preset("free", "agentic")
+    assert preset is not None and reply.model == preset.model == chat.calls[0][1][2].model
+    events = [e async for e in gw.chat_stream([Message.user("y")])]
+    assert events[-1].model == preset.model
+
+
+async def test_model_status_walks_the_chain_a_call_would_take() -> None:
     gw = demo_gateway()
-    status = await gw.model_status("anything")
+    status = await gw.model_status("demo:anything")
     assert status.kind is ModelStatusKind.AVAILABLE and status.provider == "demo"
-    assert [m.id for m in await gw.list_models()] == ["demo"]
-    empty = EmbeddedGateway.builder().provider(FakeEmbeddingProvider("e")).build()
-    assert (await empty.model_status("x")).kind is ModelStatusKind.UNAVAILABLE
+    unpinned = await gw.model_status("anything")  # the demo is never a fallback
+    assert unpinned.kind is ModelStatusKind.UNAVAILABLE and unpinned.provider is None
+    assert await gw.list_models() == []
+    served = FakeEmbeddingProvider("e", models={"x"})
+    other = FakeEmbeddingProvider("other", priority=-1)
+    two = EmbeddedGateway.builder().provider(served).provider(other).build()
+    assert (await two.model_status("x")).provider == "e"
+    (report,) = await two.explain("y", "embed")
+    assert report.status is not None and report.status.provider == "other"
+    assert [(a.provider, a.declined, a.kind) for a in report.attempts] == [("e", True, "ModelNotAvailable")]
+    assert (await EmbeddedGateway.builder().provider(served).build().model_status("y")).kind is (
+        ModelStatusKind.UNAVAILABLE
+    )
 
 
 async def test_model_metadata_comes_from_the_seed_registry_without_network() -> None:
@@ -133,16 +153,16 @@ def test_sync_gateway_wraps_every_method_including_streams() -> None:
     from ratatoskr import SyncGateway
 
     with SyncGateway(demo_gateway) as gw:
-        assert gw.chat([Message.user("hi")], options=ChatOptions(model="m")).content == "echo: hi"
-        events = list(gw.chat_stream([Message.user("a b")], options=ChatOptions(model="m")))
+        assert gw.chat([Message.user("hi")], options=ChatOptions(model="demo:m")).content == "echo: hi"
+        events = list(gw.chat_stream([Message.user("a b")], options=ChatOptions(model="demo:m")))
         assert events[-1].type == "done"
-        assert len(gw.embed("x", "m").values) == 64
+        assert len(gw.embed("x", "demo:m").values) == 64
         with pytest.raises(InvalidInput):
-            gw.embed("", "m")
+            gw.embed("", "demo:m")
 
 
 def test_sync_gateway_runs_on_trio_too() -> None:
     from ratatoskr import SyncGateway
 
     with SyncGateway(demo_gateway, backend="trio") as gw:
-        assert gw.count_tokens("one two three", "m") == 3
+        assert gw.count_tokens("one two three", "demo:m") == 3

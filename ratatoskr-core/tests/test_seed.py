@@ -124,7 +124,7 @@ def test_non_standard_parameter_keys_are_kept_as_custom_names(seed: ModelRegistr
     keys = set(kimi.parameters)
     assert {"reasoning_effort", "min_p", "logit_bias", "structured_outputs"} <= keys
     assert all(ParameterName(k).is_custom for k in ("reasoning_effort", "min_p", "logit_bias"))
-    temperature = kimi.parameters[ParameterName.TEMPERATURE]
+    temperature = kimi.parameters[ParameterName("temperature")]
     assert temperature.availability == "mutable" and temperature.range is not None and temperature.range.max == 2.0
 
 

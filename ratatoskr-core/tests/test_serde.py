@@ -42,9 +42,9 @@ ORIGINAL_ENTRY = {
 
 def test_original_registry_entry_round_trips() -> None:
     meta = structure(ORIGINAL_ENTRY, ModelMetadata)
-    assert meta.parameters[ParameterName.TEMPERATURE] == ParameterAvailability.mutable(ParameterRange(0.0, 2.0))
+    assert meta.parameters[ParameterName("temperature")] == ParameterAvailability.mutable(ParameterRange(0.0, 2.0))
     assert meta.parameters[ParameterName("tools")].availability == "opaque"
-    assert meta.parameters[ParameterName.SEED].value == 7
+    assert meta.parameters[ParameterName("seed")].value == 7
     assert not meta.parameters[ParameterName("logit_bias")].is_supported
     expected = json.loads(json.dumps(ORIGINAL_ENTRY))
     del expected["info"]["dimensions"]  # None fields are omitted
@@ -96,7 +96,7 @@ def test_merge_overrides_parameters_per_key_and_unions_capabilities() -> None:
     assert meta is not None
     assert [c.value for c in meta.info.capabilities] == ["Chat", "ToolUse", "Generate"]
     assert not meta.parameters[ParameterName("tools")].is_supported
-    assert meta.parameters[ParameterName.TEMPERATURE].availability == "mutable"
+    assert meta.parameters[ParameterName("temperature")].availability == "mutable"
     assert meta.max_output_tokens == 64000
 
 

@@ -120,7 +120,7 @@ async def test_generate_stream_through_demo_provider_ends_with_one_done() -> Non
     from ratatoskr.demo.provider import DemoProvider
 
     gw = gateway(DemoProvider())
-    events = [e async for e in gw.generate_stream("one two", GenerateOptions(model="x"))]
+    events = [e async for e in gw.generate_stream("one two", GenerateOptions(model="demo:x"))]
     assert "".join(e.text for e in events[:-1]) == "echo: one two"
     assert events[-1].type == "done" and events[-1].provider == "demo"
 

@@ -79,7 +79,7 @@ def test_chat_options_need_a_model() -> None:
 
 def test_set_parameters_lists_only_set_fields() -> None:
     opts = ChatOptions(model="m", temperature=0.2, stop=["x"], seed=1, raw_provider_options={"a": 1})
-    assert opts.set_parameters() == [ParameterName.TEMPERATURE, ParameterName.STOP, ParameterName.SEED]
+    assert opts.set_parameters() == [ParameterName("temperature"), ParameterName("stop"), ParameterName("seed")]
     assert opts.stop == ("x",)
 
 
@@ -108,8 +108,10 @@ def test_reasoning_effort_parses_strings() -> None:
 
 
 def test_parameter_name_is_a_flat_string_with_custom_fallback() -> None:
-    assert ParameterName("top_p") == ParameterName.TOP_P == "top_p"
-    assert not ParameterName.TOP_P.is_custom
+    assert ParameterName("top_p") == "top_p" and isinstance(ParameterName("top_p"), str)
+    assert repr(ParameterName("cache_prompt")) == "'cache_prompt'"  # what users see in messages: no class name
+    assert f"{ParameterName('seed')!r}" == "'seed'"
+    assert not ParameterName("top_p").is_custom
     assert ParameterName("min_p").is_custom
 
 

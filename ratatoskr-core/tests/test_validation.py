@@ -1,5 +1,6 @@
 import pytest
 from ratatoskr import (
+    AllProvidersFailed,
     ChatOptions,
     EmbeddedGateway,
     Message,
@@ -36,8 +37,12 @@ async def test_error_policy_moves_to_a_provider_that_takes_the_parameter() -> No
 
 async def test_error_policy_with_no_capable_provider_raises_unsupported_parameter() -> None:
     strict = FakeChatProvider("strict", supported_parameters=set())
-    with pytest.raises(UnsupportedParameter, match="seed.*strict"):
+    with pytest.raises(AllProvidersFailed) as info:
         await gateway("error", strict).chat(MSGS, options=ChatOptions(model="m", seed=3))
+    (attempt,) = info.value.attempts
+    assert isinstance(attempt.error, UnsupportedParameter) and attempt.declined
+    assert attempt.message == "unsupported parameter 'seed' for model 'm' (provider: strict)"
+    assert strict.calls == []
 
 
 async def test_ignore_policy_and_undeclared_providers_send_everything() -> None:

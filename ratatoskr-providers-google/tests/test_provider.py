@@ -262,9 +262,9 @@ async def test_models_list_every_page_and_metadata(gemini: Gemini) -> None:
     assert [(m.id, m.context_window) for m in models] == [(MODEL, 1048576), ("text-embedding-004", 2048)]
     assert [c.value for c in models[1].capabilities] == ["Embed"]
     assert meta.info.id == MODEL and meta.max_output_tokens == 65536 and meta.pricing is None
-    temperature = meta.parameters[ParameterName.TEMPERATURE]
+    temperature = meta.parameters[ParameterName("temperature")]
     assert temperature.range is not None and (temperature.range.max, temperature.range.default) == (2.0, 1.0)
-    assert meta.parameters[ParameterName.REASONING].availability == "opaque"
+    assert meta.parameters[ParameterName("reasoning")].availability == "opaque"
     assert status.is_usable and not missing.is_usable
 
 

@@ -7,7 +7,7 @@ from pathlib import Path
 from typing import Any
 
 import pytest
-from ratatoskr.errors import ConfigurationError, ModelNotAvailable
+from ratatoskr.errors import AllProvidersFailed, ConfigurationError, ModelNotAvailable
 from ratatoskr.gateway import EmbeddedGateway
 from ratatoskr.plugins import PluginManager
 from ratatoskr.providers import PRIORITY_LOCAL, Capability
@@ -65,8 +65,10 @@ async def test_over_budget_model_falls_back_to_the_next_provider() -> None:
     result = await gateway.embed("some text", BUNDLED_ID)
     assert result.provider == "remote"
     assert fallback.calls == [("embed", ("some text", BUNDLED_ID))]
-    status = await gateway.model_status(BUNDLED_ID)
-    assert "RAM budget" in (status.reason or "")
+    (report,) = await gateway.explain(BUNDLED_ID, "embed")
+    assert report.status is not None and report.status.provider == "remote"
+    (declined,) = report.attempts
+    assert declined.provider == "local" and "RAM budget" in declined.message
     with pytest.raises(ModelNotAvailable, match="RAM budget"):
         await local.embed("some text", BUNDLED_ID)
 
@@ -76,7 +78,7 @@ async def test_not_downloaded_model_moves_on_with_a_reason(tmp_path: Path) -> No
     gateway = EmbeddedGateway.builder().provider(make_provider(models_dir=tmp_path)).provider(fallback).build()
     assert (await gateway.embed("text", "BAAI/bge-small-en-v1.5")).provider == "remote"
     alone = EmbeddedGateway.builder().provider(make_provider(models_dir=tmp_path)).build()
-    with pytest.raises(ModelNotAvailable, match=r"BAAI/bge-small-en-v1.5.*ratatoskr local pull"):
+    with pytest.raises(AllProvidersFailed, match=r"local: declined .*BAAI/bge-small-en-v1.5.*ratatoskr local pull"):
         await alone.embed("text", "bge-small-en-v1.5")
 
 

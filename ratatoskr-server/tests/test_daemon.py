@@ -56,7 +56,7 @@ async def test_request_timeout_is_applied(gateway_factory: Callable[[], Any], sc
             with pytest.raises(E.RequestTimeout, match="request_timeout of 0.2 s"):
                 await client.embed("x", "errors:hang")
             script.release.set()
-            assert (await client.embed("x", "m")).provider == "demo"
+            assert (await client.embed("x", "demo:m")).provider == "demo"
 
 
 def test_config_reads_server_section() -> None:
@@ -94,7 +94,7 @@ async def test_unix_socket(gateway_factory: Callable[[], Any], tmp_path: Path) -
     address = f"unix:{tmp_path / 'ratd.sock'}"
     with ServerThread(gateway_factory(), ServerConfig(address=address)) as server:
         async with await ServiceClient.connect(server.address) as client:
-            assert (await client.embed("x", "m")).provider == "demo"
+            assert (await client.embed("x", "demo:m")).provider == "demo"
 
 
 def _cli_plugins() -> PluginManager:
@@ -146,7 +146,7 @@ async def test_ratd_process_serves_and_stops_gracefully(tmp_path: Path, sig: sig
     try:
         async with await ServiceClient.connect(address, wait=10) as client:
             assert (await client.health()).providers == ("demo",)
-            assert (await client.embed("x", "m")).provider == "demo"
+            assert (await client.embed("x", "demo:m")).provider == "demo"
         process.send_signal(sig)
         rest = await anyio.to_thread.run_sync(process.stderr.read)  # type: ignore[union-attr]
         assert await anyio.to_thread.run_sync(process.wait, 10) == 0

@@ -103,13 +103,15 @@ async def test_provider_bug_is_internal_and_the_daemon_goes_on(client: ServiceCl
     error = await _raised(client.embed("bug", "errors:boom"))
     assert isinstance(error, E.RatatoskrError)
     assert "a provider bug" in str(error)
-    assert (await client.embed("still alive", "m")).provider == "demo"
+    assert (await client.embed("still alive", "demo:m")).provider == "demo"
 
 
 async def test_real_gateway_errors_map_too(client: ServiceClient) -> None:
     assert isinstance(await _raised(client.embed("", "m")), E.InvalidInput)
     assert isinstance(await _raised(client.chat([], None, ChatOptions(model="m"))), E.InvalidInput)
-    assert isinstance(await _raised(client.chat([Message.user("hi")], None, None)), E.InvalidInput)
+    # no options: the daemon's default chat model, which no provider here serves (never the demo)
+    unserved = await _raised(client.chat([Message.user("hi")], None, None))
+    assert isinstance(unserved, E.AllProvidersFailed) and "no provider served chat model" in str(unserved)
 
 
 def test_raw_status_and_metadata_for_other_clients() -> None:
@@ -211,7 +213,7 @@ async def test_client_that_leaves_mid_stream_ends_the_rpc(client: ServiceClient,
     await stream.aclose()  # type: ignore[attr-defined]
     # The daemon cancels the handler, which closes the provider's stream.
     assert await anyio.to_thread.run_sync(script.stream_closed.wait, 10)
-    assert (await client.embed("after", "m")).provider == "demo"
+    assert (await client.embed("after", "demo:m")).provider == "demo"
 
 
 async def test_cancelled_caller_cancels_the_stream(client: ServiceClient, script: Any) -> None:

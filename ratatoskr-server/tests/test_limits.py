@@ -31,7 +31,7 @@ def small_daemon() -> Iterator[ServerThread]:
 async def test_a_request_over_the_daemons_limit_is_request_too_large(small_daemon: ServerThread) -> None:
     async with ServiceClient(small_daemon.address, timeout=10, max_message_mb=64) as client:
         with pytest.raises(E.RequestTooLarge, match="larger than max") as info:
-            await client.embed(BIG, "m")
+            await client.embed(BIG, "demo:m")
         assert not info.value.is_transient and not info.value.moves_on
         assert "max_message_mb" in str(info.value)
         assert (await client.health()).healthy  # the daemon goes on
@@ -40,8 +40,8 @@ async def test_a_request_over_the_daemons_limit_is_request_too_large(small_daemo
 async def test_a_request_over_the_clients_own_limit_is_request_too_large(small_daemon: ServerThread) -> None:
     async with ServiceClient(small_daemon.address, timeout=10, max_message_mb=1) as client:
         with pytest.raises(E.RequestTooLarge):
-            await client.embed_batch([BIG], "m")
-        assert (await client.embed("small", "m")).provider == "demo"
+            await client.embed_batch([BIG], "demo:m")
+        assert (await client.embed("small", "demo:m")).provider == "demo"
 
 
 @pytest.mark.parametrize(

@@ -106,14 +106,14 @@ async def test_chat_stream_events_round_trip(client: ServiceClient, direct: Embe
     assert (done.finish_reason, done.model, done.provider) == ("tool_calls", "scripted", "scripted")
 
 
-async def test_chat_without_tools_and_demo_fallback(client: ServiceClient, direct: EmbeddedGateway) -> None:
+async def test_chat_without_tools_on_a_demo_pin(client: ServiceClient, direct: EmbeddedGateway) -> None:
     messages = [Message.user("hi")]
-    options = ChatOptions(model="anything")
+    options = ChatOptions(model="demo:anything")
     assert await client.chat(messages, None, options) == await direct.chat(messages, None, options)
 
 
 async def test_generate_and_stream(client: ServiceClient, direct: EmbeddedGateway) -> None:
-    options = GenerateOptions(model="m", max_tokens=5, stop=["x"], raw_provider_options={"a": {"b": [1, 2]}})
+    options = GenerateOptions(model="demo:m", max_tokens=5, stop=["x"], raw_provider_options={"a": {"b": [1, 2]}})
     assert await client.generate("once upon", options) == await direct.generate("once upon", options)
     remote = [e async for e in client.generate_stream("once upon", options)]
     assert remote == [e async for e in direct.generate_stream("once upon", options)]
@@ -122,27 +122,27 @@ async def test_generate_and_stream(client: ServiceClient, direct: EmbeddedGatewa
 
 async def test_analysis_capabilities(client: ServiceClient, direct: EmbeddedGateway) -> None:
     for gateway_call in (
-        lambda g: g.embed("héllo wörld", "m"),
-        lambda g: g.embed_batch(["a", "bb", "héllo"], "m"),
-        lambda g: g.infer_nli("the cat sat on the mat", "a cat sat", "m"),
-        lambda g: g.infer_nli_batch([("a b", "a"), ("x", "not x")], "m"),
-        lambda g: g.classify_zero_shot("I love this phone", ["tech", "food", "love"], "m"),
+        lambda g: g.embed("héllo wörld", "demo:m"),
+        lambda g: g.embed_batch(["a", "bb", "héllo"], "demo:m"),
+        lambda g: g.infer_nli("the cat sat on the mat", "a cat sat", "demo:m"),
+        lambda g: g.infer_nli_batch([("a b", "a"), ("x", "not x")], "demo:m"),
+        lambda g: g.classify_zero_shot("I love this phone", ["tech", "food", "love"], "demo:m"),
         lambda g: g.classify_zero_shot(
-            "I love this phone", ["tech", "food"], "m", multi_label=True, hypothesis_template="About {}."
+            "I love this phone", ["tech", "food"], "demo:m", multi_label=True, hypothesis_template="About {}."
         ),
-        lambda g: g.classify_stance("taxes should go down", "taxes", "m"),
-        lambda g: g.count_tokens("héllo wörld, again", "m"),
-        lambda g: g.tokenize("héllo wörld, again", "m"),
+        lambda g: g.classify_stance("taxes should go down", "taxes", "demo:m"),
+        lambda g: g.count_tokens("héllo wörld, again", "demo:m"),
+        lambda g: g.tokenize("héllo wörld, again", "demo:m"),
     ):
         remote = await gateway_call(client)
         assert remote == f32(await gateway_call(direct))  # scores and vectors are float32 on the wire
-    classified = await client.classify_zero_shot("I love this phone", ["tech", "food", "love"], "m")
+    classified = await client.classify_zero_shot("I love this phone", ["tech", "food", "love"], "demo:m")
     assert list(classified.scores) == ["tech", "food", "love"]  # order kept
 
 
 async def test_introspection(client: ServiceClient, direct: EmbeddedGateway) -> None:
     assert await client.list_models() == await direct.list_models()
-    assert await client.model_status("m") == await direct.model_status("m")
+    assert await client.model_status("demo:m") == await direct.model_status("demo:m")
     assert await client.capabilities() == await direct.capabilities()
     assert await client.list_presets() == await direct.list_presets()
     for tier, caps in (await direct.list_presets()).items():

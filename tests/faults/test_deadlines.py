@@ -29,8 +29,12 @@ def _drip(mode: str, interval: float) -> object:
     return drip(SSE_BODY + b"data: [DONE]\n\n", interval)
 
 
+#: Pinned to the one provider: its own typed error comes back (an unpinned chain would wrap it in AllProvidersFailed).
+PINNED = "openai:m"
+
+
 async def _call(gw: object, mode: str) -> str:
-    return await (chat(gw) if mode == "chat" else chat_stream(gw))  # type: ignore[arg-type]
+    return await (chat(gw, PINNED) if mode == "chat" else chat_stream(gw, PINNED))  # type: ignore[arg-type]
 
 
 @pytest.mark.parametrize("mode", ["chat", "stream"])
@@ -48,7 +52,7 @@ async def test_keep_alive_comments_are_not_progress() -> None:
     async with FaultServer(keepalive_only(0.05)) as server, gateway(openai_provider(server)) as gw:
         start = anyio.current_time()
         with pytest.raises(RequestTimeout, match="no first event"):
-            await chat_stream(gw)
+            await chat_stream(gw, PINNED)
         elapsed = anyio.current_time() - start
     assert len(server.requests) == RETRIES
     assert elapsed < RETRIES * TIMEOUT + SLACK

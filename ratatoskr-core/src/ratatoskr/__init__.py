@@ -20,6 +20,7 @@ if TYPE_CHECKING:
         Settings,
     )
     from ratatoskr.errors import (
+        AllProvidersFailed,
         ApiError,
         AuthenticationFailed,
         CapabilityNotSupported,
@@ -37,6 +38,8 @@ if TYPE_CHECKING:
         PaymentRequired,
         PermissionDenied,
         PresetNotFound,
+        ProviderAttempt,
+        ProviderBug,
         ProviderError,
         RatatoskrError,
         RateLimited,
@@ -69,7 +72,6 @@ if TYPE_CHECKING:
         EmbeddingProvider,
         GenerateProvider,
         MetadataProvider,
-        ModelLister,
         NliProvider,
         StanceProvider,
         TokenizerProvider,
@@ -125,6 +127,7 @@ if TYPE_CHECKING:
         ReasoningEvent,
         ResponseFormat,
         Role,
+        SamplingOptions,
         StanceLabel,
         StanceResult,
         TextEvent,
@@ -141,6 +144,7 @@ if TYPE_CHECKING:
 
 _EXPORTS: dict[str, str] = {
     "ApiError": "ratatoskr.errors",
+    "AllProvidersFailed": "ratatoskr.errors",
     "AuthenticationFailed": "ratatoskr.errors",
     "CacheConfig": "ratatoskr.registry.cache",
     "Capability": "ratatoskr.providers",
@@ -177,7 +181,6 @@ _EXPORTS: dict[str, str] = {
     "ModelCapability": "ratatoskr.types",
     "ModelGateway": "ratatoskr.protocol",
     "ModelInfo": "ratatoskr.types",
-    "ModelLister": "ratatoskr.providers",
     "ModelMetadata": "ratatoskr.types",
     "ModelNotAvailable": "ratatoskr.errors",
     "ModelNotFound": "ratatoskr.errors",
@@ -200,6 +203,8 @@ _EXPORTS: dict[str, str] = {
     "PresetParameters": "ratatoskr.types",
     "PresetResolution": "ratatoskr.types",
     "PricingInfo": "ratatoskr.types",
+    "ProviderAttempt": "ratatoskr.errors",
+    "ProviderBug": "ratatoskr.errors",
     "ProviderError": "ratatoskr.errors",
     "ProviderSettings": "ratatoskr.config",
     "RatatoskrError": "ratatoskr.errors",
@@ -216,6 +221,7 @@ _EXPORTS: dict[str, str] = {
     "ResponseTooLarge": "ratatoskr.errors",
     "RetryPolicy": "ratatoskr.registry.retry",
     "Role": "ratatoskr.types",
+    "SamplingOptions": "ratatoskr.types",
     "RoutingConfig": "ratatoskr.registry.routing",
     "Settings": "ratatoskr.config",
     "StanceLabel": "ratatoskr.types",
@@ -241,6 +247,7 @@ _EXPORTS: dict[str, str] = {
 }
 
 __all__ = [
+    "AllProvidersFailed",
     "ApiError",
     "AuthenticationFailed",
     "CacheConfig",
@@ -278,7 +285,6 @@ __all__ = [
     "ModelCapability",
     "ModelGateway",
     "ModelInfo",
-    "ModelLister",
     "ModelMetadata",
     "ModelNotAvailable",
     "ModelNotFound",
@@ -301,6 +307,8 @@ __all__ = [
     "PresetParameters",
     "PresetResolution",
     "PricingInfo",
+    "ProviderAttempt",
+    "ProviderBug",
     "ProviderError",
     "ProviderSettings",
     "RatatoskrError",
@@ -318,6 +326,7 @@ __all__ = [
     "RetryPolicy",
     "Role",
     "RoutingConfig",
+    "SamplingOptions",
     "Settings",
     "StanceLabel",
     "StanceProvider",

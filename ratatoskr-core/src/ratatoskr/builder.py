@@ -28,9 +28,9 @@ from ratatoskr.errors import ConfigurationError, InvalidSetting, RatatoskrError
 from ratatoskr.gateway import EmbeddedGateway
 from ratatoskr.metadata.registry import ModelRegistry
 from ratatoskr.plugins import PluginManager
-from ratatoskr.providers import Capability, Provider
+from ratatoskr.providers import Capability, Provider, protocol_for
 from ratatoskr.registry.cache import CacheConfig, ResponseCache
-from ratatoskr.registry.chain import ProviderRegistry, protocol_for
+from ratatoskr.registry.chain import ProviderRegistry
 from ratatoskr.registry.discovery import ParameterDiscovery
 from ratatoskr.registry.retry import RetryPolicy
 from ratatoskr.registry.routing import RoutingConfig
@@ -133,8 +133,15 @@ class GatewayBuilder:
         _check_unique_names(chains)
 
         gateway = read_table(GatewaySection, settings.section("gateway"), where="gateway")
+        # Installed provider plugins, enabled or not: "not enabled" and "unknown provider" messages name them.
+        known = {
+            info.name: frozenset(Capability(c) for c in info.capabilities)
+            for info in (plugins.plugins() if plugins is not None else ())
+            if info.capabilities
+        }
         registry = ProviderRegistry(
             chains,
+            known=known,
             routing=self._routing or RoutingConfig.from_config(_routing(settings)),
             retry=self._retry or RetryPolicy.from_config(dict(settings.section("retry"))),
             validation=self._validation or gateway.validation,

@@ -16,7 +16,8 @@ Each class knows two things the dispatch pipeline needs:
     ├── InvalidInput .................. bad arguments from the caller (also a ValueError)
     │   └── UnsupportedParameter ...... an option the provider/model cannot take
     ├── CapabilityNotSupported ........ the gateway has no provider for a capability (also NotImplementedError)
-    ├── NoProvider .................... the chain for a capability is empty
+    ├── AllProvidersFailed ............ no provider served the request; ``attempts`` says why each declined or failed
+    │   └── NoProvider ................ the chain for a capability is empty (no attempts)
     ├── ModelNotAvailable ............. "not served here": moves the request to the next provider
     │   └── NotAvailableOffline ....... needs a download or Hub lookup, impossible offline; ``hint``: what to run
     ├── ModelNotFound ................. the provider knows the model does not exist
@@ -36,7 +37,12 @@ Each class knows two things the dispatch pipeline needs:
         ├── StreamError ............... a stream broke or carried an error object; transient
         ├── ResponseFormatError ....... the provider sent something we cannot decode
         ├── ResponseTooLarge .......... an answer or stream event over ``max_response_bytes``
-        └── EmptyResponse ............. transient
+        ├── EmptyResponse ............. transient
+        └── ProviderBug ............... the provider raised a non-Ratatoskr exception (chained); moves on
+
+An exhausted chain raises ``AllProvidersFailed``; its ``attempts`` hold one ``ProviderAttempt`` per provider: who,
+whether it declined (before doing any work) or failed, and the typed error it gave. A provider that raises anything
+that is not a Ratatoskr error is reported as ``ProviderBug`` (the original exception chained as ``__cause__``).
 
 Every case of the original project's error enum has a home here: ``Http`` → TransportError, ``Api`` → ApiError
 (transient when status >= 500), ``RateLimited``, ``AuthenticationFailed``, ``ModelNotFound``, ``PresetNotFound``,
@@ -49,9 +55,13 @@ to its specific class at the provider's boundary.
 
 from __future__ import annotations
 
+from collections.abc import Sequence
 from typing import ClassVar
 
+import attrs
+
 __all__ = [
+    "AllProvidersFailed",
     "ApiError",
     "AuthenticationFailed",
     "CapabilityNotSupported",
@@ -70,6 +80,8 @@ __all__ = [
     "PaymentRequired",
     "PermissionDenied",
     "PresetNotFound",
+    "ProviderAttempt",
+    "ProviderBug",
     "ProviderError",
     "RateLimited",
     "RatatoskrError",
@@ -99,6 +111,11 @@ class RatatoskrError(Exception):
     def is_transient(self) -> bool:
         """Whether retrying the same call may succeed."""
         return self.transient
+
+    def attribute_to(self, provider: str) -> None:
+        """Name ``provider`` as the source of this error, unless one is named already."""
+        if self.provider is None:
+            self.provider = provider
 
     @property
     def moves_on(self) -> bool:
@@ -168,16 +185,82 @@ class CapabilityNotSupported(RatatoskrError, NotImplementedError):
         self.operation = operation
 
 
-class NoProvider(RatatoskrError):
+@attrs.frozen
+class ProviderAttempt:
+    """What one provider said about a request: it ``declined`` it before doing any work (does not serve the model,
+    is not enabled or configured, cannot take an option, cannot download offline), or it failed with ``error``."""
+
+    provider: str
+    error: RatatoskrError
+    declined: bool = False
+
+    @property
+    def kind(self) -> str:
+        """The error class name (``ModelNotAvailable``, ``Overloaded``, ...)."""
+        return type(self.error).__name__
+
+    @property
+    def message(self) -> str:
+        return str(self.error)
+
+    def __str__(self) -> str:
+        return f"{self.provider}: {'declined' if self.declined else 'failed'} ({self.kind}): {self.message}"
+
+
+class AllProvidersFailed(RatatoskrError):
+    """No provider served the request: each one in the chain declined or failed (see ``attempts``)."""
+
+    #: Each provider considered, in chain order, with what it said.
+    attempts: tuple[ProviderAttempt, ...] = ()
+
+    def __init__(
+        self,
+        capability: str,
+        model: str,
+        attempts: Sequence[ProviderAttempt] = (),
+        *,
+        note: str = "",
+        message: str = "",
+    ) -> None:
+        self.capability = capability
+        self.model = model
+        if attempts:  # else the class default: an error without attempts has only plain attributes to carry
+            self.attempts = tuple(attempts)
+        self.note = note
+        head = message or f"no provider served {capability} model {model!r}"
+        if note:
+            head = f"{head}: {note}"
+        lines = [head, *(f"  - {attempt}" for attempt in self.attempts)]
+        super().__init__("\n".join(lines))
+
+    @property
+    def headline(self) -> str:
+        """The first line of the message, without the per-provider list."""
+        return self.message.split("\n", 1)[0]
+
+    @property
+    def is_transient(self) -> bool:
+        """True when a provider failed with a transient error: trying again later may succeed."""
+        return any(not a.declined and a.error.is_transient for a in self.attempts)
+
+    @property
+    def retry_after(self) -> float | None:
+        waits = [a.error.retry_after for a in self.attempts if a.error.retry_after is not None]
+        return min(waits) if waits else None
+
+
+class NoProvider(AllProvidersFailed):
     """No provider is configured for this capability."""
 
-    def __init__(self, capability: str) -> None:
+    def __init__(
+        self, capability: str, model: str = "", attempts: Sequence[ProviderAttempt] = (), *, note: str = ""
+    ) -> None:
+        wanted = f" (model {model!r})" if model else ""
         extra = _EXAMPLE_EXTRA.get(capability)
         example = f" (e.g. `pip install 'ratatoskr[{extra}]'`)" if extra else ""
-        super().__init__(
-            f"no provider configured for {capability}; install a provider plugin{example} and enable it in the config"
-        )
-        self.capability = capability
+        advice = "" if note else f"; install a provider plugin{example} and enable it in the config"
+        message = f"no provider configured for {capability}{wanted}{advice}"
+        super().__init__(capability, model, attempts, note=note, message=message)
 
 
 #: A distribution that serves each capability, for the hint in :class:`NoProvider` (metadata: only OpenRouter).
@@ -199,10 +282,20 @@ class ModelNotAvailable(RatatoskrError):
     moves_on_when_exhausted = True
 
     def __init__(self, model: str = "", *, provider: str | None = None, reason: str = "") -> None:
-        text = f"model {model!r} is not available from provider {provider or '?'}"
-        super().__init__(f"{text}: {reason}" if reason else text, provider=provider)
+        super().__init__(self._text(model, provider, reason), provider=provider)
         self.model = model
         self.reason = reason
+        self._detail = reason
+
+    @staticmethod
+    def _text(model: str, provider: str | None, reason: str) -> str:
+        text = f"model {model!r} is not available from provider {provider or '?'}"
+        return f"{text}: {reason}" if reason else text
+
+    def attribute_to(self, provider: str) -> None:
+        if self.provider is None:
+            self.provider = provider
+            self.message = self._text(self.model, provider, self._detail)
 
 
 class NotAvailableOffline(ModelNotAvailable):
@@ -353,3 +446,11 @@ class EmptyResponse(ProviderError):
     """The model returned an empty response."""
 
     transient = True
+
+
+class ProviderBug(ProviderError):
+    """The provider raised an exception that is not a Ratatoskr error (a bug in it or in a library it uses).
+
+    The original exception is chained as ``__cause__``. The request moves on to the next provider."""
+
+    moves_on_when_exhausted = True

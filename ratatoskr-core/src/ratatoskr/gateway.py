@@ -7,16 +7,18 @@ dispatch along the capability's fallback chain (:mod:`ratatoskr.registry.chain`)
 
 from __future__ import annotations
 
-from collections.abc import AsyncIterator, Awaitable, Callable, Mapping, Sequence
+from collections.abc import AsyncGenerator, Awaitable, Callable, Mapping, Sequence
+from contextlib import aclosing
 from typing import TYPE_CHECKING, Any, TypeVar
 
 import attrs
 
-from ratatoskr.errors import InvalidInput, ModelNotAvailable, ResponseFormatError
+from ratatoskr.errors import InvalidInput, ResponseFormatError
 from ratatoskr.metadata.registry import PRESET_SCHEME, ModelRegistry
-from ratatoskr.providers import Capability
+from ratatoskr.providers import Capability, Kinds, RunsLocally, ToolCalling
 from ratatoskr.registry.cache import ResponseCache
 from ratatoskr.registry.chain import ProviderRegistry
+from ratatoskr.registry.explain import STATUS_CAPABILITIES, ChainReport, explain, list_models
 from ratatoskr.registry.pricing import Pricing
 from ratatoskr.streams import normalise_chat_stream, normalise_generate_stream
 from ratatoskr.types import (
@@ -49,6 +51,7 @@ if TYPE_CHECKING:
 __all__ = ["DEFAULT_MODELS", "EmbeddedGateway"]
 
 T = TypeVar("T")
+OptionsT = TypeVar("OptionsT", ChatOptions, GenerateOptions)
 
 #: Models used when a caller (e.g. the CLI) names none; ``[defaults]`` in the config overrides them.
 DEFAULT_MODELS: Mapping[str, str] = {
@@ -101,7 +104,10 @@ class EmbeddedGateway:
         self.cache = cache
         self.defaults = {**DEFAULT_MODELS, **(defaults or {})}
         self.plugins = plugins
-        self._metadata_cache: dict[str, ModelMetadata] = {}
+        import cachebox  # deferred with the gateway: `import ratatoskr` stays cheap
+
+        #: Fetched metadata, bounded (least recently used out first).
+        self._metadata_cache: cachebox.LRUCache[str, ModelMetadata] = cachebox.LRUCache(1000)
         #: Prices from the model registry: ``usage.cost`` of results, ``providers_by_cost``, cost routing.
         self.pricing = Pricing(lambda m: self.models.get(m) or self._metadata_cache.get(m))
         registry.prices = self.pricing.price
@@ -143,14 +149,21 @@ class EmbeddedGateway:
         preset = self._preset(model)
         return preset.model if preset is not None else model
 
-    def _with_preset(self, options: Any) -> Any:
-        if options is None:
-            raise InvalidInput("options with a model are required")
-        preset = self._preset(options.model)
+    def _with_preset(self, options: OptionsT) -> OptionsT:
+        preset = self._preset(_need_model(options.model))
         if preset is None:
             return options
         defaults = preset.parameters.as_defaults() if preset.parameters is not None else {}
         return attrs.evolve(options.with_defaults(**defaults), model=preset.model)
+
+    def _chat_options(self, messages: Sequence[Message], options: ChatOptions | None) -> ChatOptions:
+        if not messages:
+            raise InvalidInput("chat needs at least one message")
+        if options is None:
+            options = ChatOptions(model=self.default_model("chat"))
+        elif not isinstance(options, ChatOptions):
+            raise InvalidInput(f"options must be ChatOptions, got {type(options).__name__}")
+        return self._with_preset(options)
 
     # ---- chat and generate ---------------------------------------------------------------------------------
 
@@ -160,11 +173,10 @@ class EmbeddedGateway:
         tools: Sequence[ToolDefinition] | None = None,
         options: ChatOptions | None = None,
     ) -> ChatResponse:
-        if not messages:
-            raise InvalidInput("chat needs at least one message")
-        options = self._with_preset(options)
-        response: ChatResponse = await self.registry.dispatch(
-            Capability.CHAT, "chat", options.model, lambda p, o: p.chat(messages, tools, o), options
+        """One chat answer. Without ``options``, the default chat model (``[defaults] chat``) answers."""
+        options = self._chat_options(messages, options)
+        response = await self.registry.call_with_options(
+            Kinds.CHAT, "chat", options, lambda p, o: p.chat(messages, tools, o)
         )
         return self.pricing.result(response, options.model)
 
@@ -173,32 +185,34 @@ class EmbeddedGateway:
         messages: Sequence[Message],
         tools: Sequence[ToolDefinition] | None = None,
         options: ChatOptions | None = None,
-    ) -> AsyncIterator[ChatEvent]:
-        if not messages:
-            raise InvalidInput("chat needs at least one message")
-        options = self._with_preset(options)
-        provider, model, events = await self.registry.open_stream(
-            Capability.CHAT, "chat_stream", options.model, lambda p, o: p.chat_stream(messages, tools, o), options
+    ) -> AsyncGenerator[ChatEvent, None]:
+        """The answer as it is written; close the generator (``aclose``) to stop early: that closes the
+        provider's stream and its connection before it returns."""
+        options = self._chat_options(messages, options)
+        provider, sent, events = await self.registry.open_stream(
+            Kinds.CHAT, "chat_stream", options, lambda p, o: p.chat_stream(messages, tools, o)
         )
-        async for event in normalise_chat_stream(events, provider.name, model):
-            yield self.pricing.event(event, provider.name, options.model, model)
+        async with aclosing(normalise_chat_stream(events, provider.name, sent.model)) as normalised:
+            async for event in normalised:
+                yield self.pricing.event(event, provider.name, options.model, sent.model)
 
     async def generate(self, prompt: str, options: GenerateOptions) -> GenerateResponse:
         _need_text("prompt", prompt)
         options = self._with_preset(options)
-        response: GenerateResponse = await self.registry.dispatch(
-            Capability.GENERATE, "generate", options.model, lambda p, o: p.generate(prompt, o), options
+        response = await self.registry.call_with_options(
+            Kinds.GENERATE, "generate", options, lambda p, o: p.generate(prompt, o)
         )
         return self.pricing.result(response, options.model)
 
-    async def generate_stream(self, prompt: str, options: GenerateOptions) -> AsyncIterator[GenerateEvent]:
+    async def generate_stream(self, prompt: str, options: GenerateOptions) -> AsyncGenerator[GenerateEvent, None]:
         _need_text("prompt", prompt)
         options = self._with_preset(options)
-        provider, model, events = await self.registry.open_stream(
-            Capability.GENERATE, "generate_stream", options.model, lambda p, o: p.generate_stream(prompt, o), options
+        provider, sent, events = await self.registry.open_stream(
+            Kinds.GENERATE, "generate_stream", options, lambda p, o: p.generate_stream(prompt, o)
         )
-        async for event in normalise_generate_stream(events, provider.name, model):
-            yield self.pricing.event(event, provider.name, options.model, model)
+        async with aclosing(normalise_generate_stream(events, provider.name, sent.model)) as normalised:
+            async for event in normalised:
+                yield self.pricing.event(event, provider.name, options.model, sent.model)
 
     # ---- deterministic capabilities (cacheable) ----------------------------------------------------------
 
@@ -212,7 +226,7 @@ class EmbeddedGateway:
         model = self._model(model)
         return await self._cached(
             ("embed", model, text),
-            lambda: self.registry.dispatch(Capability.EMBED, "embed", model, lambda p, m: p.embed(text, m)),
+            lambda: self.registry.call(Kinds.EMBED, "embed", model, lambda p, m: p.embed(text, m)),
         )
 
     async def embed_batch(self, texts: Sequence[str], model: str) -> list[Embedding]:
@@ -223,9 +237,7 @@ class EmbeddedGateway:
         model = self._model(model)
 
         async def call(items: list[str]) -> list[Embedding]:
-            result: list[Embedding] = await self.registry.dispatch(
-                Capability.EMBED, "embed_batch", model, lambda p, m: p.embed_batch(items, m)
-            )
+            result = await self.registry.call(Kinds.EMBED, "embed_batch", model, lambda p, m: p.embed_batch(items, m))
             return _one_per_input(result, items)
 
         if self.cache is None:
@@ -238,9 +250,7 @@ class EmbeddedGateway:
         model = self._model(model)
         return await self._cached(
             ("nli", model, premise, hypothesis),
-            lambda: self.registry.dispatch(
-                Capability.NLI, "infer_nli", model, lambda p, m: p.infer_nli(premise, hypothesis, m)
-            ),
+            lambda: self.registry.call(Kinds.NLI, "infer_nli", model, lambda p, m: p.infer_nli(premise, hypothesis, m)),
         )
 
     async def infer_nli_batch(self, pairs: Sequence[tuple[str, str]], model: str) -> list[NliResult]:
@@ -255,8 +265,8 @@ class EmbeddedGateway:
         items = [(p, h) for p, h in pairs]
 
         async def call(batch: list[tuple[str, str]]) -> list[NliResult]:
-            result: list[NliResult] = await self.registry.dispatch(
-                Capability.NLI, "infer_nli_batch", model, lambda p, m: p.infer_nli_batch(batch, m)
+            result = await self.registry.call(
+                Kinds.NLI, "infer_nli_batch", model, lambda p, m: p.infer_nli_batch(batch, m)
             )
             return _one_per_input(result, batch)
 
@@ -287,8 +297,8 @@ class EmbeddedGateway:
         labels = list(labels)
         return await self._cached(
             ("classify", model, text, tuple(labels), multi_label, hypothesis_template),
-            lambda: self.registry.dispatch(
-                Capability.CLASSIFY,
+            lambda: self.registry.call(
+                Kinds.CLASSIFY,
                 "classify_zero_shot",
                 model,
                 lambda p, m: p.classify_zero_shot(
@@ -303,8 +313,8 @@ class EmbeddedGateway:
         model = self._model(model)
         return await self._cached(
             ("stance", model, text, target),
-            lambda: self.registry.dispatch(
-                Capability.STANCE, "classify_stance", model, lambda p, m: p.classify_stance(text, target, m)
+            lambda: self.registry.call(
+                Kinds.STANCE, "classify_stance", model, lambda p, m: p.classify_stance(text, target, m)
             ),
         )
 
@@ -312,48 +322,42 @@ class EmbeddedGateway:
         if not isinstance(text, str):
             raise InvalidInput(f"text must be a string, got {type(text).__name__}")
         model = self._model(model)
-        return await self.registry.dispatch(
-            Capability.TOKENIZE, "count_tokens", model, lambda p, m: p.count_tokens(text, m)
-        )
+        return await self.registry.call(Kinds.TOKENIZE, "count_tokens", model, lambda p, m: p.count_tokens(text, m))
 
     async def tokenize(self, text: str, model: str) -> list[Token]:
         if not isinstance(text, str):
             raise InvalidInput(f"text must be a string, got {type(text).__name__}")
         model = self._model(model)
-        return await self.registry.dispatch(Capability.TOKENIZE, "tokenize", model, lambda p, m: p.tokenize(text, m))
+        return await self.registry.call(Kinds.TOKENIZE, "tokenize", model, lambda p, m: p.tokenize(text, m))
 
     # ---- introspection -----------------------------------------------------------------------------------
 
     async def list_models(self) -> list[ModelInfo]:
-        found: dict[tuple[str, str], ModelInfo] = {}
-        for provider in self.registry.all_providers():
-            lister = getattr(provider, "list_models", None)
-            if lister is None:
-                continue
-            for info in await lister():
-                found.setdefault((info.provider, info.id), info)
-        return [found[k] for k in sorted(found)]
+        """Every model the providers list; one that cannot answer is a :class:`ProviderWarning`, not a failure."""
+        return await list_models(self.registry.all_providers())
+
+    async def explain(self, model: str, capability: Capability | str | None = None) -> list[ChainReport]:
+        """What a call for ``model`` would do, per capability (every one with providers, or just ``capability``):
+        the provider that would serve it, and why each other provider would not. Nothing is called but
+        ``model_status``."""
+        model = self._model(model)
+        if capability is not None:
+            return [await explain(self.registry, Capability(capability), model)]
+        prefix, pin, _ = model.partition(":")
+        pinned = self.registry.capabilities_of(prefix) if pin else frozenset()
+        caps = [c for c in STATUS_CAPABILITIES if (c in pinned if pinned else self.registry.chain(c))]
+        return [await explain(self.registry, cap, model) for cap in caps or STATUS_CAPABILITIES]
 
     async def model_status(self, model: str) -> ModelStatus:
-        model = self._model(model)
-        prefix, sep, rest = model.partition(":")
-        names = self.registry.provider_names()
-        pinned = prefix if sep and prefix in names else None
-        first: ModelStatus | None = None
-        for provider in self.registry.all_providers():
-            status_of = getattr(provider, "model_status", None)
-            if status_of is None or (pinned and provider.name != pinned):
-                continue
-            try:
-                status: ModelStatus = await status_of(rest if pinned else model)
-            except ModelNotAvailable as exc:
-                status = ModelStatus(ModelStatusKind.UNAVAILABLE, exc.reason or str(exc), provider.name)
-            if status.provider is None:
-                status = attrs.evolve(status, provider=provider.name)
-            if status.kind is not ModelStatusKind.UNAVAILABLE:
-                return status
-            first = first or status
-        return first or ModelStatus(ModelStatusKind.UNAVAILABLE, f"no provider reports model {model!r}")
+        """The status reported by the provider that would serve ``model`` first (see :meth:`explain`)."""
+        reports = await self.explain(model)
+        for report in reports:
+            if report.status is not None:
+                return report.status
+        reasons = sorted({str(a) for report in reports for a in report.attempts})
+        note = next((r.note for r in reports if r.note), "")
+        reason = "; ".join([*reasons, note] if note else reasons) or "no provider is configured"
+        return ModelStatus(ModelStatusKind.UNAVAILABLE, f"no provider would serve {model!r}: {reason}")
 
     async def model_metadata(self, model: str) -> ModelMetadata | None:
         model = self._model(model)
@@ -361,20 +365,17 @@ class EmbeddedGateway:
 
     async def fetch_model_metadata(self, model: str) -> ModelMetadata:
         model = self._model(model)
-        found: ModelMetadata = await self.registry.dispatch(
-            Capability.METADATA, "fetch_metadata", model, lambda p, m: p.fetch_metadata(m)
-        )
-        if len(self._metadata_cache) >= 1000:
-            self._metadata_cache.pop(next(iter(self._metadata_cache)))
+        found = await self.registry.call(Kinds.METADATA, "fetch_metadata", model, lambda p, m: p.fetch_metadata(m))
         self._metadata_cache[model] = found
         return found
 
     async def capabilities(self) -> frozenset[ModelCapability]:
+        """What this gateway can do: every capability some provider serves (pinned-only ones included)."""
         caps: set[ModelCapability] = set()
-        chain = self.registry.chain
+        chain = self.registry.providers_for
         if chain(Capability.CHAT):
             caps |= {ModelCapability.CHAT, ModelCapability.CHAT_STREAMING}
-            if any(getattr(p, "supports_tools", False) for p in chain(Capability.CHAT)):
+            if any(isinstance(p, ToolCalling) and p.supports_tools for p in chain(Capability.CHAT)):
                 caps.add(ModelCapability.TOOL_USE)
         simple = {
             Capability.GENERATE: ModelCapability.GENERATE,
@@ -385,7 +386,7 @@ class EmbeddedGateway:
             Capability.TOKENIZE: ModelCapability.TOKEN_COUNTING,
         }
         caps |= {mc for cap, mc in simple.items() if chain(cap)}
-        if any(getattr(p, "local", False) for p in self.registry.all_providers()):
+        if any(isinstance(p, RunsLocally) and p.local for p in self.registry.all_providers()):
             caps.add(ModelCapability.LOCAL_INFERENCE)
         return frozenset(caps)
 

@@ -7,9 +7,11 @@ finish reason.
 
 from __future__ import annotations
 
-from collections.abc import AsyncIterator
+from collections.abc import AsyncGenerator
 from contextlib import aclosing
 from typing import TYPE_CHECKING
+
+import attrs
 
 from ratatoskr.types import (
     ChatOptions,
@@ -20,6 +22,7 @@ from ratatoskr.types import (
     GenerateOptions,
     GenerateResponse,
     Message,
+    SamplingOptions,
     TextEvent,
     Usage,
     UsageEvent,
@@ -32,20 +35,11 @@ __all__ = ["chat_options_for", "generate_stream_via_chat", "generate_via_chat"]
 
 
 def chat_options_for(options: GenerateOptions) -> ChatOptions:
-    """The chat options that ask for the same completion as ``options``."""
-    return ChatOptions(
-        model=options.model,
-        max_tokens=options.max_tokens,
-        temperature=options.temperature,
-        top_p=options.top_p,
-        top_k=options.top_k,
-        stop=options.stop,
-        frequency_penalty=options.frequency_penalty,
-        presence_penalty=options.presence_penalty,
-        seed=options.seed,
-        reasoning=options.reasoning,
-        raw_provider_options=dict(options.raw_provider_options) if options.raw_provider_options else None,
-    )
+    """The chat options that ask for the same completion as ``options`` (every shared field carried over)."""
+    shared = {a.name: getattr(options, a.name) for a in attrs.fields(SamplingOptions)}
+    if shared["raw_provider_options"]:
+        shared["raw_provider_options"] = dict(shared["raw_provider_options"])
+    return ChatOptions(**shared)
 
 
 async def generate_via_chat(provider: ChatProvider, prompt: str, options: GenerateOptions) -> GenerateResponse:
@@ -55,10 +49,10 @@ async def generate_via_chat(provider: ChatProvider, prompt: str, options: Genera
 
 async def generate_stream_via_chat(
     provider: ChatProvider, prompt: str, options: GenerateOptions
-) -> AsyncIterator[GenerateEvent]:
+) -> AsyncGenerator[GenerateEvent, None]:
     usage: Usage | None = None
     done: DoneEvent | None = None
-    async with aclosing(provider.chat_stream([Message.user(prompt)], None, chat_options_for(options))) as events:  # type: ignore[type-var]
+    async with aclosing(provider.chat_stream([Message.user(prompt)], None, chat_options_for(options))) as events:
         async for event in events:
             if isinstance(event, ContentEvent):
                 yield TextEvent(event.text)

@@ -163,7 +163,7 @@ class PluginManager:
         :raises InvalidSetting: a mistake in a provider's table (it is refused even when that provider is not used).
         :raises ConfigurationError: a hook returned something that is not a provider of its capability.
         """
-        from ratatoskr.registry.chain import protocol_for
+        from ratatoskr.providers import protocol_for
 
         built: dict[int, list[Provider]] = {}
         unusable: dict[str, RatatoskrError] = {}

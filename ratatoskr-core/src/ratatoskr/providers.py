@@ -6,16 +6,18 @@ It raises :class:`~ratatoskr.errors.ModelNotAvailable` for a model it does not s
 to the next provider. The registry strips a ``provider:`` pin from the model before the call, so a provider
 always sees its own model name.
 
-Optional extras any provider may add: ``supported_parameters`` (chat/generate: the option names it takes;
-``None`` means "does not say"), ``async list_models()`` and ``async model_status(model)`` (introspection),
-``async aclose()`` (release clients and sessions).
+Optional extras any provider may add, each a small runtime-checkable protocol the gateway tests with
+``isinstance``: :class:`DeclaresParameters` (``supported_parameters``: the option names it takes, per model where
+it varies), :class:`ListsModels` and :class:`ReportsModelStatus` (introspection), :class:`Closeable` (release
+clients and sessions), :class:`ToolCalling` (``supports_tools``), :class:`RunsLocally` (``local``) and
+:class:`ExplicitOnly` (``explicit_only``: served only when pinned, ``name:model``, never in a fallback chain).
 """
 
 from __future__ import annotations
 
 import enum
-from collections.abc import AsyncIterator, Sequence
-from typing import TYPE_CHECKING, Protocol, runtime_checkable
+from collections.abc import AsyncGenerator, Sequence
+from typing import TYPE_CHECKING, Any, Final, Generic, Protocol, TypeVar, runtime_checkable
 
 if TYPE_CHECKING:
     from ratatoskr.types import (
@@ -44,17 +46,27 @@ __all__ = [
     "Capability",
     "ChatProvider",
     "ClassifyProvider",
+    "Closeable",
+    "DeclaresModelParameters",
+    "DeclaresParameters",
     "EmbeddingProvider",
+    "ExplicitOnly",
     "GenerateProvider",
+    "Kinds",
+    "ListsModels",
     "MetadataProvider",
-    "ModelLister",
     "NliProvider",
     "Provider",
+    "ProviderKind",
+    "ReportsModelStatus",
+    "RunsLocally",
     "StanceProvider",
     "TokenizerProvider",
+    "ToolCalling",
+    "protocol_for",
 ]
 
-#: Default priorities: local inference first, remote APIs next, the demo provider last.
+#: Default priorities: local inference first, remote APIs next. (The demo provider is never in a chain.)
 PRIORITY_LOCAL = 100
 PRIORITY_REMOTE = 50
 PRIORITY_DEMO = -1000
@@ -93,7 +105,7 @@ class ChatProvider(Provider, Protocol):
 
     def chat_stream(
         self, messages: Sequence[Message], tools: Sequence[ToolDefinition] | None, options: ChatOptions
-    ) -> AsyncIterator[ChatEvent]: ...
+    ) -> AsyncGenerator[ChatEvent, None]: ...
 
 
 @runtime_checkable
@@ -102,7 +114,7 @@ class GenerateProvider(Provider, Protocol):
 
     async def generate(self, prompt: str, options: GenerateOptions) -> GenerateResponse: ...
 
-    def generate_stream(self, prompt: str, options: GenerateOptions) -> AsyncIterator[GenerateEvent]: ...
+    def generate_stream(self, prompt: str, options: GenerateOptions) -> AsyncGenerator[GenerateEvent, None]: ...
 
 
 @runtime_checkable
@@ -161,10 +173,115 @@ class MetadataProvider(Provider, Protocol):
     async def fetch_metadata(self, model: str) -> ModelMetadata: ...
 
 
+# ---- optional features ---------------------------------------------------------------------------------------
+
+
 @runtime_checkable
-class ModelLister(Protocol):
-    """Optional introspection any provider may implement."""
+class ListsModels(Protocol):
+    """Lists the models it serves (``ratatoskr models``)."""
 
     async def list_models(self) -> Sequence[ModelInfo]: ...
 
+
+@runtime_checkable
+class ReportsModelStatus(Protocol):
+    """Says whether a model can be used now, without using it (``ratatoskr status``)."""
+
     async def model_status(self, model: str) -> ModelStatus: ...
+
+
+@runtime_checkable
+class Closeable(Protocol):
+    """Holds clients or sessions that ``aclose`` releases."""
+
+    async def aclose(self) -> None: ...
+
+
+@runtime_checkable
+class DeclaresParameters(Protocol):
+    """Declares the chat/generate options it takes; ``None`` means "does not say" (everything is sent).
+
+    ``parameters_for(model)`` may narrow the set per model; the registry's validation stage alone decides
+    what happens to the rest (warn / error / ignore)."""
+
+    supported_parameters: frozenset[str] | None
+
+
+@runtime_checkable
+class DeclaresModelParameters(Protocol):
+    """Declares the options it takes for one model (where they vary by model)."""
+
+    def parameters_for(self, model: str) -> frozenset[str] | None: ...
+
+
+@runtime_checkable
+class ToolCalling(Protocol):
+    """Says whether it passes tool definitions to the model."""
+
+    supports_tools: bool
+
+
+@runtime_checkable
+class RunsLocally(Protocol):
+    """Says whether it runs inference on this machine (``LocalInference``)."""
+
+    local: bool
+
+
+@runtime_checkable
+class ExplicitOnly(Protocol):
+    """Serves only requests pinned to it (``name:model``) when ``explicit_only`` is true: never a fallback."""
+
+    explicit_only: bool
+
+
+P = TypeVar("P", bound=Provider, covariant=True)
+
+
+class ProviderKind(Generic[P]):
+    """A capability with the protocol its providers implement: the typed key of a fallback chain.
+
+    ``Kinds.CHAT`` is a ``ProviderKind[ChatProvider]``, so a dispatch keyed by it hands its callback a
+    ``ChatProvider`` and the type checker sees every provider call."""
+
+    __slots__ = ("capability", "protocol")
+
+    def __init__(self, capability: Capability, protocol: type[Any]) -> None:
+        self.capability = capability
+        self.protocol = protocol
+
+    def __repr__(self) -> str:
+        return f"ProviderKind({self.capability.value}, {self.protocol.__name__})"
+
+
+class Kinds:
+    """One :class:`ProviderKind` per capability."""
+
+    CHAT: Final[ProviderKind[ChatProvider]] = ProviderKind(Capability.CHAT, ChatProvider)
+    GENERATE: Final[ProviderKind[GenerateProvider]] = ProviderKind(Capability.GENERATE, GenerateProvider)
+    EMBED: Final[ProviderKind[EmbeddingProvider]] = ProviderKind(Capability.EMBED, EmbeddingProvider)
+    NLI: Final[ProviderKind[NliProvider]] = ProviderKind(Capability.NLI, NliProvider)
+    CLASSIFY: Final[ProviderKind[ClassifyProvider]] = ProviderKind(Capability.CLASSIFY, ClassifyProvider)
+    STANCE: Final[ProviderKind[StanceProvider]] = ProviderKind(Capability.STANCE, StanceProvider)
+    TOKENIZE: Final[ProviderKind[TokenizerProvider]] = ProviderKind(Capability.TOKENIZE, TokenizerProvider)
+    METADATA: Final[ProviderKind[MetadataProvider]] = ProviderKind(Capability.METADATA, MetadataProvider)
+
+
+_KINDS: dict[Capability, ProviderKind[Provider]] = {
+    kind.capability: kind
+    for kind in (
+        Kinds.CHAT,
+        Kinds.GENERATE,
+        Kinds.EMBED,
+        Kinds.NLI,
+        Kinds.CLASSIFY,
+        Kinds.STANCE,
+        Kinds.TOKENIZE,
+        Kinds.METADATA,
+    )
+}
+
+
+def protocol_for(capability: Capability) -> type[Provider]:
+    """The provider protocol of ``capability`` (``Capability.CHAT`` → :class:`ChatProvider`)."""
+    return _KINDS[capability].protocol

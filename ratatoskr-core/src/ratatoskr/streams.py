@@ -8,7 +8,7 @@ Done are not part of the answer and end the stream.
 
 from __future__ import annotations
 
-from collections.abc import AsyncIterator
+from collections.abc import AsyncGenerator
 
 import attrs
 
@@ -42,8 +42,8 @@ def _merge(old: Usage | None, new: Usage) -> Usage:
 
 
 async def normalise_chat_stream(
-    events: AsyncIterator[ChatEvent], provider: str, model: str
-) -> AsyncIterator[ChatEvent]:
+    events: AsyncGenerator[ChatEvent, None], provider: str, model: str
+) -> AsyncGenerator[ChatEvent, None]:
     usage: Usage | None = None
     open_calls: dict[int, None] = {}
     done: DoneEvent | None = None
@@ -63,9 +63,7 @@ async def normalise_chat_stream(
                 del open_calls[event.index]
             yield event
     finally:
-        close = getattr(events, "aclose", None)
-        if close is not None:
-            await close()
+        await events.aclose()
     for index in open_calls:
         yield ToolCallEnd(index)
     if usage is not None:
@@ -75,8 +73,8 @@ async def normalise_chat_stream(
 
 
 async def normalise_generate_stream(
-    events: AsyncIterator[GenerateEvent], provider: str, model: str
-) -> AsyncIterator[GenerateEvent]:
+    events: AsyncGenerator[GenerateEvent, None], provider: str, model: str
+) -> AsyncGenerator[GenerateEvent, None]:
     done: GenerateDone | None = None
     try:
         async for event in events:
@@ -86,9 +84,7 @@ async def normalise_generate_stream(
             if isinstance(event, TextEvent):
                 yield event
     finally:
-        close = getattr(events, "aclose", None)
-        if close is not None:
-            await close()
+        await events.aclose()
     done = done or GenerateDone()
     yield attrs.evolve(done, provider=done.provider or provider, model=done.model or model)
 

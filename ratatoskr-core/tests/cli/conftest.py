@@ -31,7 +31,7 @@ class _Terminal(io.StringIO):
 @pytest.fixture
 def config_file(tmp_path: Path) -> Path:
     path = tmp_path / "config.toml"
-    path.write_text('[defaults]\nchat = "demo-chat"\n', encoding="utf-8")
+    path.write_text('[defaults]\nchat = "demo:demo-chat"\n', encoding="utf-8")
     return path
 
 

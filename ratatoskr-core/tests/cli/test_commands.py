@@ -35,21 +35,38 @@ def test_plugins_lists_demo_from_its_entry_point(
     assert "chat" in info["capabilities"]
 
 
-def test_models(cli: Run) -> None:
+def test_models_lists_nothing_the_demo_does_not_serve(cli: Run) -> None:
     result = cli("models")
+    assert (result.code, result.out) == (0, "no models available\n")
+    assert json.loads(cli("models", "--json").out) == []
+
+
+def test_status_of_a_demo_pin(cli: Run) -> None:
+    result = cli("status", "demo:any-model", "-C", "embed")
     assert result.code == 0
-    assert result.out.splitlines()[1].split()[:2] == ["demo", "demo"]
-    data = json.loads(cli("models", "--json").out)
-    assert data == [{"id": "demo", "provider": "demo", "capabilities": []}]
+    assert result.out == "demo:any-model: embed: available (provider: demo): demo provider: toy answers, not a model\n"
+    (data,) = json.loads(cli("status", "demo:any-model", "--capability", "chat", "--json").out)
+    assert data["status"] == {"Available": {"reason": "demo provider: toy answers, not a model"}}
+    assert (data["provider"], data["served"], data["attempts"]) == ("demo", True, [])
+    every = cli("status", "demo:any-model")
+    assert every.code == 0
+    assert [line.split(": ")[1] for line in every.out.splitlines()] == [
+        "chat",
+        "generate",
+        "embed",
+        "nli",
+        "classify",
+        "stance",
+        "tokenize",
+    ]
 
 
-def test_status(cli: Run) -> None:
+def test_status_of_a_model_nothing_serves_exits_1(cli: Run) -> None:
     result = cli("status", "any-model")
-    assert result.code == 0
-    assert result.out.startswith("any-model: available (provider: demo)")
-    data = json.loads(cli("status", "any-model", "--json").out)
-    assert data["status"] == {"Available": {"reason": "demo provider: toy answers"}}
-    assert data["provider"] == "demo"
+    assert (result.code, result.out) == (1, "")
+    assert result.err.startswith("error: no provider would serve 'any-model'")
+    data = json.loads(cli("status", "any-model", "--json", "-C", "embed").out)
+    assert [(d["capability"], d["served"], d["provider"]) for d in data] == [("embed", False, None)]
 
 
 def test_metadata_from_the_registry(cli: Run) -> None:
@@ -90,31 +107,51 @@ def test_presets_list_and_resolve(cli: Run) -> None:
 
 
 def test_embed(cli: Run) -> None:
-    result = cli("embed", "hello")
+    result = cli("embed", "hello", "-m", "demo:sentence-transformers/all-MiniLM-L6-v2")
     assert result.code == 0
     assert result.out.splitlines()[:2] == ["model: sentence-transformers/all-MiniLM-L6-v2 (demo)", "dimensions: 64"]
     assert result.out.splitlines()[2].endswith("... (64 total)]")
-    data = json.loads(cli("embed", "hello", "-m", "my-embedder", "--json").out)
+    data = json.loads(cli("embed", "hello", "-m", "demo:my-embedder", "--json").out)
     assert len(data["values"]) == 64
     assert (data["model"], data["provider"]) == ("my-embedder", "demo")
 
 
 def test_embed_lines_is_one_batch(cli: Run) -> None:
-    result = cli("embed", "--lines", stdin=b"first text\n\n  \nsecond text\n")
+    result = cli("embed", "--lines", "-m", "demo:x", stdin=b"first text\n\n  \nsecond text\n")
     assert result.code == 0
     out = result.out.splitlines()
     assert out[1] == "dimensions: 64" and [line.split(":")[0] for line in out[2:]] == ["1", "2"]
-    data = json.loads(cli("embed", "--lines", "--json", stdin=b"a\nb\nc\n").out)
+    data = json.loads(cli("embed", "--lines", "-m", "demo:x", "--json", stdin=b"a\nb\nc\n").out)
     assert [len(item["values"]) for item in data] == [64, 64, 64]
     assert data[0]["values"] != data[1]["values"]
 
 
+@pytest.mark.parametrize(
+    ("args", "capability", "default"),
+    [
+        (("embed", "hello"), "embed", "sentence-transformers/all-MiniLM-L6-v2"),
+        (("nli", "a", "b"), "nli", "cross-encoder/nli-deberta-v3-small"),
+        (("classify", "a", "-l", "x"), "classify", "cross-encoder/nli-deberta-v3-small"),
+        (("stance", "a", "-t", "x"), "stance", "cross-encoder/nli-deberta-v3-small"),
+        (("tokens", "a"), "tokenize", "sentence-transformers/all-MiniLM-L6-v2"),
+        (("generate", "a"), "generate", "arcee-ai/trinity-large-preview:free"),  # the preset, resolved
+    ],
+)
+def test_the_demo_never_answers_an_unpinned_model(
+    cli: Run, args: tuple[str, ...], capability: str, default: str
+) -> None:
+    """With only the demo installed, the built-in default model of each command is refused, naming it."""
+    result = cli(*args)
+    assert (result.code, result.out) == (1, "")
+    assert result.err.startswith(f"error: no provider configured for {capability} (model '{default}')")
+    assert result.err.count("\n") == 1
+
+
 def test_nli(cli: Run) -> None:
-    result = cli("nli", "the cat sat on the mat", "the cat sat")
+    result = cli("nli", "the cat sat on the mat", "the cat sat", "-m", "demo:cross-encoder/nli-deberta-v3-small")
     assert result.code == 0
     assert result.out.splitlines()[:2] == ["model: cross-encoder/nli-deberta-v3-small (demo)", "label: entailment"]
-    assert "answered by the demo provider" in result.err
-    data = json.loads(cli("nli", "the cat is here", "the cat is not here", "--json").out)
+    data = json.loads(cli("nli", "the cat is here", "the cat is not here", "-m", "demo:x", "--json").out)
     assert data["label"] == "contradiction"
 
 
@@ -127,7 +164,7 @@ def test_nli_needs_its_texts(cli: Run) -> None:
 
 
 def test_classify(cli: Run) -> None:
-    result = cli("classify", "a match about sports", "--label", "sports", "--label", "politics")
+    result = cli("classify", "a match about sports", "--label", "sports", "--label", "politics", "-m", "demo:x")
     assert result.code == 0
     assert result.out.splitlines()[1].startswith("top label: sports")
     data = json.loads(
@@ -141,6 +178,8 @@ def test_classify(cli: Run) -> None:
             "--multi-label",
             "--template",
             "This is about {}.",
+            "-m",
+            "demo:x",
             "--json",
         ).out
     )
@@ -158,10 +197,10 @@ def test_classify_input_errors(cli: Run) -> None:
 
 
 def test_stance(cli: Run) -> None:
-    result = cli("stance", "I support nuclear power", "--target", "nuclear power")
+    result = cli("stance", "I support nuclear power", "--target", "nuclear power", "-m", "demo:x")
     assert result.code == 0
     assert result.out.splitlines()[1] == "label: favor (target: nuclear power)"
-    data = json.loads(cli("stance", "nuclear power is not good", "-t", "nuclear power", "--json").out)
+    data = json.loads(cli("stance", "nuclear power is not good", "-t", "nuclear power", "-m", "demo:x", "--json").out)
     assert (data["label"], data["target"]) == ("against", "nuclear power")
     missing = cli("stance", "some text")
     assert missing.code == 2
@@ -169,14 +208,14 @@ def test_stance(cli: Run) -> None:
 
 
 def test_tokens_count_and_show(cli: Run) -> None:
-    assert cli("tokens", "héllo, world").out == "3 tokens\n"
-    assert json.loads(cli("tokens", "héllo, world", "--json").out) == {"count": 3}
-    shown = cli("tokens", "héllo, world", "--show")
+    assert cli("tokens", "héllo, world", "-m", "demo:x").out == "3 tokens\n"
+    assert json.loads(cli("tokens", "héllo, world", "-m", "demo:x", "--json").out) == {"count": 3}
+    shown = cli("tokens", "héllo, world", "-m", "demo:x", "--show")
     assert shown.code == 0
     rows = [line.split() for line in shown.out.splitlines()]
     assert rows[0] == ["#", "id", "start", "end", "text"]
     assert [r[2:] for r in rows[1:4]] == [["0", "6", "'héllo'"], ["6", "7", "','"], ["8", "13", "'world'"]]
-    data = json.loads(cli("tokens", "héllo, world", "--show", "--json").out)
+    data = json.loads(cli("tokens", "héllo, world", "-m", "demo:x", "--show", "--json").out)
     assert data["count"] == 3
     assert [(t["text"], t["start"], t["end"]) for t in data["tokens"]] == [
         ("héllo", 0, 6),
@@ -189,10 +228,9 @@ def test_chat_and_generate_default_models(cli: Run) -> None:
     chat = cli("chat", "hello there")
     assert (chat.code, chat.out) == (0, "echo: hello there\n")
     assert "demo/demo-chat" in chat.err  # [defaults] chat from the config file
-    generated = cli("generate", "once upon a time")
+    generated = cli("generate", "once upon a time", "-m", "demo:gen")
     assert (generated.code, generated.out) == (0, "echo: once upon a time\n")
-    # no [defaults] generate: the built-in preset resolves through the model registry
-    assert "demo/arcee-ai/trinity-large-preview:free" in generated.err
+    assert "demo/gen" in generated.err
 
 
 def test_plugins_lists_a_provider_that_is_not_usable_and_why(cli: Run, tmp_path: Path) -> None:

@@ -34,7 +34,7 @@ class Greeter:
             async def run(gateway: Any) -> Any:
                 from ratatoskr.types import ChatOptions, Message
 
-                return await gateway.chat([Message.user(f"hello {name}")], None, ChatOptions(model="demo"))
+                return await gateway.chat([Message.user(f"hello {name}")], None, ChatOptions(model="demo:echo"))
 
             print(ctx.call(run).content)
             return 0

@@ -59,17 +59,18 @@ def test_argument_and_pipe(cli: Run) -> None:
 
 
 def test_piped_into_every_text_command(cli: Run) -> None:
-    embedded = json.loads(cli("embed", "--json", stdin=b"hello").out)
-    assert embedded["values"] == json.loads(cli("embed", "hello", "--json").out)["values"]
-    assert cli("tokens", stdin=b"a b c").out == "3 tokens\n"
-    assert json.loads(cli("stance", "-t", "cats", "--json", stdin=b"I love cats").out)["label"] == "favor"
-    classified = json.loads(cli("classify", "-l", "cats", "-l", "dogs", "--json", stdin=b"cats").out)
+    demo = ("-m", "demo:x")
+    embedded = json.loads(cli("embed", *demo, "--json", stdin=b"hello").out)
+    assert embedded["values"] == json.loads(cli("embed", "hello", *demo, "--json").out)["values"]
+    assert cli("tokens", *demo, stdin=b"a b c").out == "3 tokens\n"
+    assert json.loads(cli("stance", *demo, "-t", "cats", "--json", stdin=b"I love cats").out)["label"] == "favor"
+    classified = json.loads(cli("classify", *demo, "-l", "cats", "-l", "dogs", "--json", stdin=b"cats").out)
     assert classified["top_label"] == "cats"
-    assert cli("generate", stdin=b"go").out == "echo: go\n"
+    assert cli("generate", *demo, stdin=b"go").out == "echo: go\n"
 
 
 def test_nli_premise_from_stdin(cli: Run) -> None:
-    result = cli("nli", "the cat sat", "--json", stdin=b"the cat sat on the mat")
+    result = cli("nli", "the cat sat", "-m", "demo:x", "--json", stdin=b"the cat sat on the mat")
     assert json.loads(result.out)["label"] == "entailment"
 
 

@@ -19,7 +19,7 @@ Cli = Callable[..., Result]
 def config_file(tmp_path: Path) -> Path:
     path = tmp_path / "config.toml"
     path.write_text(
-        f'[defaults]\nchat = "demo-chat"\n[registry]\npath = "{tmp_path / "cache.json"}"\nlocal = "{tmp_path / "local.json"}"\n',
+        f'[defaults]\nchat = "demo:demo-chat"\n[registry]\npath = "{tmp_path / "cache.json"}"\nlocal = "{tmp_path / "local.json"}"\n',
         encoding="utf-8",
     )
     return path
@@ -98,21 +98,21 @@ def test_model_add_then_metadata_shows_it(cli: Cli, tmp_path: Path) -> None:
 def test_preset_set_changes_what_the_preset_resolves_to(cli: Cli, tmp_path: Path) -> None:
     before = cli("presets", "free/agentic").out.splitlines()[0]
     assert before == "ratatoskr:free/agentic → mistralai/mistral-small-3.1-24b-instruct:free"
-    assert cli("registry", "model", "add", "demo-chat", "--provider", "demo").code == 0
-    result = cli("registry", "preset", "set", "free", "agentic", "demo-chat", "--temperature", "0.2")
+    assert cli("registry", "model", "add", "demo:demo-chat", "--provider", "demo").code == 0
+    result = cli("registry", "preset", "set", "free", "agentic", "demo:demo-chat", "--temperature", "0.2")
     assert result.code == 0, result.err
     assert result.out.splitlines()[0] == (
-        "ratatoskr:free/agentic → demo-chat (was mistralai/mistral-small-3.1-24b-instruct:free)"
+        "ratatoskr:free/agentic → demo:demo-chat (was mistralai/mistral-small-3.1-24b-instruct:free)"
     )
     assert cli("presets", "free/agentic").out.splitlines() == [
-        "ratatoskr:free/agentic → demo-chat",
+        "ratatoskr:free/agentic → demo:demo-chat",
         "  temperature: 0.2",
     ]
     chat = cli("chat", "-m", "ratatoskr:free/agentic", "--no-stream", "hello")
     assert chat.code == 0, chat.err
     assert "demo/demo-chat" in chat.err  # the preset now routes the chat to the model it names
     grid = cli("registry", "preset", "list").out
-    assert "demo-chat *" in grid
+    assert "demo:demo-chat *" in grid
     assert cli("presets", "free/coding").out.startswith("ratatoskr:free/coding → arcee-ai/")  # others untouched
     assert cli("registry", "preset", "remove", "free", "agentic").code == 0
     assert cli("presets", "free/agentic").out.splitlines()[0] == before
@@ -179,7 +179,7 @@ def test_a_corrupt_cache_leaves_every_command_working_with_one_warning(cli: Cli,
         ("presets", "free/agentic"),
         ("metadata", "openai/gpt-4o"),
         ("chat", "--no-stream", "hello"),
-        ("embed", "-m", "demo-embed", "hello"),
+        ("embed", "-m", "demo:demo-embed", "hello"),
         ("registry", "model", "list"),
         ("registry", "model", "add", "acme/x", "--provider", "demo"),
         ("registry", "preset", "list", "--all"),

@@ -49,7 +49,7 @@ def test_a_conversation_keeps_its_history(cli: Run) -> None:
     # The prompt, each answer on the line after what was typed (not echoed here), and Ctrl-D's line end.
     assert result.out == "you> echo: hello\nyou> you> echo: how are you\nyou> \n"
     greeting, first, second = result.err.splitlines()
-    assert greeting == "chatting with demo-chat · /help for commands · Ctrl-D to quit"
+    assert greeting == "chatting with demo:demo-chat · /help for commands · Ctrl-D to quit"
     assert first == "demo/demo-chat · 1 prompt + 3 completion = 4 tokens"
     # "hello", "echo: hello" and "how are you" went out together: the history was sent.
     assert second == "demo/demo-chat · 7 prompt + 5 completion = 12 tokens"
@@ -184,10 +184,7 @@ def test_no_stream_prints_the_whole_answer(cli: Run) -> None:
     result = cli("chat", "a b c", "--no-stream")
     assert result.code == 0
     assert result.out == "echo: a b c\n"
-    assert result.err.splitlines() == [
-        "note: answered by the demo provider (toy logic, not a model): no installed provider serves demo-chat",
-        "demo/demo-chat · 3 prompt + 5 completion = 8 tokens",
-    ]
+    assert result.err.splitlines() == ["demo/demo-chat · 3 prompt + 5 completion = 8 tokens"]
 
 
 def test_no_stream_json_is_one_chat_response(cli: Run) -> None:

@@ -152,7 +152,7 @@ def test_bad_tools_file(cli: Run, thinker: Thinker, tmp_path: Any) -> None:
 
 
 def test_generate_json_lines(cli: Run) -> None:
-    result = cli("generate", "one two", "-m", "demo-gen", "--json")
+    result = cli("generate", "one two", "-m", "demo:demo-gen", "--json")
     events = [json.loads(line) for line in result.out.splitlines()]
     assert [e["type"] for e in events] == ["text", "text", "text", "done"]
     assert "".join(e["data"] for e in events[:-1]) == "echo: one two"

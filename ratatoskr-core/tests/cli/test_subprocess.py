@@ -35,7 +35,7 @@ def _run(
 
 def test_piped_chat_streams_answer_then_usage(tmp_path: Path) -> None:
     config = tmp_path / "config.toml"
-    config.write_text('[defaults]\nchat = "demo-chat"\n', encoding="utf-8")
+    config.write_text('[defaults]\nchat = "demo:demo-chat"\n', encoding="utf-8")
     # stderr merged into stdout: the answer is complete (and flushed) before the usage line.
     done = _run("--config", str(config), "chat", "summarise:", stdin=b"piped words", stderr_to_stdout=True)
     assert done.returncode == 0
@@ -45,7 +45,7 @@ def test_piped_chat_streams_answer_then_usage(tmp_path: Path) -> None:
 
 
 def test_json_lines_and_exit_code_0() -> None:
-    done = _run("generate", "a b", "-m", "m", "--json")
+    done = _run("generate", "a b", "-m", "demo:m", "--json")
     assert done.returncode == 0, done.stderr
     events = [json.loads(line) for line in done.stdout.decode().splitlines()]
     assert events[-1]["type"] == "done"

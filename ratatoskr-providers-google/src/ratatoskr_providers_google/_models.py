@@ -62,18 +62,22 @@ def model_metadata(raw: Mapping[str, Any]) -> ModelMetadata:
     params: dict[ParameterName, ParameterAvailability] = {}
     if ModelCapability.CHAT in info.capabilities:
         top = _number(raw.get("maxTemperature")) or 2.0
-        params[ParameterName.TEMPERATURE] = ParameterAvailability.mutable(
+        params[ParameterName("temperature")] = ParameterAvailability.mutable(
             ParameterRange(0.0, top, _number(raw.get("temperature")))
         )
-        params[ParameterName.TOP_P] = ParameterAvailability.mutable(ParameterRange(0.0, 1.0, _number(raw.get("topP"))))
+        params[ParameterName("top_p")] = ParameterAvailability.mutable(
+            ParameterRange(0.0, 1.0, _number(raw.get("topP")))
+        )
         if raw.get("topK") is not None:
-            params[ParameterName.TOP_K] = ParameterAvailability.mutable(ParameterRange(1.0, None, _number(raw["topK"])))
-        params[ParameterName.MAX_TOKENS] = ParameterAvailability.mutable(
+            params[ParameterName("top_k")] = ParameterAvailability.mutable(
+                ParameterRange(1.0, None, _number(raw["topK"]))
+            )
+        params[ParameterName("max_tokens")] = ParameterAvailability.mutable(
             ParameterRange(1.0, float(most) if most else None)
         )
         for name in _OPAQUE:
             params[ParameterName(name)] = ParameterAvailability.opaque()
-        params[ParameterName.REASONING] = (
+        params[ParameterName("reasoning")] = (
             ParameterAvailability.opaque() if raw.get("thinking") else ParameterAvailability.unsupported()
         )
     return ModelMetadata(info, params, None, most)

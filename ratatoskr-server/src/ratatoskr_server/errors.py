@@ -39,6 +39,7 @@ _CODES: dict[type[E.RatatoskrError], grpc.StatusCode] = {
     E.InvalidInput: grpc.StatusCode.INVALID_ARGUMENT,
     E.ConfigurationError: grpc.StatusCode.FAILED_PRECONDITION,
     E.NoProvider: grpc.StatusCode.FAILED_PRECONDITION,
+    E.AllProvidersFailed: grpc.StatusCode.NOT_FOUND,  # UNAVAILABLE when a provider failed transiently
     E.CapabilityNotSupported: grpc.StatusCode.UNIMPLEMENTED,
     E.ModelNotAvailable: grpc.StatusCode.UNAVAILABLE,
     E.ModelNotFound: grpc.StatusCode.NOT_FOUND,
@@ -66,6 +67,8 @@ _SCALARS = (str, int, float, bool, type(None))
 
 def status_code(exc: BaseException) -> grpc.StatusCode:
     """The gRPC code for ``exc``: by class (nearest first), else INTERNAL."""
+    if type(exc) is E.AllProvidersFailed and exc.is_transient:
+        return grpc.StatusCode.UNAVAILABLE  # a provider failed transiently: trying again later may work
     for cls in type(exc).__mro__:
         code = _CODES.get(cls)
         if code is not None:

@@ -2,6 +2,7 @@
 
 Errors end the run with one line on stderr, ``error: <message>``, and an exit code: 2 for bad input, bad options
 and bad configuration, 1 for any other Ratatoskr error (a provider failed, no provider, ...), 130 on Ctrl-C.
+When no provider served a request, the line is followed by one short line per provider saying why.
 Everything heavy is imported late; see :mod:`ratatoskr.cli.app`.
 """
 
@@ -14,6 +15,7 @@ from collections.abc import Mapping, Sequence
 from typing import TYPE_CHECKING, Any
 
 if TYPE_CHECKING:
+    from ratatoskr.errors import AllProvidersFailed
     from ratatoskr.plugins import PluginManager
 
 __all__ = ["EXIT_ERROR", "EXIT_INTERRUPTED", "EXIT_OK", "EXIT_USAGE", "main"]
@@ -29,6 +31,15 @@ def _fail(message: object, code: int) -> int:
     sys.stderr.write(f"error: {text}\n")
     sys.stderr.flush()
     return code
+
+
+def _fail_with_attempts(exc: AllProvidersFailed) -> int:
+    """``error: <headline>`` then ``  - provider: declined|failed (Kind): message``, one line each."""
+    _fail(exc.headline, EXIT_ERROR)
+    for attempt in exc.attempts:
+        sys.stderr.write(f"  - {' '.join(str(attempt).split())}\n")
+    sys.stderr.flush()
+    return EXIT_ERROR
 
 
 def _show_warning(message: Any, category: type[Warning], *_: Any, **__: Any) -> None:
@@ -55,7 +66,7 @@ def main(
 
     from cyclopts import CycloptsError
 
-    from ratatoskr.errors import ConfigurationError, InvalidInput, RatatoskrError
+    from ratatoskr.errors import AllProvidersFailed, ConfigurationError, InvalidInput, RatatoskrError
 
     try:
         from ratatoskr.cli.app import ROOT_HELP_TOKENS, build_app, check_help_target, local_short_options, root_help
@@ -82,6 +93,8 @@ def main(
         return _fail(exc, EXIT_USAGE)
     except (InvalidInput, ConfigurationError) as exc:
         return _fail(exc, EXIT_USAGE)
+    except AllProvidersFailed as exc:
+        return _fail_with_attempts(exc)
     except RatatoskrError as exc:
         return _fail(exc, EXIT_ERROR)
     except BrokenPipeError:

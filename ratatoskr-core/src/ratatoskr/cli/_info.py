@@ -3,16 +3,27 @@
 from __future__ import annotations
 
 import json
+from collections.abc import Callable
 from typing import TYPE_CHECKING, Annotated, Any
 
 from cyclopts import Parameter
 
 from ratatoskr.cli._options import JsonFlag
-from ratatoskr.cli.context import Ctx
+from ratatoskr.cli.context import CliContext, Ctx
 
 if TYPE_CHECKING:
+    from ratatoskr.errors import AllProvidersFailed, ProviderAttempt
+    from ratatoskr.metadata.registry import ModelRegistry
     from ratatoskr.protocol import ModelGateway
-    from ratatoskr.types import ModelInfo, ModelMetadata, ModelStatus, ParameterAvailability, PresetResolution
+    from ratatoskr.registry.explain import ChainReport
+    from ratatoskr.types import (
+        ModelCapability,
+        ModelInfo,
+        ModelMetadata,
+        ModelStatus,
+        ParameterAvailability,
+        PresetResolution,
+    )
 
 __all__ = ["metadata", "models", "plugins", "presets", "status"]
 
@@ -52,48 +63,172 @@ def plugins(*, as_json: JsonFlag = False, ctx: Ctx) -> int:
     return 0
 
 
-def models(*, as_json: JsonFlag = False, ctx: Ctx) -> int:
-    """List the models the configured providers serve."""
+CapabilityOption = Annotated[
+    str | None,
+    Parameter(
+        name=["--capability", "-C"],
+        help="Only this capability (chat, generate, embed, nli, classify, stance, tokenize; for models also "
+        "tool-use, chat-streaming, local-inference).",
+    ),
+]
+
+#: The columns of ``models``: header and how to show a model's value (add a column here, nowhere else).
+MODEL_COLUMNS: tuple[tuple[str, Callable[[ModelInfo], object]], ...] = (
+    ("model", lambda m: m.id),
+    ("provider", lambda m: m.provider),
+    ("capabilities", lambda m: ", ".join(c.value for c in m.capabilities) or None),
+    ("context", lambda m: m.context_window),
+)
+
+
+def model_capability(name: str) -> ModelCapability:
+    """A capability as typed on the command line (``embed``, ``tool-use``, ``TokenCounting``, ``tokenize``)."""
+    from ratatoskr.errors import InvalidInput
+    from ratatoskr.types import ModelCapability
+
+    def key(text: str) -> str:
+        return text.lower().replace("-", "").replace("_", "")
+
+    aliases = {"tokenize": ModelCapability.TOKEN_COUNTING, "tokens": ModelCapability.TOKEN_COUNTING}
+    found = aliases.get(key(name)) or next((c for c in ModelCapability if key(c.value) == key(name)), None)
+    if found is None:
+        names = ", ".join(c.value for c in ModelCapability)
+        raise InvalidInput(f"unknown capability {name!r} (one of: {names})")
+    return found
+
+
+def models(
+    *,
+    capability: CapabilityOption = None,
+    show_all: Annotated[bool, Parameter(name="--all", negative="")] = False,
+    as_json: JsonFlag = False,
+    ctx: Ctx,
+) -> int:
+    """List the models the configured providers serve.
+
+    A provider that cannot answer (unreachable, misconfigured) is a warning line; the others are still listed.
+
+    Parameters
+    ----------
+    capability
+        Only models with this capability.
+    show_all
+        The whole model registry catalogue (known models and their capabilities), not just what is served.
+    """
     from ratatoskr.cli._output import print_json, print_table
+
+    wanted = model_capability(capability) if capability is not None else None
 
     async def run(gateway: ModelGateway) -> list[ModelInfo]:
         return await gateway.list_models()
 
-    found = ctx.call(run)
+    found = [m.info for m in _catalogue(ctx).list()] if show_all else ctx.call(run)
+    found = [m for m in found if wanted is None or wanted in m.capabilities]
     if as_json:
         print_json(found)
         return 0
     print_table(
-        ("model", "provider", "capabilities", "context"),
-        ((m.id, m.provider, ", ".join(c.value for c in m.capabilities) or None, m.context_window) for m in found),
-        empty="no models available",
+        [header for header, _ in MODEL_COLUMNS],
+        ([show(m) for _, show in MODEL_COLUMNS] for m in found),
+        empty="no models available" if wanted is None else f"no models with capability {wanted.value}",
     )
     return 0
 
 
-def status(model: str, /, *, as_json: JsonFlag = False, ctx: Ctx) -> int:
-    """Whether a model can be used now.
+def _catalogue(ctx: CliContext) -> ModelRegistry:
+    """The model registry a gateway from this config reads: the seed and the cached registry file."""
+    from ratatoskr.metadata.registry import ModelRegistry
+    from ratatoskr.metadata.remote import registry_location
+
+    registry = ModelRegistry.with_seed()
+    registry.load_file(registry_location(ctx.settings())[1])
+    return registry
+
+
+def status(model: str, /, *, capability: CapabilityOption = None, as_json: JsonFlag = False, ctx: Ctx) -> int:
+    """Whether a model can be used now: the provider a call would reach, and why the others would not.
+
+    Exits 1 when no provider would serve the model.
 
     Parameters
     ----------
     model
-        The model (or preset) to ask about.
+        The model (or preset, or `provider:model`) to ask about.
+    capability
+        Only the chain of this capability (default: every capability with providers).
     """
     from ratatoskr.cli._output import print_json
 
-    async def run(gateway: ModelGateway) -> ModelStatus:
-        return await gateway.model_status(model)
+    async def run(gateway: ModelGateway) -> list[ChainReport] | ModelStatus:
+        from ratatoskr.gateway import EmbeddedGateway
+
+        if isinstance(gateway, EmbeddedGateway):
+            return await gateway.explain(model, capability)
+        return await gateway.model_status(model)  # a daemon: its own first choice
 
     result = ctx.call(run)
+    if not isinstance(result, list):
+        return _print_status(model, result, as_json)
+    served = [r for r in result if r.status is not None]
+    if as_json:
+        print_json([_report_json(r) for r in result])
+        return 0 if served else 1
+    if not served:
+        raise _nothing_serves(model, result)
+    for report in served:
+        status = report.status
+        assert status is not None
+        line = f"{model}: {report.capability.value}: {status.kind.value} (provider: {status.provider})"
+        print(line + (f": {status.reason}" if status.reason else ""))
+        for attempt in report.attempts:
+            print(f"  - {attempt}")
+    return 0
+
+
+def _report_json(report: ChainReport) -> dict[str, Any]:
+    from ratatoskr.cli._output import to_json
+
+    return {
+        "capability": report.capability.value,
+        "model": report.model,
+        "served": report.status is not None,
+        "status": to_json(report.status) if report.status is not None else None,
+        "provider": report.status.provider if report.status is not None else None,
+        "attempts": [
+            {"provider": a.provider, "declined": a.declined, "error": a.kind, "message": a.message}
+            for a in report.attempts
+        ],
+        "note": report.note or None,
+    }
+
+
+def _nothing_serves(model: str, reports: list[ChainReport]) -> AllProvidersFailed:
+    """One error for every capability's report: each provider's reason once, and the notes."""
+    from ratatoskr.errors import AllProvidersFailed
+
+    seen: dict[str, ProviderAttempt] = {}
+    for report in reports:
+        for attempt in report.attempts:
+            seen.setdefault(str(attempt), attempt)
+    notes = list(dict.fromkeys(r.note for r in reports if r.note))
+    caps = ", ".join(r.capability.value for r in reports)
+    return AllProvidersFailed(
+        caps, model, list(seen.values()), note="; ".join(notes), message=f"no provider would serve {model!r} ({caps})"
+    )
+
+
+def _print_status(model: str, result: ModelStatus, as_json: bool) -> int:
+    from ratatoskr.cli._output import print_json
+
     if as_json:
         print_json({"model": model, "status": result, "provider": result.provider})
-        return 0
-    line = f"{model}: {result.kind.value}"
-    if result.provider:
-        line += f" (provider: {result.provider})"
-    if result.reason:
-        line += f": {result.reason}"
-    print(line)
+    else:
+        line = f"{model}: {result.kind.value}"
+        if result.provider:
+            line += f" (provider: {result.provider})"
+        if result.reason:
+            line += f": {result.reason}"
+        print(line)
     return 0 if result.is_usable or result.kind.value == "loading" else 1
 
 

@@ -154,9 +154,7 @@ class CliContext:
             finally:
                 await gateway.aclose()
 
-        result = anyio.run(run)
-        _note_demo(result)
-        return result
+        return anyio.run(run)
 
     @contextmanager
     def session(self) -> Iterator[tuple[BlockingPortal, ModelGateway]]:
@@ -174,17 +172,6 @@ class CliContext:
                 yield portal, gateway
             finally:
                 portal.call(gateway.aclose)
-
-
-def _note_demo(result: object) -> None:
-    """Say so when the toy demo provider answered (no real provider serves the model): never pass it off as real."""
-    first = result[0] if isinstance(result, list) and result else result
-    if getattr(first, "provider", None) == "demo":
-        model = getattr(first, "model", None) or "this model"
-        print(
-            f"note: answered by the demo provider (toy logic, not a model): no installed provider serves {model}",
-            file=sys.stderr,
-        )
 
 
 #: Annotate a command's ``ctx`` parameter with this to receive the :class:`CliContext`.

@@ -1,10 +1,13 @@
 """The DEMO provider: toy answers that need no model, no key and no network.
 
-Registered through the ``ratatoskr`` entry point like any plugin, at the lowest priority, so a real provider
-always wins. Its answers are NOT model output: chat echoes the last user message, embeddings are hash vectors
-(equal texts give equal vectors, nothing more), NLI/zero-shot/stance use word overlap. It exists so that the
-gateway, the CLI and the tests work before any real provider is installed. Turn it off with
-``[providers.demo] enabled = false``.
+It answers only what is addressed to it: a model pinned with ``demo:`` (``ratatoskr chat -m demo:echo hi``). It
+is never part of another model's fallback chain, so a typo, a missing key or an outage can never come back as a
+demo answer. It is on by default for ``demo:`` pins (typing that prefix is the only way to reach it, so it cannot
+be reached by accident); ``[providers.demo] enabled = false`` turns it off.
+
+Its answers are NOT model output: chat echoes the last user message, embeddings are hash vectors (equal texts give
+equal vectors, nothing more), NLI/zero-shot/stance use word overlap. It exists so that the gateway, the CLI and
+tests can be tried before any real provider is installed.
 """
 
 from __future__ import annotations
@@ -13,7 +16,7 @@ import hashlib
 import math
 import re
 import struct
-from collections.abc import AsyncIterator, Sequence
+from collections.abc import AsyncGenerator, Sequence
 
 from ratatoskr.providers import PRIORITY_DEMO
 from ratatoskr.types import (
@@ -30,7 +33,6 @@ from ratatoskr.types import (
     GenerateOptions,
     GenerateResponse,
     Message,
-    ModelInfo,
     ModelStatus,
     ModelStatusKind,
     NliResult,
@@ -54,11 +56,13 @@ def _words(text: str) -> list[str]:
 
 
 class DemoProvider:
-    """One object serving every capability with toy logic (see the module docstring)."""
+    """One object serving every capability with toy logic (see the module docstring); only ``demo:`` pins."""
 
     name = NAME
     models: frozenset[str] | None = None
     supports_tools = False
+    #: Never in a fallback chain: reached only by ``demo:MODEL``.
+    explicit_only = True
 
     def __init__(self, priority: int = PRIORITY_DEMO) -> None:
         self.priority = priority
@@ -84,7 +88,7 @@ class DemoProvider:
 
     async def chat_stream(
         self, messages: Sequence[Message], tools: Sequence[ToolDefinition] | None, options: ChatOptions
-    ) -> AsyncIterator[ChatEvent]:
+    ) -> AsyncGenerator[ChatEvent, None]:
         reply = self._reply(messages)
         for piece in re.findall(r"\S+\s*", reply):
             yield ContentEvent(piece)
@@ -95,7 +99,7 @@ class DemoProvider:
         text = f"echo: {prompt}"
         return GenerateResponse(text, self._usage(prompt, text), model=options.model, provider=self.name)
 
-    async def generate_stream(self, prompt: str, options: GenerateOptions) -> AsyncIterator[GenerateEvent]:
+    async def generate_stream(self, prompt: str, options: GenerateOptions) -> AsyncGenerator[GenerateEvent, None]:
         for piece in re.findall(r"\S+\s*", f"echo: {prompt}"):
             yield TextEvent(piece)
         yield GenerateDone(FinishReason.STOP)
@@ -180,8 +184,5 @@ class DemoProvider:
 
     # introspection ------------------------------------------------------------------------------------
 
-    async def list_models(self) -> list[ModelInfo]:
-        return [ModelInfo("demo", self.name, ())]
-
     async def model_status(self, model: str) -> ModelStatus:
-        return ModelStatus(ModelStatusKind.AVAILABLE, "demo provider: toy answers", self.name)
+        return ModelStatus(ModelStatusKind.AVAILABLE, "demo provider: toy answers, not a model", self.name)

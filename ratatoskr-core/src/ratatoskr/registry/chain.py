@@ -1,53 +1,46 @@
 """The provider registry: one fallback chain per capability, and the dispatch loop every call takes.
 
-For each provider in the chain: (chat/generate) validate the options, call it under the retry policy, record
-latency and telemetry. ``ModelNotAvailable`` moves on at once; a transient error moves on once its retries are
-spent; any other error stops the chain. An exhausted chain raises the last error. ``provider:model`` pins one
-provider (no fallback).
+For each provider the plan (:mod:`ratatoskr.registry.plan`) puts in front of a request: (chat/generate) validate
+the options, call it under the retry policy, record telemetry. ``ModelNotAvailable`` moves on at once; a transient
+error moves on once its retries are spent; any other error stops the chain. Anything a provider raises that is not
+a :class:`~ratatoskr.errors.RatatoskrError` becomes a :class:`~ratatoskr.errors.ProviderBug` (cause chained),
+which moves on. An exhausted chain raises :class:`~ratatoskr.errors.AllProvidersFailed` listing every provider
+with what it said; a request pinned to one provider (``name:model``, no fallback) raises that provider's own
+error. Explicit-only providers (the demo) are reached only by a pin.
 """
 
 from __future__ import annotations
 
 import time
-from collections.abc import AsyncIterator, Awaitable, Callable, Iterable, Mapping
+from collections.abc import AsyncGenerator, Awaitable, Callable, Iterable, Mapping, Sequence
 from typing import Any, TypeVar, cast
 
 import attrs
 
-from ratatoskr import providers as _p
-from ratatoskr.errors import InvalidInput, ModelNotAvailable, NoProvider, RatatoskrError, UnsupportedParameter
-from ratatoskr.providers import Capability, Provider
+from ratatoskr.errors import (
+    AllProvidersFailed,
+    ModelNotAvailable,
+    NoProvider,
+    ProviderAttempt,
+    ProviderBug,
+    RatatoskrError,
+    UnsupportedParameter,
+)
+from ratatoskr.providers import Capability, Closeable, ExplicitOnly, Provider, ProviderKind
 from ratatoskr.registry.discovery import ParameterDiscovery
+from ratatoskr.registry.plan import PIN_ALIASES, Plan, build_plan
 from ratatoskr.registry.retry import RetryPolicy
 from ratatoskr.registry.routing import LatencyTracker, RoutingConfig
 from ratatoskr.registry.telemetry import Telemetry
-from ratatoskr.registry.validation import check_parameters
+from ratatoskr.registry.validation import OptionsT, check_parameters
 from ratatoskr.types import ParameterValidationPolicy, PricingInfo
 
-__all__ = ["PIN_ALIASES", "ProviderRegistry", "protocol_for"]
-
-#: Pin prefixes that name a provider by another name: ``hf:`` is the ``huggingface`` provider (the extra is
-#: ``ratatoskr[hf]``), so ``hf:cross-encoder/nli-deberta-v3-small`` pins it instead of reaching a provider as the
-#: model name ``hf:cross-encoder/...``.
-PIN_ALIASES: Mapping[str, str] = {"hf": "huggingface"}
+__all__ = ["PIN_ALIASES", "ProviderRegistry"]
 
 T = TypeVar("T")
+A = TypeVar("A")
 E = TypeVar("E")
-
-_PROTOCOLS: dict[Capability, type] = {
-    Capability.CHAT: _p.ChatProvider,
-    Capability.GENERATE: _p.GenerateProvider,
-    Capability.EMBED: _p.EmbeddingProvider,
-    Capability.NLI: _p.NliProvider,
-    Capability.CLASSIFY: _p.ClassifyProvider,
-    Capability.STANCE: _p.StanceProvider,
-    Capability.TOKENIZE: _p.TokenizerProvider,
-    Capability.METADATA: _p.MetadataProvider,
-}
-
-
-def protocol_for(capability: Capability) -> type:
-    return _PROTOCOLS[capability]
+P = TypeVar("P", bound=Provider)
 
 
 def _stamp(result: Any, provider: str) -> Any:
@@ -59,7 +52,31 @@ def _stamp(result: Any, provider: str) -> Any:
     return result
 
 
+def _explicit_only(provider: Provider) -> bool:
+    return isinstance(provider, ExplicitOnly) and provider.explicit_only
+
+
+def typed_error(exc: Exception, provider: str) -> RatatoskrError:
+    """``exc`` as a Ratatoskr error: itself (with its provider filled in), or a ProviderBug wrapping it."""
+    if isinstance(exc, RatatoskrError):
+        exc.attribute_to(provider)
+        return exc
+    error = ProviderBug(f"{type(exc).__name__}: {exc}", provider=provider)
+    error.__cause__ = exc
+    error.__suppress_context__ = True
+    return error
+
+
 class ProviderRegistry:
+    """The fallback chains of a gateway, and the dispatch loop over them.
+
+    :param chains: the providers of each capability (sorted here by priority, then reordered by ``routing``).
+    :param known: installed provider plugins, enabled or not, with the capabilities they register (for messages
+        such as "installed but not enabled").
+    :param unusable: providers that could not be built (missing key, bad table), with the reason; a request that
+        needs one reports that reason.
+    """
+
     def __init__(
         self,
         chains: Mapping[Capability, Iterable[Provider]],
@@ -69,25 +86,27 @@ class ProviderRegistry:
         validation: ParameterValidationPolicy = ParameterValidationPolicy.WARN,
         telemetry: Telemetry | None = None,
         discovery: ParameterDiscovery | None = None,
+        known: Mapping[str, frozenset[Capability]] | None = None,
         unusable: Mapping[str, RatatoskrError] | None = None,
     ) -> None:
         self.routing = routing or RoutingConfig()
-        #: Configured providers that could not be built (name → why, e.g. a missing key); see ratatoskr.plugins.
-        self.unusable: dict[str, RatatoskrError] = dict(unusable or {})
         self.retry = retry or RetryPolicy()
         self.validation = validation
         self.telemetry = telemetry or Telemetry()
         #: Options providers refused at run time (None: discovery off).
         self.discovery = discovery
+        self.known: dict[str, frozenset[Capability]] = dict(known or {})
+        #: Configured providers that could not be built (name → why, e.g. a missing key); see ratatoskr.plugins.
+        self.unusable: dict[str, RatatoskrError] = dict(unusable or {})
         self._chains: dict[Capability, tuple[Provider, ...]] = {}
+        self._by_name: dict[str, dict[Capability, Provider]] = {}
         for cap in Capability:
             # Stable sort: equal priorities keep registration order.
             ordered = sorted(chains.get(cap, ()), key=lambda p: -p.priority)
-            self._chains[cap] = tuple(self.routing.order(cap, ordered, lambda p: p.name))
-        self._by_name: dict[str, dict[Capability, Provider]] = {}
-        for cap, chain in self._chains.items():
-            for provider in chain:
+            for provider in ordered:
                 self._by_name.setdefault(provider.name, {})[cap] = provider
+            fallback = [p for p in ordered if not _explicit_only(p)]
+            self._chains[cap] = tuple(self.routing.order(cap, fallback, lambda p: p.name))
         self._latency = {name: LatencyTracker() for name in self._by_name}
         #: provider name, model → that provider's price (set by the gateway from its model registry); used by the
         #: "cost" routing strategy.
@@ -96,49 +115,50 @@ class ProviderRegistry:
     # ---- introspection ---------------------------------------------------------------------------------
 
     def chain(self, capability: Capability) -> tuple[Provider, ...]:
+        """The fallback chain of ``capability`` (explicit-only providers are not in it)."""
         return self._chains[capability]
 
+    def providers_for(self, capability: Capability) -> list[Provider]:
+        """Every usable provider of ``capability``, explicit-only ones included (not in chain order)."""
+        return [by_cap[capability] for by_cap in self._by_name.values() if capability in by_cap]
+
     def provider_names(self) -> set[str]:
+        """Every usable provider, explicit-only ones included."""
         return set(self._by_name)
 
+    def capabilities_of(self, name: str) -> frozenset[Capability]:
+        """The capabilities provider ``name`` serves here (empty when it is not a usable provider)."""
+        return frozenset(self._by_name.get(name, ()))
+
     def all_providers(self) -> list[Provider]:
-        """Each provider object once, in chain order."""
+        """Each usable provider object once, in chain order (explicit-only ones last)."""
         seen: dict[int, Provider] = {}
         for chain in self._chains.values():
             for provider in chain:
+                seen.setdefault(id(provider), provider)
+        for by_cap in self._by_name.values():
+            for provider in by_cap.values():
                 seen.setdefault(id(provider), provider)
         return list(seen.values())
 
     def latency(self, name: str) -> LatencyTracker:
         return self._latency[name]
 
-    def resolve(self, capability: Capability, model: str) -> tuple[tuple[Provider, ...], str]:
-        """The providers to try for ``model``, and the model name they receive.
-
-        ``provider:model`` pins a registered provider; any other colon (``llama3:latest``) is part of the name.
-        """
-        prefix, sep, rest = model.partition(":")
-        if sep and prefix in PIN_ALIASES and prefix not in self._by_name:
-            prefix = PIN_ALIASES[prefix]
-            if prefix not in self._by_name:
-                raise InvalidInput(
-                    f"model {model!r} pins the {prefix} provider, which is not installed or not enabled "
-                    f"(pip install 'ratatoskr[hf]', then a [providers.{prefix}] table in the config)"
-                )
-        if sep and prefix in self._by_name:
-            provider = self._by_name[prefix].get(capability)
-            if provider is None:
-                raise InvalidInput(f"provider {prefix!r} has no {capability.value} capability")
-            if not rest:
-                raise InvalidInput(f"model {model!r} names provider {prefix!r} but no model")
-            return (provider,), rest
-        chain = self._chains[capability]
-        if not chain:
-            raise NoProvider(capability.value)
-        return tuple(self._arrange(capability, chain, model)), model
+    def plan(self, capability: Capability, model: str) -> Plan:
+        """The providers a request for ``model`` reaches, in order, and those declined before any call."""
+        return build_plan(
+            capability,
+            model,
+            chain=tuple(self._arrange(capability, self._chains[capability], model)),
+            by_name=self._by_name,
+            known=self.known,
+            unusable=self.unusable,
+        )
 
     def _arrange(self, capability: Capability, chain: tuple[Provider, ...], model: str) -> list[Provider]:
         """The chain ordered for this request by the routing strategy ([routing] strategy; default: as is)."""
+        if not chain:
+            return []
 
         def latency(name: str) -> float | None:
             return self._latency[name].average
@@ -147,85 +167,99 @@ class ProviderRegistry:
             capability, chain, model, name_of=lambda p: p.name, price=self.prices, latency=latency
         )
 
+    def exhausted(self, plan: Plan, attempts: Sequence[ProviderAttempt]) -> RatatoskrError:
+        """The error of a plan whose providers all declined or failed: AllProvidersFailed with the attempts in
+        chain order, or the pinned provider's own error (there was no chain)."""
+        if plan.pinned is not None and len(attempts) == 1:
+            return attempts[0].error
+        order = {p.name: i for i, p in enumerate(self._chains[plan.capability])}
+        ordered = sorted(attempts, key=lambda a: order.get(a.provider, len(order)))
+        if not ordered and not plan.candidates and plan.pinned is None and not self._chains[plan.capability]:
+            return NoProvider(plan.capability.value, plan.model, note=plan.note)
+        return AllProvidersFailed(plan.capability.value, plan.model, ordered, note=plan.note)
+
     # ---- dispatch ----------------------------------------------------------------------------------------
 
-    async def dispatch(
-        self,
-        capability: Capability,
-        operation: str,
-        model: str,
-        call: Callable[[Any, Any], Awaitable[T]],
-        options: Any = None,
+    async def call(
+        self, kind: ProviderKind[P], operation: str, model: str, call: Callable[[P, str], Awaitable[T]]
     ) -> T:
-        """Run ``call(provider, arg)`` along the chain. ``arg`` is the model name, or, when ``options`` is
-        given, the options with the provider's model name, validated for that provider."""
-        chain, resolved = self.resolve(capability, model)
-        last: RatatoskrError | None = None
-        for provider in chain:
-            models = provider.models
-            if models is not None and resolved not in models:
-                last = ModelNotAvailable(resolved, provider=provider.name)
-                continue
-            if options is not None:
-                try:
-                    arg = self._prepare(options, resolved, provider)
-                except UnsupportedParameter as exc:
-                    last = exc
-                    continue
-            else:
-                arg = resolved
-            start = time.perf_counter()
-            error: str | None = None
-            try:
-                with self.telemetry.span(operation, provider.name, resolved):
-                    result = await self._call(provider, operation, call, arg)
-            except RatatoskrError as exc:
-                error = type(exc).__name__
-                if exc.provider is None:
-                    exc.provider = provider.name
-                if self.discovery is not None and isinstance(exc, UnsupportedParameter):
-                    self.discovery.record(provider.name, resolved, exc.parameter, str(exc))
-                if not exc.moves_on:
-                    raise
-                last = exc
-                continue
-            finally:
-                elapsed = time.perf_counter() - start
-                self._latency[provider.name].observe(elapsed)
-                self.telemetry.record(operation, provider.name, resolved, elapsed, error)
-            return cast(T, _stamp(result, provider.name))
-        assert last is not None
-        raise last
+        """Run ``call(provider, model_name)`` along the chain for ``model`` until a provider answers."""
+        served: tuple[P, str, T] = await self._run(kind, operation, model, call, None)
+        return served[2]
+
+    async def call_with_options(
+        self, kind: ProviderKind[P], operation: str, options: OptionsT, call: Callable[[P, OptionsT], Awaitable[T]]
+    ) -> T:
+        """Like :meth:`call`, handing each provider ``options`` for its model name, validated for it."""
+        served: tuple[P, OptionsT, T] = await self._run(kind, operation, options.model, call, options)
+        return served[2]
 
     async def open_stream(
         self,
-        capability: Capability,
+        kind: ProviderKind[P],
         operation: str,
-        model: str,
-        open_stream: Callable[[Any, Any], AsyncIterator[E]],
-        options: Any = None,
-    ) -> tuple[Provider, str, AsyncIterator[E]]:
-        """Like :meth:`dispatch`, for streams: a provider is chosen once its stream yields a first event
-        (errors before that fall back and retry like a call); later errors reach the caller.
+        options: OptionsT,
+        open_stream: Callable[[P, OptionsT], AsyncGenerator[E, None]],
+    ) -> tuple[P, OptionsT, AsyncGenerator[E, None]]:
+        """Like :meth:`call_with_options`, for streams: a provider is chosen once its stream yields a first event
+        (errors before that fall back and retry like a call); later errors reach the caller, typed.
 
-        Returns the provider that serves the stream, the model name it got, and the events."""
-        chosen: list[tuple[Provider, str]] = []
+        Returns the provider that serves the stream, the options it got, and the events (close them)."""
 
-        async def open_first(provider: Any, arg: Any) -> tuple[AsyncIterator[E], list[E]]:
-            events = open_stream(provider, arg)
+        async def open_first(provider: P, opts: OptionsT) -> tuple[AsyncGenerator[E, None], list[E]]:
+            events = open_stream(provider, opts)
             try:
                 first = [await events.__anext__()]
             except StopAsyncIteration:
                 first = []
             except BaseException:
-                await _aclose(events)
+                await events.aclose()
                 raise
-            chosen.append((provider, arg if options is None else arg.model))
             return events, first
 
-        events, first = await self.dispatch(capability, operation, model, open_first, options)
-        provider, resolved = chosen[-1]
-        return provider, resolved, _prepend(first, events)
+        provider, opts, (events, first) = await self._run(kind, operation, options.model, open_first, options)
+        return provider, opts, _continue(first, events, provider.name)
+
+    async def _run(
+        self,
+        kind: ProviderKind[P],
+        operation: str,
+        model: str,
+        call: Callable[[P, A], Awaitable[T]],
+        options: A | None,
+    ) -> tuple[P, A, T]:
+        plan = self.plan(kind.capability, model)
+        attempts = list(plan.declined)
+        for provider, name in plan.candidates:
+            typed = cast(P, provider)  # the builder and the plugin manager checked it against kind.protocol
+            if options is not None:
+                try:
+                    arg = cast(A, self._prepare(options, name, provider))
+                except UnsupportedParameter as exc:
+                    attempts.append(ProviderAttempt(provider.name, exc, declined=True))
+                    continue
+            else:
+                arg = cast(A, name)
+            start = time.perf_counter()
+            error: str | None = None
+            try:
+                with self.telemetry.span(operation, provider.name, name):
+                    result = await self._call(typed, operation, call, arg)
+            except RatatoskrError as exc:
+                error = type(exc).__name__
+                exc.attribute_to(provider.name)
+                if self.discovery is not None and isinstance(exc, UnsupportedParameter):
+                    self.discovery.record(provider.name, name, exc.parameter, str(exc))
+                if not exc.moves_on:
+                    raise
+                attempts.append(ProviderAttempt(provider.name, exc, declined=isinstance(exc, ModelNotAvailable)))
+                continue
+            finally:
+                elapsed = time.perf_counter() - start
+                self._latency[provider.name].observe(elapsed)
+                self.telemetry.record(operation, provider.name, name, elapsed, error)
+            return typed, arg, cast(T, _stamp(result, provider.name))
+        raise self.exhausted(plan, attempts)
 
     def _prepare(self, options: Any, model: str, provider: Provider) -> Any:
         if options.model != model:
@@ -233,33 +267,35 @@ class ProviderRegistry:
         refused = self.discovery.refused(provider.name, model) if self.discovery is not None else frozenset()
         return check_parameters(options, provider, self.validation, refused)
 
-    async def _call(self, provider: Any, operation: str, call: Callable[[Any, Any], Awaitable[T]], arg: Any) -> T:
+    async def _call(self, provider: P, operation: str, call: Callable[[P, A], Awaitable[T]], arg: A) -> T:
+        async def once() -> T:
+            try:
+                return await call(provider, arg)
+            except Exception as exc:  # typed here, so retry and fallback see one kind of error
+                raise typed_error(exc, provider.name)  # noqa: B904 (a ProviderBug chains its cause itself)
+
         if self.retry.max_attempts == 1:
-            return await call(provider, arg)
+            return await once()
 
         def on_retry(exc: RatatoskrError, attempt: int, delay: float) -> None:
             self.telemetry.retry(operation, provider.name)
 
-        return await self.retry.call(lambda: call(provider, arg), on_retry)
+        return await self.retry.call(once, on_retry)
 
     async def aclose(self) -> None:
         for provider in self.all_providers():
-            close = getattr(provider, "aclose", None)
-            if close is not None:
-                await close()
+            if isinstance(provider, Closeable):
+                await provider.aclose()
 
 
-async def _aclose(events: Any) -> None:
-    close = getattr(events, "aclose", None)
-    if close is not None:
-        await close()
-
-
-async def _prepend(first: list[E], events: AsyncIterator[E]) -> AsyncIterator[E]:
+async def _continue(first: list[E], events: AsyncGenerator[E, None], provider: str) -> AsyncGenerator[E, None]:
+    """The first events, then the rest of the stream; a non-Ratatoskr error mid-stream becomes a ProviderBug."""
     try:
         for event in first:
             yield event
         async for event in events:
             yield event
+    except Exception as exc:
+        raise typed_error(exc, provider)  # noqa: B904 (a ProviderBug chains its cause itself)
     finally:
-        await _aclose(events)
+        await events.aclose()

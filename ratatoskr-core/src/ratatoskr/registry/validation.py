@@ -1,4 +1,8 @@
-"""Parameter validation: report options a provider does not take, per the validation policy."""
+"""Parameter validation, the one stage that decides what happens to an option a provider does not take.
+
+Providers declare what they take (:class:`~ratatoskr.providers.DeclaresParameters`, per model where it varies:
+:class:`~ratatoskr.providers.DeclaresModelParameters`); codecs only encode what they are given.
+"""
 
 from __future__ import annotations
 
@@ -8,47 +12,59 @@ from typing import Any, TypeVar
 import attrs
 
 from ratatoskr.errors import UnsupportedParameter
-from ratatoskr.types import ParameterValidationPolicy
+from ratatoskr.providers import DeclaresModelParameters, DeclaresParameters, Provider
+from ratatoskr.types import ParameterValidationPolicy, SamplingOptions
 
-__all__ = ["UnsupportedParameterWarning", "check_parameters"]
+__all__ = ["OptionsT", "UnsupportedParameterWarning", "check_parameters", "supported_parameters"]
 
-OptionsT = TypeVar("OptionsT")
+OptionsT = TypeVar("OptionsT", bound=SamplingOptions)
 
 
 class UnsupportedParameterWarning(UserWarning):
     """A request option was dropped because the provider does not take it (policy ``warn``)."""
 
 
+def supported_parameters(provider: Provider, model: str) -> frozenset[str] | None:
+    """The options ``provider`` declares for ``model``; ``None`` when it does not say."""
+    if isinstance(provider, DeclaresModelParameters):
+        return provider.parameters_for(model)
+    if isinstance(provider, DeclaresParameters):
+        return provider.supported_parameters
+    return None
+
+
 def check_parameters(
     options: OptionsT,
-    provider: Any,
+    provider: Provider,
     policy: ParameterValidationPolicy,
     refused: frozenset[str] = frozenset(),
 ) -> OptionsT:
     """Return the options to send to ``provider``.
 
-    An option is unsupported when the provider's ``supported_parameters`` leaves it out, or when the provider
+    An option is unsupported when the provider's declared parameters leave it out, or when the provider
     refused it for this model before (``refused``, from parameter discovery). ``warn``: drop each unsupported
     option with a warning naming it; ``error``: raise UnsupportedParameter (the registry then tries the next
     provider); ``ignore``: send everything.
     """
-    supported = getattr(provider, "supported_parameters", None)
-    if (supported is None and not refused) or policy is ParameterValidationPolicy.IGNORE:
+    if policy is ParameterValidationPolicy.IGNORE:
+        return options
+    supported = supported_parameters(provider, options.model)
+    if supported is None and not refused:
         return options
     rejected = [
         name
-        for name in options.set_parameters()  # type: ignore[attr-defined]
+        for name in options.set_parameters()
         if name in refused or (supported is not None and name not in supported)
     ]
     if not rejected:
         return options
-    model = options.model  # type: ignore[attr-defined]
     if policy is ParameterValidationPolicy.ERROR:
-        raise UnsupportedParameter(rejected[0], model=model, provider=provider.name)
+        raise UnsupportedParameter(rejected[0], model=options.model, provider=provider.name)
     for name in rejected:
         warnings.warn(
-            f"provider {provider.name} does not take '{name}' for model {model!r}; it was not sent",
+            f"provider {provider.name} does not take '{name}' for model {options.model!r}; it was not sent",
             UnsupportedParameterWarning,
             stacklevel=4,
         )
-    return attrs.evolve(options, **dict.fromkeys(rejected))  # type: ignore[misc]
+    dropped: dict[str, Any] = dict.fromkeys(rejected)
+    return attrs.evolve(options, **dropped)

@@ -1,6 +1,7 @@
 """All public types, split per capability into small modules and re-exported here."""
 
 from ratatoskr.types.chat import (
+    CHAT_PARAMETERS,
     ChatEvent,
     ChatOptions,
     ChatResponse,
@@ -14,6 +15,7 @@ from ratatoskr.types.chat import (
     ReasoningEvent,
     ResponseFormat,
     Role,
+    SamplingOptions,
     ToolCall,
     ToolCallDelta,
     ToolCallEnd,
@@ -23,7 +25,14 @@ from ratatoskr.types.chat import (
     Usage,
     UsageEvent,
 )
-from ratatoskr.types.generate import GenerateDone, GenerateEvent, GenerateOptions, GenerateResponse, TextEvent
+from ratatoskr.types.generate import (
+    GENERATE_PARAMETERS,
+    GenerateDone,
+    GenerateEvent,
+    GenerateOptions,
+    GenerateResponse,
+    TextEvent,
+)
 from ratatoskr.types.inference import (
     ClassifyResult,
     Embedding,
@@ -51,6 +60,8 @@ from ratatoskr.types.parameter import (
 from ratatoskr.types.preset import PresetParameters, PresetResolution
 
 __all__ = [
+    "CHAT_PARAMETERS",
+    "GENERATE_PARAMETERS",
     "ChatEvent",
     "ChatOptions",
     "ChatResponse",
@@ -85,6 +96,7 @@ __all__ = [
     "ReasoningEvent",
     "ResponseFormat",
     "Role",
+    "SamplingOptions",
     "StanceLabel",
     "StanceResult",
     "TextEvent",

@@ -5,7 +5,7 @@ from __future__ import annotations
 import enum
 import json
 from collections.abc import Iterable
-from typing import Any, TypeAlias
+from typing import Any, Self, TypeAlias
 
 import attrs
 from attrs import field, frozen
@@ -17,6 +17,7 @@ from ratatoskr.types.model import Cost
 from ratatoskr.types.parameter import ParameterName
 
 __all__ = [
+    "CHAT_PARAMETERS",
     "ChatEvent",
     "ChatOptions",
     "ChatResponse",
@@ -30,6 +31,7 @@ __all__ = [
     "ReasoningEvent",
     "ResponseFormat",
     "Role",
+    "SamplingOptions",
     "ToolCall",
     "ToolCallDelta",
     "ToolCallEnd",
@@ -215,9 +217,14 @@ class ReasoningConfig:
     exclude_from_output: bool | None = None
 
 
+#: Option fields that are not parameters of the model: which model, and provider-specific JSON.
+_NOT_PARAMETERS = frozenset({"model", "raw_provider_options"})
+
+
 @frozen(kw_only=True)
-class ChatOptions:
-    """Options for one chat request. Only ``model`` is required; ``None`` means "provider default"."""
+class SamplingOptions:
+    """What chat and text generation share: the model and the sampling parameters. ``None`` means "provider
+    default". The parameter names every part of the gateway uses derive from these fields (and ChatOptions')."""
 
     model: str = field(validator=non_empty_str)
     temperature: float | None = field(default=None, validator=in_range(0, 2))
@@ -228,25 +235,43 @@ class ChatOptions:
     frequency_penalty: float | None = field(default=None, validator=in_range(-2, 2))
     presence_penalty: float | None = field(default=None, validator=in_range(-2, 2))
     seed: int | None = None
-    tool_choice: ToolChoice | None = None
-    parallel_tool_calls: bool | None = None
-    response_format: ResponseFormat | None = None
-    cache_prompt: bool | None = None
     reasoning: ReasoningConfig | None = None
     #: Provider-specific JSON merged into the request body (e.g. OpenRouter's ``provider`` routing object).
     raw_provider_options: dict[str, Any] | None = None
 
-    def set_parameters(self) -> list[ParameterName]:
-        """The well-known parameters this request sets (everything but model and raw options)."""
-        return [ParameterName(a.name) for a in _CHAT_PARAMETER_FIELDS if getattr(self, a.name) is not None]
+    @classmethod
+    def parameter_names(cls) -> frozenset[str]:
+        """The names of this class's parameters (every field but ``model`` and ``raw_provider_options``)."""
+        return frozenset(a.name for a in attrs.fields(cls) if a.name not in _NOT_PARAMETERS)
 
-    def with_defaults(self, **defaults: Any) -> ChatOptions:
-        """A copy where each given default fills a field that is ``None`` (never overwrites)."""
-        fill = {k: v for k, v in defaults.items() if v is not None and getattr(self, k, None) is None}
+    def set_parameters(self) -> list[ParameterName]:
+        """The parameters this request sets (not ``None``), in field order."""
+        return [
+            ParameterName(a.name)
+            for a in attrs.fields(type(self))
+            if a.name not in _NOT_PARAMETERS and getattr(self, a.name) is not None
+        ]
+
+    def with_defaults(self, **defaults: Any) -> Self:
+        """A copy where each given default fills a field that is ``None`` (never overwrites); defaults for
+        parameters this class does not have (chat-only ones on generate options) are ignored."""
+        names = self.parameter_names()
+        fill = {k: v for k, v in defaults.items() if v is not None and k in names and getattr(self, k) is None}
         return attrs.evolve(self, **fill) if fill else self
 
 
-_CHAT_PARAMETER_FIELDS = tuple(a for a in attrs.fields(ChatOptions) if a.name not in ("model", "raw_provider_options"))
+@frozen(kw_only=True)
+class ChatOptions(SamplingOptions):
+    """Options for one chat request. Only ``model`` is required; ``None`` means "provider default"."""
+
+    tool_choice: ToolChoice | None = None
+    parallel_tool_calls: bool | None = None
+    response_format: ResponseFormat | None = None
+    cache_prompt: bool | None = None
+
+
+#: Every chat parameter name, from the fields of ChatOptions (the one declaration).
+CHAT_PARAMETERS: frozenset[str] = ChatOptions.parameter_names()
 
 
 @frozen

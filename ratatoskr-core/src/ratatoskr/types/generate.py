@@ -2,46 +2,22 @@
 
 from __future__ import annotations
 
-from typing import Any, TypeAlias
+from typing import TypeAlias
 
-import attrs
-from attrs import field, frozen
+from attrs import frozen
 
-from ratatoskr.types import _convert
-from ratatoskr.types._validate import in_range, non_empty_str
-from ratatoskr.types.chat import FinishReason, ReasoningConfig, Usage
-from ratatoskr.types.parameter import ParameterName
+from ratatoskr.types.chat import FinishReason, SamplingOptions, Usage
 
-__all__ = ["GenerateDone", "GenerateEvent", "GenerateOptions", "GenerateResponse", "TextEvent"]
+__all__ = ["GENERATE_PARAMETERS", "GenerateDone", "GenerateEvent", "GenerateOptions", "GenerateResponse", "TextEvent"]
 
 
 @frozen(kw_only=True)
-class GenerateOptions:
+class GenerateOptions(SamplingOptions):
     """Options for plain text generation. Only ``model`` is required; ``None`` means "provider default"."""
 
-    model: str = field(validator=non_empty_str)
-    max_tokens: int | None = field(default=None, validator=in_range(1))
-    temperature: float | None = field(default=None, validator=in_range(0, 2))
-    top_p: float | None = field(default=None, validator=in_range(0, 1))
-    top_k: int | None = field(default=None, validator=in_range(0))
-    stop: tuple[str, ...] | None = field(default=None, converter=_convert.strings)
-    frequency_penalty: float | None = field(default=None, validator=in_range(-2, 2))
-    presence_penalty: float | None = field(default=None, validator=in_range(-2, 2))
-    seed: int | None = None
-    reasoning: ReasoningConfig | None = None
-    raw_provider_options: dict[str, Any] | None = None
 
-    def set_parameters(self) -> list[ParameterName]:
-        return [ParameterName(a.name) for a in _FIELDS if getattr(self, a.name) is not None]
-
-    def with_defaults(self, **defaults: Any) -> GenerateOptions:
-        """A copy where each given default fills a field that is ``None``; chat-only defaults are ignored."""
-        fill = {k: v for k, v in defaults.items() if v is not None and k in _NAMES and getattr(self, k) is None}
-        return attrs.evolve(self, **fill) if fill else self
-
-
-_FIELDS = tuple(a for a in attrs.fields(GenerateOptions) if a.name not in ("model", "raw_provider_options"))
-_NAMES = frozenset(a.name for a in attrs.fields(GenerateOptions))
+#: Every generate parameter name, from the fields of GenerateOptions.
+GENERATE_PARAMETERS: frozenset[str] = GenerateOptions.parameter_names()
 
 
 @frozen

@@ -12,60 +12,22 @@ __all__ = [
     "ParameterName",
     "ParameterRange",
     "ParameterValidationPolicy",
-    "WELL_KNOWN_PARAMETERS",
 ]
 
 
 class ParameterName(str):
-    """A parameter name: one of the well-known names (``ParameterName.TEMPERATURE`` …) or any custom string.
-
-    It is a ``str`` so that it serialises as a flat snake_case string and works as a JSON map key, like the
-    original registry format; parsing never fails (unknown strings are custom names).
-    """
+    """A parameter name: a plain ``str`` (it serialises as a flat snake_case string and works as a JSON map key,
+    like the original registry format). Parsing never fails: a name that is not an option field of
+    :class:`~ratatoskr.types.ChatOptions` is a custom name (``is_custom``)."""
 
     __slots__ = ()
 
-    TEMPERATURE: ParameterName
-    TOP_P: ParameterName
-    TOP_K: ParameterName
-    MAX_TOKENS: ParameterName
-    FREQUENCY_PENALTY: ParameterName
-    PRESENCE_PENALTY: ParameterName
-    SEED: ParameterName
-    STOP: ParameterName
-    REASONING: ParameterName
-    CACHE_PROMPT: ParameterName
-    RESPONSE_FORMAT: ParameterName
-    TOOL_CHOICE: ParameterName
-    PARALLEL_TOOL_CALLS: ParameterName
-
     @property
     def is_custom(self) -> bool:
-        return self not in WELL_KNOWN_PARAMETERS
+        """True unless the name is a ChatOptions parameter (``temperature``, ``cache_prompt``, ...)."""
+        from ratatoskr.types.chat import CHAT_PARAMETERS
 
-    def __repr__(self) -> str:
-        return f"ParameterName({str.__repr__(self)})"
-
-
-WELL_KNOWN_PARAMETERS: frozenset[str] = frozenset(
-    (
-        "temperature",
-        "top_p",
-        "top_k",
-        "max_tokens",
-        "frequency_penalty",
-        "presence_penalty",
-        "seed",
-        "stop",
-        "reasoning",
-        "cache_prompt",
-        "response_format",
-        "tool_choice",
-        "parallel_tool_calls",
-    )
-)
-for _name in WELL_KNOWN_PARAMETERS:
-    setattr(ParameterName, _name.upper(), ParameterName(_name))
+        return self not in CHAT_PARAMETERS
 
 
 @frozen
