@@ -12,6 +12,7 @@ from collections.abc import Callable
 from pathlib import Path
 
 import pytest
+from ratatoskr.plugins import PluginManager
 
 from .conftest import Result
 
@@ -141,3 +142,32 @@ def test_as_a_process_the_key_appears_in_no_output(tmp_path: Path) -> None:
     assert b"openai  secrets file\n" in listed.stdout
     assert _mode(secrets) == 0o600
     assert KEY.encode() not in set_.stdout + set_.stderr + listed.stdout + listed.stderr
+
+
+def test_list_reads_a_third_party_plugins_declared_key(
+    home: Path, cli: Callable[..., Result], plugins: PluginManager, config_file: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    from attrs import frozen
+    from ratatoskr import hookimpl
+    from ratatoskr.config_schema import setting
+    from ratatoskr.provider_factory import ProviderConfig, ProviderFactory
+
+    @frozen(kw_only=True)
+    class AcmeConfig(ProviderConfig):
+        api_key: str | None = setting(None, doc="The Acme key.", secret=True, env=True, required=True)
+
+    acme = ProviderFactory("acme", AcmeConfig, lambda config: None)
+
+    class Plugin:
+        @hookimpl
+        def ratatoskr_chat_providers(self) -> list[object]:
+            return [acme]
+
+    plugins.register(Plugin(), "acme")
+    monkeypatch.setenv("ACME_API_KEY", "acme-secret")
+    monkeypatch.setenv("WORK_KEY", "named-secret")
+    config_file.write_text('[providers.openai]\napi_key_env = "WORK_KEY"\n', encoding="utf-8")
+    result = cli("keys", "list")
+    assert result.out == "acme  environment (ACME_API_KEY)\nopenai  environment (WORK_KEY, named in the config)\n"
+    assert cli("keys", "set", "acme", stdin=KEY.encode()).code == 0
+    assert cli("keys", "list").out.startswith("acme  secrets file  (also in environment (ACME_API_KEY), not used)\n")

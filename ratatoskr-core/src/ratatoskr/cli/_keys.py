@@ -31,7 +31,7 @@ Provider = Annotated[str, Parameter(help="The provider, as in its [providers.NAM
 def _known_provider(ctx: CliContext, provider: str) -> str:
     from ratatoskr.cli._secrets import KEY_ENV
 
-    known = set(KEY_ENV) | {info.name for info in ctx.plugins.plugins()}
+    known = set(KEY_ENV) | {info.name for info in ctx.plugins.plugins()} | ctx.plugins.installed()
     if provider not in known:
         raise InvalidInput(f"unknown provider {provider!r}; installed: {', '.join(sorted(known))}")
     return provider
@@ -97,11 +97,16 @@ def remove_key(provider: Provider, /, *, ctx: Ctx) -> int:
 @keys_app.command(name="list")
 def list_keys(*, as_json: JsonFlag = False, ctx: Ctx) -> int:
     """The providers that have a key, and where it comes from (the first source listed is the one used)."""
-    from ratatoskr.cli._secrets import KEY_ENV
+    from ratatoskr.cli._secrets import key_sources, key_variables
 
     settings = ctx.settings()
-    names = set(KEY_ENV) | set(settings.secrets) | set(settings.section("providers"))
-    rows = [(name, sources) for name in sorted(names) if (sources := _sources(ctx, name))]
+    variables = key_variables(ctx.plugins, settings)
+    names = set(variables) | set(settings.secrets) | set(settings.section("providers"))
+    rows = [
+        (name, sources)
+        for name in sorted(names)
+        if (sources := key_sources(name, settings.data, settings.secrets, ctx.env, variables))
+    ]
     if as_json:
         from ratatoskr.cli._output import print_json
 

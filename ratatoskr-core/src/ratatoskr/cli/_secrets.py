@@ -18,16 +18,43 @@ from ratatoskr.errors import ConfigurationError, InsecureSecretsFile
 if TYPE_CHECKING:
     import tomlkit
 
-__all__ = ["KEY_ENV", "KEY_NAME", "key_sources", "remove_key", "secrets_path", "set_key"]
+    from ratatoskr.config import Settings
+    from ratatoskr.plugins import PluginManager
+
+__all__ = ["KEY_ENV", "KEY_NAME", "key_sources", "key_variables", "remove_key", "secrets_path", "set_key"]
 
 KEY_NAME = "api_key"
-#: The environment variables each provider reads its key from, in its own order (mirrors the plugins).
+#: The environment variables of the built-in providers' keys: the fallback when a plugin declares no config class.
 KEY_ENV: dict[str, tuple[str, ...]] = {
     "anthropic": ("ANTHROPIC_API_KEY",),
     "huggingface": ("HF_TOKEN", "HF_API_KEY"),
     "openai": ("OPENAI_API_KEY",),
     "openrouter": ("OPENROUTER_API_KEY",),
 }
+
+
+def key_variables(plugins: PluginManager, settings: Settings) -> dict[str, tuple[str, ...]]:
+    """Provider name → the environment variables its ``api_key`` falls back to, read from the config classes the
+    plugins declare (their :class:`~ratatoskr.provider_factory.ProviderFactory`), so third-party plugins count too.
+    Calling the provider hooks builds nothing: factories are built by the gateway, later."""
+    import attrs
+
+    from ratatoskr.config_schema import env_names
+    from ratatoskr.provider_factory import ProviderFactory
+
+    found = dict(KEY_ENV)
+    hooks = plugins.pluggy.hook
+    for name in dir(hooks):
+        if not (name.startswith("ratatoskr_") and name.endswith("_providers")):
+            continue
+        for result in getattr(hooks, name)(settings=settings):
+            for item in result or ():
+                if not isinstance(item, ProviderFactory):
+                    continue
+                field = getattr(attrs.fields(item.config), KEY_NAME, None)
+                if field is not None and field.metadata.get("secret"):
+                    found[item.name] = tuple(s if isinstance(s, str) else s[0] for s in env_names(field, item.name))
+    return found
 
 
 def secrets_path(env: Mapping[str, str]) -> Path:
@@ -43,18 +70,27 @@ def secrets_path(env: Mapping[str, str]) -> Path:
 
 
 def key_sources(
-    provider: str, config: Mapping[str, Any], secrets: Mapping[str, Any], env: Mapping[str, str]
+    provider: str,
+    config: Mapping[str, Any],
+    secrets: Mapping[str, Any],
+    env: Mapping[str, str],
+    variables: Mapping[str, tuple[str, ...]] = KEY_ENV,
 ) -> list[str]:
-    """Where ``provider``'s key is set, in the order the provider looks (the first one wins): ``config``,
-    ``secrets file``, ``environment (VAR)``. Never the key itself."""
+    """Where ``provider``'s key is set, in the order the provider looks (the first one wins): ``config``
+    (``api_key``, or the variable its ``api_key_env`` names), ``secrets file``, ``environment (VAR)``.
+    Never the key itself."""
     found = []
     table = config.get("providers", {}).get(provider, {})
-    if isinstance(table, Mapping) and table.get(KEY_NAME):
+    table = table if isinstance(table, Mapping) else {}
+    if table.get(KEY_NAME):
         found.append("config")
+    named = table.get(f"{KEY_NAME}_env")
+    if isinstance(named, str) and env.get(named):
+        found.append(f"environment ({named}, named in the config)")
     secret_table = secrets.get(provider, {})
     if isinstance(secret_table, Mapping) and secret_table.get(KEY_NAME):
         found.append("secrets file")
-    found.extend(f"environment ({var})" for var in KEY_ENV.get(provider, ()) if env.get(var))
+    found.extend(f"environment ({var})" for var in variables.get(provider, ()) if env.get(var))
     return found
 
 
