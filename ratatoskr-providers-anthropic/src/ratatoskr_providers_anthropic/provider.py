@@ -18,7 +18,8 @@ from ratatoskr.types.chat import ChatEvent, ChatOptions, ChatResponse, Message, 
 from ratatoskr.types.generate import GenerateEvent, GenerateOptions, GenerateResponse
 from ratatoskr.types.inference import Token
 from ratatoskr.types.model import ModelCapability, ModelInfo, ModelStatus, ModelStatusKind
-from ratatoskr.wire.endpoint import Endpoint, Limits
+from ratatoskr.wire.base import HttpProvider
+from ratatoskr.wire.endpoint import Limits
 from ratatoskr.wire.http import decode_json
 
 from ratatoskr_providers_anthropic._stream import AnthropicStreamDecoder
@@ -49,7 +50,7 @@ _CHAT_CAPABILITIES = (
 )
 
 
-class AnthropicProvider:
+class AnthropicProvider(HttpProvider):
     """Chat, generate and count_tokens through ``POST /v1/messages`` and ``/v1/messages/count_tokens``.
 
     One ``httpx.AsyncClient`` serves every call (pass ``client=`` to inject one, e.g. in tests; an injected
@@ -60,18 +61,9 @@ class AnthropicProvider:
     supports_tools = True
     #: Anthropic has no seed, frequency/presence penalty or response_format: the gateway reports them.
     supported_parameters = frozenset(
-        {
-            "temperature",
-            "top_p",
-            "top_k",
-            "max_tokens",
-            "stop",
-            "reasoning",
-            "cache_prompt",
-            "tool_choice",
-            "parallel_tool_calls",
-        }
-    )
+        {"temperature", "top_p", "top_k", "max_tokens", "stop", "reasoning", "cache_prompt", "tool_choice",
+         "parallel_tool_calls"}
+    )  # fmt: skip
 
     def __init__(
         self,
@@ -86,26 +78,17 @@ class AnthropicProvider:
         betas: Iterable[str] = (),
         client: httpx.AsyncClient | None = None,
     ) -> None:
-        self.priority = priority
         #: Beta features turned on with the ``anthropic-beta`` header (e.g. interleaved-thinking-2025-05-14).
         self.betas = tuple(betas)
-        self.models = frozenset(models) if models is not None else None
-        self.base_url = base_url.rstrip("/")
         self.default_max_tokens = default_max_tokens
         self._api_key = api_key
         headers = {"x-api-key": api_key, "anthropic-version": API_VERSION, "content-type": "application/json"}
         if self.betas:
             headers["anthropic-beta"] = ",".join(self.betas)
-        self.endpoint = Endpoint(
-            self.base_url, provider=NAME, headers=headers, client=client, classify=classify_error,
-            timeout=timeout, limits=limits,
+        super().__init__(
+            base_url, headers=headers, classify=classify_error, client=client, timeout=timeout, limits=limits,
+            priority=priority, models=models,
         )  # fmt: skip
-
-    def __repr__(self) -> str:
-        return f"<AnthropicProvider {self.base_url}>"
-
-    async def aclose(self) -> None:
-        await self.endpoint.aclose()
 
     # ---- chat ------------------------------------------------------------------------------------------
 

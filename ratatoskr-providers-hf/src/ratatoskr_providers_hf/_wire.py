@@ -77,21 +77,20 @@ def _model_path(model: str) -> str:
     return quote(model, safe="/")
 
 
-def embed_url(kind: Kind, base_url: str, model: str) -> str:
+def _route(kind: Kind, base_url: str, model: str, *, serverless: str, tei: str) -> str:
     if kind is Kind.SERVERLESS:
-        return f"{base_url}/models/{_model_path(model)}/pipeline/feature-extraction"
-    if kind is Kind.TEI:
-        return f"{base_url}/embed"
-    return base_url
+        return f"{base_url}/models/{_model_path(model)}{serverless}"
+    return f"{base_url}/{tei}" if kind is Kind.TEI else base_url
+
+
+def embed_url(kind: Kind, base_url: str, model: str) -> str:
+    """The URL for feature extraction (TEI: ``/embed``)."""
+    return _route(kind, base_url, model, serverless="/pipeline/feature-extraction", tei="embed")
 
 
 def task_url(kind: Kind, base_url: str, model: str) -> str:
     """The URL for text classification and zero-shot (TEI: ``/predict``, which takes pairs)."""
-    if kind is Kind.SERVERLESS:
-        return f"{base_url}/models/{_model_path(model)}"
-    if kind is Kind.TEI:
-        return f"{base_url}/predict"
-    return base_url
+    return _route(kind, base_url, model, serverless="", tei="predict")
 
 
 def embed_body(texts: Sequence[str], *, normalize: bool) -> dict[str, Any]:

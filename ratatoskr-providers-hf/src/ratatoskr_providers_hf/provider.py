@@ -19,7 +19,8 @@ from ratatoskr.errors import ModelNotAvailable, ModelNotFound, NotAvailableOffli
 from ratatoskr.providers import PRIORITY_REMOTE
 from ratatoskr.types.inference import ClassifyResult, Embedding, NliResult, StanceResult
 from ratatoskr.types.model import ModelInfo, ModelStatus, ModelStatusKind
-from ratatoskr.wire.endpoint import Endpoint, Limits
+from ratatoskr.wire.base import HttpProvider
+from ratatoskr.wire.endpoint import Limits
 
 from ratatoskr_providers_hf import _wire as wire
 from ratatoskr_providers_hf._config import NAME, HFConfig, Kind
@@ -46,7 +47,7 @@ def _chunks(items: Sequence[T], size: int) -> Iterator[Sequence[T]]:
         yield items[start : start + size]
 
 
-class HuggingFaceProvider:
+class HuggingFaceProvider(HttpProvider):
     """Serves ``EmbeddingProvider``, ``NliProvider``, ``ClassifyProvider`` and ``StanceProvider``."""
 
     name = NAME
@@ -60,12 +61,10 @@ class HuggingFaceProvider:
         priority: int = PRIORITY_REMOTE,
         limits: Limits | None = None,
     ) -> None:
-        self.config = config or HFConfig()
-        self.priority = priority
-        self.models: frozenset[str] | None = self.config.models
-        self.endpoint = Endpoint(
-            self.config.base_url, provider=NAME, client=client, classify=wire.classify_error,
-            timeout=self.config.timeout, limits=limits,
+        self.config = config = config or HFConfig()
+        super().__init__(
+            config.base_url, classify=wire.classify_error, client=client, timeout=config.timeout, limits=limits,
+            priority=priority, models=config.models,
         )  # fmt: skip
         self._id2label: dict[str, dict[int, str]] = {}
         self._tei_info: TeiInfo | None = None
@@ -271,6 +270,3 @@ class HuggingFaceProvider:
         if hub.hf_inference_status == "live":
             return ModelStatus(ModelStatusKind.AVAILABLE, f"deployed on hf-inference ({hub.task})", NAME)
         return ModelStatus(ModelStatusKind.UNAVAILABLE, "not deployed on hf-inference", NAME)
-
-    async def aclose(self) -> None:
-        await self.endpoint.aclose()

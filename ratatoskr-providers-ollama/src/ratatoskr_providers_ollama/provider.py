@@ -18,7 +18,8 @@ from ratatoskr.types.chat import ChatEvent, ChatOptions, ChatResponse, Message, 
 from ratatoskr.types.generate import GenerateDone, GenerateEvent, GenerateOptions, GenerateResponse, TextEvent
 from ratatoskr.types.inference import Embedding
 from ratatoskr.types.model import ModelCapability, ModelInfo, ModelStatus, ModelStatusKind
-from ratatoskr.wire.endpoint import Endpoint, Limits
+from ratatoskr.wire.base import HttpProvider
+from ratatoskr.wire.endpoint import Limits
 
 from ratatoskr_providers_ollama._wire import (
     DEFAULT_BASE_URL,
@@ -55,7 +56,7 @@ def _same_model(a: str, b: str) -> bool:
     return (a if ":" in a else a + ":latest") == (b if ":" in b else b + ":latest")
 
 
-class OllamaProvider:
+class OllamaProvider(HttpProvider):
     """Chat, generate, embeddings and model listing from one Ollama server.
 
     A model that is not pulled on the server raises ModelNotAvailable (naming ``ollama pull MODEL``), so the
@@ -67,19 +68,9 @@ class OllamaProvider:
     supports_tools = True
     #: Ollama has no tool_choice, parallel_tool_calls switch or prompt cache flag: the gateway reports them.
     supported_parameters = frozenset(
-        {
-            "temperature",
-            "top_p",
-            "top_k",
-            "max_tokens",
-            "seed",
-            "stop",
-            "frequency_penalty",
-            "presence_penalty",
-            "reasoning",
-            "response_format",
-        }
-    )
+        {"temperature", "top_p", "top_k", "max_tokens", "seed", "stop", "frequency_penalty",
+         "presence_penalty", "reasoning", "response_format"}
+    )  # fmt: skip
 
     def __init__(
         self,
@@ -93,18 +84,12 @@ class OllamaProvider:
         models: Iterable[str] | None = None,
         client: httpx.AsyncClient | None = None,
     ) -> None:
-        self.priority = priority
-        self.models = frozenset(models) if models is not None else None
-        self.base_url = base_url.rstrip("/")
         self.keep_alive = keep_alive
         self.embed_batch_size = embed_batch_size
-        classify = partial(classify_error, base_url=self.base_url)
-        self.endpoint = Endpoint(
-            self.base_url, provider=NAME, client=client, classify=classify, timeout=timeout, limits=limits
+        classify = partial(classify_error, base_url=base_url.rstrip("/"))
+        super().__init__(
+            base_url, classify=classify, client=client, timeout=timeout, limits=limits, priority=priority, models=models
         )
-
-    def __repr__(self) -> str:
-        return f"<OllamaProvider {self.base_url}>"
 
     async def _stream(self, path: str, body: dict[str, Any], model: str) -> AsyncGenerator[Any, None]:
         """The NDJSON objects of a streamed answer; an ``{"error": ...}`` object raises the typed error."""
@@ -113,9 +98,6 @@ class OllamaProvider:
                 if isinstance(obj, dict) and "error" in obj:
                     raise self.endpoint.stream_error(obj, model=model)
                 yield obj
-
-    async def aclose(self) -> None:
-        await self.endpoint.aclose()
 
     # ---- chat -----------------------------------------------------------------------------------------------
 

@@ -19,7 +19,8 @@ from ratatoskr.providers import PRIORITY_REMOTE
 from ratatoskr.types.chat import ChatEvent, ChatOptions, ChatResponse, Message, ToolDefinition
 from ratatoskr.types.generate import GenerateEvent, GenerateOptions, GenerateResponse
 from ratatoskr.types.model import ModelCapability, ModelInfo, ModelStatus, ModelStatusKind
-from ratatoskr.wire.endpoint import DEFAULT_TIMEOUT, Endpoint, Limits
+from ratatoskr.wire.base import HttpProvider
+from ratatoskr.wire.endpoint import DEFAULT_TIMEOUT, Limits
 from ratatoskr.wire.failure import HttpFailure, generic_error
 from ratatoskr.wire.openai_chat import ChunkDecoder, ReasoningDialect, build_request, parse_response, sse_chat_events
 from ratatoskr.wire.openai_errors import classify_openai_error
@@ -64,10 +65,10 @@ def _seconds(timeout: float | httpx.Timeout | None) -> float | None:
     return timeout.read
 
 
-class OpenAICompatibleClient:
+class OpenAICompatibleClient(HttpProvider):
     """Chat and generate over ``POST {base_url}/chat/completions``; models from ``GET {base_url}/models``."""
 
-    name: str = "openai"
+    name = "openai"
     reasoning_dialect: ClassVar[ReasoningDialect] = "openai"
     supports_tools = True
     #: An endpoint serving a subset of the world's models says 404 for the others: "not served here"
@@ -90,20 +91,15 @@ class OpenAICompatibleClient:
         max_tokens_field: str = "max_tokens",
         stream_usage: bool = True,
     ) -> None:
-        if name is not None:
-            self.name = name
-        self.base_url = base_url.rstrip("/")
-        self.priority = priority
-        self.models: frozenset[str] | None = frozenset(models) if models is not None else None
         self.supported_parameters = supported_parameters
         self.max_tokens_field = max_tokens_field
         self.stream_usage = stream_usage
         all_headers = {"accept": "application/json", **(headers or {})}
         if api_key:
             all_headers["authorization"] = f"Bearer {api_key}"
-        self.endpoint = Endpoint(
-            self.base_url, provider=self.name, headers=all_headers, client=client, classify=self.classify_error,
-            timeout=_seconds(timeout), limits=limits,
+        super().__init__(
+            base_url, headers=all_headers, classify=self.classify_error, client=client, timeout=_seconds(timeout),
+            limits=limits, priority=priority, models=models, name=name,
         )  # fmt: skip
 
     def classify_error(self, failure: HttpFailure) -> RatatoskrError:
@@ -117,17 +113,9 @@ class OpenAICompatibleClient:
     # plumbing ---------------------------------------------------------------------------------------------
 
     @property
-    def client(self) -> httpx.AsyncClient:
-        return self.endpoint.client
-
-    @property
     def headers(self) -> dict[str, str]:
         """The headers sent with every request."""
         return self.endpoint.headers
-
-    def check_model(self, model: str) -> None:
-        if self.models is not None and model not in self.models:
-            raise ModelNotAvailable(model, provider=self.name, reason="not in this provider's `models` list")
 
     def chat_body(
         self,
@@ -146,9 +134,6 @@ class OpenAICompatibleClient:
     @staticmethod
     def _exclude_reasoning(options: ChatOptions) -> bool:
         return bool(options.reasoning and options.reasoning.exclude_from_output)
-
-    async def aclose(self) -> None:
-        await self.endpoint.aclose()
 
     # chat -----------------------------------------------------------------------------------------------
 
