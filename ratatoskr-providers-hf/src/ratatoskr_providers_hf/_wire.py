@@ -153,7 +153,12 @@ def mean_pool(tokens: list[list[float]]) -> list[float]:
 
 
 def normalise(vector: list[float]) -> list[float]:
-    norm = math.hypot(*vector)  # no underflow to a wrong norm for tiny (subnormal) components
+    norm = math.hypot(*vector)
+    if 0.0 < norm < 1e-290:
+        # Subnormal components keep too few bits to be divided by their norm: scale them up first by an exact
+        # power of two (no rounding), so the result is a unit vector all the same.
+        vector = [v * 2.0**1000 for v in vector]
+        norm = math.hypot(*vector)
     return vector if norm == 0.0 else [v / norm for v in vector]
 
 
