@@ -1,6 +1,7 @@
 """``ServiceClient``: the ``ModelGateway`` of a running ``ratd``, for asyncio and trio alike.
 
-grpc.aio is bound to asyncio, so the client uses grpcio's synchronous channel and stubs and waits for them in
+Under asyncio the client uses grpc.aio on the caller's loop (:mod:`ratatoskr_server._aio`); under trio (grpc.aio is
+bound to asyncio) it uses grpcio's synchronous channel and stubs and waits for them in
 worker threads (``anyio.to_thread.run_sync`` with a ``CapacityLimiter``). A unary RPC is started with
 ``.future()`` and cancelled when the caller is cancelled; a stream is read one event per thread hop and cancelled
 as soon as the consumer stops (``break``, ``aclose()``, cancellation). Errors come back as the SAME Ratatoskr error
@@ -18,6 +19,7 @@ import anyio
 import anyio.to_thread
 import attrs
 import grpc
+import sniffio
 from ratatoskr.errors import ConfigurationError, InvalidInput, ResponseFormatError
 from ratatoskr.types import (
     ChatEvent,
@@ -42,6 +44,7 @@ from ratatoskr.types import (
 
 from ratatoskr_server import _codec_chat as CC
 from ratatoskr_server import _convert as C
+from ratatoskr_server._aio import AioTransport
 from ratatoskr_server._generated import ratatoskr_pb2 as pb
 from ratatoskr_server._generated import ratatoskr_pb2_grpc as pb_grpc
 from ratatoskr_server.config import DEFAULT_ADDRESS, ServerConfig
@@ -68,6 +71,10 @@ class DaemonHealth:
 
 def _next(iterator: Iterator[Any]) -> Any:
     return next(iterator, _END)
+
+
+def _on_asyncio() -> bool:
+    return sniffio.current_async_library() == "asyncio"
 
 
 def _read(path: str | Path | None) -> bytes | None:
@@ -120,6 +127,7 @@ class ServiceClient:
         self.timeout = timeout
         self._metadata = (("authorization", f"Bearer {token}"),) if token else None
         options = ServerConfig(max_message_mb=max_message_mb).channel_options
+        credentials = None
         if tls or ca is not None or client_cert is not None:
             credentials = grpc.ssl_channel_credentials(
                 root_certificates=_read(ca), private_key=_read(client_key), certificate_chain=_read(client_cert)
@@ -129,6 +137,7 @@ class ServiceClient:
             self._channel = grpc.insecure_channel(address, options=options)
         self._stub = pb_grpc.RatatoskrStub(self._channel)
         self._limiter = anyio.CapacityLimiter(max_concurrency)
+        self._aio = AioTransport(address, options, credentials)
 
     @classmethod
     def from_settings(cls, address: str, settings: Settings, **kw: Any) -> ServiceClient:
@@ -161,6 +170,8 @@ class ServiceClient:
         await self.aclose()
 
     async def aclose(self) -> None:
+        if _on_asyncio():
+            await self._aio.close()
         self._channel.close()
 
     def __repr__(self) -> str:
@@ -170,6 +181,8 @@ class ServiceClient:
 
     async def _unary(self, method: str, request: Any, *, deadline: float | None = None) -> Any:
         seconds = deadline if deadline is not None else self.timeout
+        if _on_asyncio():  # grpc.aio on the caller's loop: no thread hop
+            return await self._aio.unary(method, request, seconds, self._metadata)
         call = getattr(self._stub, method).future(request, timeout=seconds, metadata=self._metadata)
         try:
             return await anyio.to_thread.run_sync(call.result, abandon_on_cancel=True, limiter=self._limiter)
@@ -179,6 +192,11 @@ class ServiceClient:
             call.cancel()  # no-op once done; frees the worker thread at once if we were cancelled
 
     async def _stream(self, method: str, request: Any) -> AsyncGenerator[Any, None]:
+        if _on_asyncio():
+            async with aclosing(self._aio.stream(method, request, self._metadata)) as items:
+                async for item in items:
+                    yield item
+            return
         call = getattr(self._stub, method)(request, metadata=self._metadata)
         try:
             while True:

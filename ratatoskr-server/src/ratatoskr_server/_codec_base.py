@@ -1,0 +1,175 @@
+"""Chat and generate types ⇄ the original's typed protobuf messages (``ratatoskr.v1``): the shared pieces
+(enums, option parts, usage; chat in ``_codec_chat``, generate and presets in ``_codec_generate``).
+
+Decoding follows the original's defaults (see the proto's header): role UNSPECIFIED is user, a ChatEvent without
+its oneof is Done, an unknown finish reason is stop, an empty stop list is none, a ToolChoice without its oneof
+is auto, a ResponseFormat without its oneof is text. Where the original silently replaced malformed JSON (a tool's
+``parameters_json``, ``raw_provider_options``, a ``json_schema``) with a default, this side raises ``ValueError``,
+which the caller maps to ``InvalidInput`` (daemon) or ``ResponseFormatError`` (client): nothing is dropped.
+
+32-bit float options (temperature, top_p, penalties) are decoded to the shortest decimal that round-trips through
+float32, so ``temperature=0.2`` arrives as 0.2, not 0.20000000298023224.
+"""
+
+from __future__ import annotations
+
+import json
+import struct
+from collections.abc import Callable
+from typing import Any
+
+import attrs
+from ratatoskr.types import (
+    Cost,
+    FinishReason,
+    ReasoningConfig,
+    ReasoningEffort,
+    ResponseFormat,
+    Role,
+    ToolChoice,
+    Usage,
+)
+
+from ratatoskr_server._generated import ratatoskr_pb2 as pb
+
+_F32 = struct.Struct("f")
+
+ROLE_TO_PB: dict[Role, Any] = {
+    Role.SYSTEM: pb.ROLE_SYSTEM,
+    Role.USER: pb.ROLE_USER,
+    Role.ASSISTANT: pb.ROLE_ASSISTANT,
+    Role.TOOL: pb.ROLE_TOOL,
+}
+ROLE_FROM_PB: dict[int, Role] = {v: k for k, v in ROLE_TO_PB.items()}
+FINISH_TO_PB: dict[FinishReason, Any] = {
+    FinishReason.STOP: pb.FINISH_REASON_STOP,
+    FinishReason.LENGTH: pb.FINISH_REASON_LENGTH,
+    FinishReason.TOOL_CALLS: pb.FINISH_REASON_TOOL_CALLS,
+    FinishReason.CONTENT_FILTER: pb.FINISH_REASON_CONTENT_FILTER,
+}
+FINISH_FROM_PB: dict[int, FinishReason] = {v: k for k, v in FINISH_TO_PB.items()}
+# NONE=1 ... XHIGH=6, as in the original
+EFFORT_TO_PB: dict[ReasoningEffort, Any] = {e: i for i, e in enumerate(ReasoningEffort, start=1)}
+EFFORT_FROM_PB: dict[int, ReasoningEffort] = {v: k for k, v in EFFORT_TO_PB.items()}
+
+
+def f32(value: float) -> float:
+    """The shortest decimal that is the same float32 as ``value`` (a float32 widened to double)."""
+    for digits in (6, 7, 8, 9):
+        short = float(f"{value:.{digits}g}")
+        if _F32.unpack(_F32.pack(short))[0] == value:
+            return short
+    return value
+
+
+def _opt(message: Any, name: str) -> Any:
+    return getattr(message, name) if message.HasField(name) else None
+
+
+def _opt_f32(message: Any, name: str) -> float | None:
+    return f32(getattr(message, name)) if message.HasField(name) else None
+
+
+def _json(text: str, what: str, *, kind: type = dict) -> Any:
+    try:
+        value = json.loads(text)
+    except ValueError as exc:
+        raise ValueError(f"{what} is not valid JSON: {exc}") from exc
+    if not isinstance(value, kind):
+        raise ValueError(f"{what} must be a JSON {kind.__name__ if kind is not dict else 'object'}")
+    return value
+
+
+def _dumps(value: Any) -> str:
+    return json.dumps(value, ensure_ascii=False, separators=(",", ":"))
+
+
+def finish_from_pb(value: int) -> FinishReason:
+    return FINISH_FROM_PB.get(value, FinishReason.STOP)
+
+
+def tool_choice_to_pb(choice: ToolChoice) -> pb.ToolChoice:
+    if choice.mode == "function":
+        return pb.ToolChoice(function=choice.function)
+    flags: dict[str, Any] = {choice.mode: True}
+    return pb.ToolChoice(**flags)
+
+
+def tool_choice_from_pb(m: pb.ToolChoice) -> ToolChoice:
+    which = m.WhichOneof("choice")
+    if which == "function":
+        return ToolChoice.named(m.function)
+    return ToolChoice(which) if which in ("none", "required") else ToolChoice("auto")
+
+
+def response_format_to_pb(rf: ResponseFormat) -> pb.ResponseFormat:
+    m = pb.ResponseFormat(name=rf.name, strict=rf.strict)
+    if rf.type == "json_schema":
+        m.json_schema = _dumps(rf.schema)
+    elif rf.type == "json_object":
+        m.json_object = True
+    else:
+        m.text = True
+    return m
+
+
+def response_format_from_pb(m: pb.ResponseFormat) -> ResponseFormat:
+    which = m.WhichOneof("format")
+    name, strict = _opt(m, "name"), _opt(m, "strict")
+    if which == "json_schema":
+        return ResponseFormat("json_schema", _json(m.json_schema, "response_format.json_schema"), name, strict)
+    return ResponseFormat("json_object" if which == "json_object" else "text", None, name, strict)
+
+
+def reasoning_to_pb(r: ReasoningConfig) -> pb.ReasoningConfig:
+    effort = None if r.effort is None else EFFORT_TO_PB[r.effort]
+    return pb.ReasoningConfig(effort=effort, max_tokens=r.max_tokens, exclude_from_output=r.exclude_from_output)
+
+
+def reasoning_from_pb(m: pb.ReasoningConfig) -> ReasoningConfig:
+    effort = EFFORT_FROM_PB.get(m.effort) if m.HasField("effort") else None
+    return ReasoningConfig(effort, _opt(m, "max_tokens"), _opt(m, "exclude_from_output"))
+
+
+def _raw(value: dict[str, Any] | None) -> str | None:
+    return None if value is None else _dumps(value)
+
+
+def _raw_from(m: Any) -> dict[str, Any] | None:
+    return _json(m.raw_provider_options, "raw_provider_options") if m.HasField("raw_provider_options") else None
+
+
+def _part(message: Any, name: str, decode: Callable[[Any], Any]) -> Any:
+    return decode(getattr(message, name)) if message.HasField(name) else None
+
+
+def _maybe(value: Any, encode: Callable[[Any], Any]) -> Any:
+    return None if value is None else encode(value)
+
+
+def usage_to_pb(u: Usage) -> pb.Usage:
+    return pb.Usage(
+        prompt_tokens=u.prompt_tokens,
+        completion_tokens=u.completion_tokens,
+        total_tokens=u.total_tokens,
+        reasoning_tokens=u.reasoning_tokens,
+        cached_tokens=u.cached_tokens,
+        cache_creation_tokens=u.cache_creation_tokens,
+        cost=None if u.cost is None else pb.Cost(**attrs.asdict(u.cost)),
+    )
+
+
+def usage_from_pb(m: pb.Usage) -> Usage:
+    return Usage(
+        m.prompt_tokens,
+        m.completion_tokens,
+        m.total_tokens,
+        _opt(m, "reasoning_tokens"),
+        _opt(m, "cached_tokens"),
+        _opt(m, "cache_creation_tokens"),
+        _cost_from_pb(m.cost) if m.HasField("cost") else None,
+    )
+
+
+def _cost_from_pb(m: pb.Cost) -> Cost:
+    return Cost(m.total, m.prompt, m.completion, _opt(m, "cached"), _opt(m, "reasoning"))
