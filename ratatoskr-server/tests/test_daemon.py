@@ -43,9 +43,11 @@ async def test_concurrency_limit_queues_the_excess(gateway_factory: Callable[[],
                 for i in range(4):
                     tg.start_soon(call, i)
                 assert await anyio.to_thread.run_sync(two_running_two_waiting)
-                assert script.max_in_flight == 2
+                # Two RPCs hold slots; the provider sees one call: the second waits to be micro-batched with
+                # whatever comes next (see test_batching.py).
+                assert script.max_in_flight == 1
                 script.release.set()
-            assert len(results) == 4 and script.max_in_flight == 2
+            assert len(results) == 4 and script.max_in_flight <= 2
             assert (await client.health()).healthy
 
 

@@ -18,6 +18,7 @@ from typing import Any
 from ratatoskr import errors as E
 from ratatoskr.protocol import ModelGateway
 
+from ratatoskr_server.batching import MicroBatcher
 from ratatoskr_server.http_metrics import Metrics
 from ratatoskr_server.security import permitted
 from ratatoskr_server.tokens import TokenStore
@@ -147,8 +148,10 @@ class OpenAIApp:
         tokens: TokenStore | None = None,
         max_body: int = 64 * 1024 * 1024,
         metrics: Metrics | None = None,
+        batcher: MicroBatcher | None = None,
     ) -> None:
         self.gateway = gateway
+        self.batcher = batcher or MicroBatcher(gateway)
         self.routes = routes
         self.tokens = tokens
         self.max_body = max_body

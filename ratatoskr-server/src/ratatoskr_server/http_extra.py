@@ -53,7 +53,7 @@ async def nli(request: Request) -> Any:
     ):
         raise HttpError("'pairs' must be a non-empty array of [premise, hypothesis] strings")
     await request.allow("nli", model)
-    found = await request.gateway.infer_nli_batch([(p, h) for p, h in pairs], model)
+    found = await request.app.batcher.infer_nli_batch([(p, h) for p, h in pairs], model)
     head = _served(found[0], model) if found else {"model": model, "provider": None}
     return {"object": "list", "data": [{"index": i, **_nli(r)} for i, r in enumerate(found)], **head}
 

@@ -233,7 +233,7 @@ async def embeddings(request: Request) -> Any:
     if encoding not in ("float", "base64"):
         raise HttpError("encoding_format must be 'float' or 'base64'", code="invalid_value")
     await request.allow("embed", model)
-    found = await request.gateway.embed_batch(texts, model)
+    found = await request.app.batcher.embed_batch(texts, model)
     dimensions = request.field("dimensions", int, required=False)
     if dimensions is not None and found and found[0].dimensions != dimensions:
         raise HttpError(f"model {model} makes {found[0].dimensions} dimensions, not {dimensions}", code="invalid_value")

@@ -19,6 +19,7 @@ from ratatoskr.errors import ConfigurationError
 from ratatoskr.protocol import ModelGateway
 
 from ratatoskr_server import http_extra, http_openai
+from ratatoskr_server.batching import MicroBatcher
 from ratatoskr_server.config import ServerConfig
 from ratatoskr_server.http_app import OpenAIApp
 from ratatoskr_server.http_metrics import Metrics
@@ -56,7 +57,12 @@ class HttpServer:
 
 
 async def start_http(
-    gateway: ModelGateway, config: ServerConfig, tokens: TokenStore | None, metrics: Metrics | None = None
+    gateway: ModelGateway,
+    config: ServerConfig,
+    tokens: TokenStore | None,
+    metrics: Metrics | None = None,
+    *,
+    batcher: MicroBatcher | None = None,
 ) -> HttpServer:
     import uvicorn
 
@@ -67,6 +73,7 @@ async def start_http(
         tokens=tokens,
         max_body=config.max_message_mb * 1024 * 1024,
         metrics=metrics,
+        batcher=batcher,
     )
     tls: dict[str, Any] = {}
     if config.tls:

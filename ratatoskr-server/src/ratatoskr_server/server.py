@@ -14,6 +14,7 @@ from grpc import aio
 from ratatoskr.errors import ConfigurationError
 from ratatoskr.protocol import ModelGateway
 
+from ratatoskr_server.batching import MicroBatcher
 from ratatoskr_server.config import ServerConfig
 from ratatoskr_server.security import check_exposure, grpc_server_credentials
 from ratatoskr_server.service import RatatoskrService, RequestGate, add_to_server
@@ -25,13 +26,18 @@ log = logging.getLogger("ratatoskr_server")
 
 
 async def start_server(
-    gateway: ModelGateway, config: ServerConfig, tokens: TokenStore | None = None
+    gateway: ModelGateway,
+    config: ServerConfig,
+    tokens: TokenStore | None = None,
+    batcher: MicroBatcher | None = None,
 ) -> tuple[aio.Server, int, RequestGate]:
     """A started gRPC server for ``gateway``, the port it bound and its request gate."""
     gate = RequestGate(config.max_concurrent_requests)
     # grpc sets SO_REUSEPORT by default: a second ratd on a busy port would then silently share its traffic.
     server = aio.server(options=[*config.channel_options, ("grpc.so_reuseport", 0)])
-    add_to_server(RatatoskrService(gateway, gate=gate, timeout=config.request_timeout, tokens=tokens), server)
+    add_to_server(
+        RatatoskrService(gateway, gate=gate, timeout=config.request_timeout, tokens=tokens, batcher=batcher), server
+    )
     try:
         if config.tls:
             port = server.add_secure_port(config.address, grpc_server_credentials(config))
@@ -56,13 +62,14 @@ async def serve(
     ``config.shutdown_grace`` seconds and close."""
     tokens = TokenStore(config.tokens_file) if config.tokens_file is not None else None
     check_exposure(config, tokens)
-    server, port, gate = await start_server(gateway, config, tokens)
+    batcher = MicroBatcher(gateway)  # one for both APIs: requests from every client merge
+    server, port, gate = await start_server(gateway, config, tokens, batcher)
     http = None
     if config.http_listen is not None:
         from ratatoskr_server.http_serve import start_http
 
         try:
-            http = await start_http(gateway, config, tokens)
+            http = await start_http(gateway, config, tokens, batcher=batcher)
         except BaseException:
             await server.stop(None)
             raise

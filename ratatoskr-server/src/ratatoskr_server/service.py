@@ -26,6 +26,7 @@ from ratatoskr_server import _convert as C
 from ratatoskr_server._decode import Undecodable, add_guarded
 from ratatoskr_server._generated import ratatoskr_pb2 as pb
 from ratatoskr_server._generated import ratatoskr_pb2_grpc as pb_grpc
+from ratatoskr_server.batching import MicroBatcher
 from ratatoskr_server.errors import to_status
 from ratatoskr_server.security import MODELS_OF, permitted
 from ratatoskr_server.tokens import TokenStore
@@ -167,12 +168,19 @@ class RatatoskrService(pb_grpc.RatatoskrServicer):
     """Serves ``gateway`` (any :class:`~ratatoskr.protocol.ModelGateway`) over gRPC."""
 
     def __init__(
-        self, gateway: ModelGateway, *, gate: RequestGate, timeout: float, tokens: TokenStore | None = None
+        self,
+        gateway: ModelGateway,
+        *,
+        gate: RequestGate,
+        timeout: float,
+        tokens: TokenStore | None = None,
+        batcher: MicroBatcher | None = None,
     ) -> None:
         self.gateway = gateway
         self.gate = gate
         self.timeout = timeout
         self.tokens = tokens
+        self.batcher = batcher or MicroBatcher(gateway)
 
     async def authorize(self, method: str, request: Any, context: aio.ServicerContext[Any, Any]) -> None:
         """The client token check (a no-op without a token store); raises AuthenticationFailed/PermissionDenied."""
@@ -217,21 +225,21 @@ class RatatoskrService(pb_grpc.RatatoskrServicer):
 
     @_unary
     async def Embed(self, request: pb.EmbedRequest) -> pb.EmbedResponse:
-        return C.embed_response(await self.gateway.embed(request.text, request.model))
+        return C.embed_response(await self.batcher.embed(request.text, request.model))
 
     @_unary
     async def EmbedBatch(self, request: pb.EmbedBatchRequest) -> pb.EmbedBatchResponse:
-        found = await self.gateway.embed_batch(list(request.texts), request.model)
+        found = await self.batcher.embed_batch(list(request.texts), request.model)
         return pb.EmbedBatchResponse(embeddings=[C.embedding(e) for e in found])
 
     @_unary
     async def InferNli(self, request: pb.NliRequest) -> pb.NliResponse:
-        return C.nli(await self.gateway.infer_nli(request.premise, request.hypothesis, request.model))
+        return C.nli(await self.batcher.infer_nli(request.premise, request.hypothesis, request.model))
 
     @_unary
     async def InferNliBatch(self, request: pb.NliBatchRequest) -> pb.NliBatchResponse:
         pairs = [(p.premise, p.hypothesis) for p in request.pairs]
-        found = await self.gateway.infer_nli_batch(pairs, request.model)
+        found = await self.batcher.infer_nli_batch(pairs, request.model)
         return pb.NliBatchResponse(results=[C.nli(r) for r in found])
 
     @_unary
