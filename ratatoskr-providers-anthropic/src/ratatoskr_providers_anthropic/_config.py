@@ -4,7 +4,8 @@ from __future__ import annotations
 
 from attrs import frozen
 from ratatoskr.config_schema import at_least, http_url, no_blanks, positive, setting
-from ratatoskr.provider_factory import ProviderConfig, models_setting
+from ratatoskr.provider_factory import models_setting
+from ratatoskr.wire.settings import HttpProviderConfig
 
 __all__ = ["NAME", "AnthropicConfig"]
 
@@ -12,7 +13,7 @@ NAME = "anthropic"
 
 
 @frozen(kw_only=True)
-class AnthropicConfig(ProviderConfig):
+class AnthropicConfig(HttpProviderConfig):
     """The Anthropic Messages API: key, endpoint and request defaults."""
 
     api_key: str | None = setting(None, doc="The API key.", secret=True, env=True, required=True)

@@ -28,6 +28,7 @@ def _build(config: AnthropicConfig) -> AnthropicProvider:
         base_url=config.base_url,
         default_max_tokens=config.default_max_tokens,
         timeout=config.timeout,
+        limits=config.limits(),
         priority=config.priority,
         models=config.models,
         betas=config.betas,

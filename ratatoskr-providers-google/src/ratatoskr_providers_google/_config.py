@@ -4,7 +4,8 @@ from __future__ import annotations
 
 from attrs import frozen
 from ratatoskr.config_schema import at_least, http_url, one_of, positive, setting
-from ratatoskr.provider_factory import ProviderConfig, models_setting
+from ratatoskr.provider_factory import models_setting
+from ratatoskr.wire.settings import HttpProviderConfig
 
 __all__ = ["EMBED_TASK_TYPES", "NAME", "GoogleConfig"]
 
@@ -24,7 +25,7 @@ EMBED_TASK_TYPES = (
 
 
 @frozen(kw_only=True)
-class GoogleConfig(ProviderConfig):
+class GoogleConfig(HttpProviderConfig):
     """The Gemini API: key, endpoint, embedding options."""
 
     api_key: str | None = setting(

@@ -26,6 +26,7 @@ def _build(config: GoogleConfig) -> GoogleProvider:
         config.api_key,
         base_url=config.base_url,
         timeout=config.timeout,
+        limits=config.limits(),
         priority=config.priority,
         models=config.models,
         embed_task_type=config.embed_task_type,

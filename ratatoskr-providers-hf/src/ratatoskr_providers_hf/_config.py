@@ -8,7 +8,8 @@ import attrs
 from attrs import frozen
 from ratatoskr.config_schema import at_least, http_url, positive, setting
 from ratatoskr.errors import ConfigurationError
-from ratatoskr.provider_factory import ProviderConfig, models_setting
+from ratatoskr.provider_factory import models_setting
+from ratatoskr.wire.settings import HttpProviderConfig
 
 __all__ = [
     "DEFAULT_HUB_URL",
@@ -56,7 +57,7 @@ def _base_url_needed(config: HFConfig, attribute: object, value: str | None) -> 
 
 
 @frozen(kw_only=True)
-class HFConfig(ProviderConfig):
+class HFConfig(HttpProviderConfig):
     """``[providers.huggingface]``: which HuggingFace service to call and how."""
 
     kind: Kind = setting(Kind.SERVERLESS, doc="`serverless`, `endpoint` (one dedicated model) or `tei`.")

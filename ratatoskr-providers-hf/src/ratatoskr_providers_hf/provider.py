@@ -63,7 +63,7 @@ class HuggingFaceProvider(HttpProvider):
     ) -> None:
         self.config = config = config or HFConfig()
         super().__init__(
-            config.base_url, classify=wire.classify_error, client=client, timeout=config.timeout, limits=limits,
+            config.base_url, classify=wire.classify_error, client=client, limits=limits or config.limits(),
             priority=priority, models=config.models,
         )  # fmt: skip
         self._id2label: dict[str, dict[int, str]] = {}

@@ -4,7 +4,8 @@ from __future__ import annotations
 
 from attrs import frozen
 from ratatoskr.config_schema import at_least, http_url, positive, setting
-from ratatoskr.provider_factory import ProviderConfig, models_setting
+from ratatoskr.provider_factory import models_setting
+from ratatoskr.wire.settings import HttpProviderConfig
 
 __all__ = ["DEFAULT_PORT", "NAME", "OllamaConfig", "host_to_url"]
 
@@ -26,7 +27,7 @@ def host_to_url(host: str) -> str:
 
 
 @frozen(kw_only=True)
-class OllamaConfig(ProviderConfig):
+class OllamaConfig(HttpProviderConfig):
     """How to reach an Ollama server."""
 
     base_url: str = setting(

@@ -27,6 +27,7 @@ def _build(config: OllamaConfig) -> OllamaProvider:
         base_url=config.base_url,
         keep_alive=config.keep_alive,
         timeout=config.timeout,
+        limits=config.limits(),
         embed_batch_size=config.embed_batch_size,
         priority=config.priority,
         models=config.models,

@@ -6,8 +6,9 @@ from collections.abc import Mapping
 from typing import TYPE_CHECKING, Any, Literal
 
 from attrs import evolve, frozen
-from ratatoskr.config_schema import at_least, http_url, positive, setting
-from ratatoskr.provider_factory import ProviderConfig, models_setting
+from ratatoskr.config_schema import at_least, http_url, setting
+from ratatoskr.provider_factory import models_setting
+from ratatoskr.wire.settings import HttpProviderConfig
 
 if TYPE_CHECKING:
     from typing import Self
@@ -18,7 +19,7 @@ NAME = "openai"
 
 
 @frozen(kw_only=True)
-class OpenAIEndpoint(ProviderConfig):
+class OpenAIEndpoint(HttpProviderConfig):
     """One OpenAI-compatible endpoint: the main table, or one of its ``instances``."""
 
     base_url: str = setting("https://api.openai.com/v1", doc="The endpoint's URL.", env=True, validator=http_url)
@@ -27,7 +28,6 @@ class OpenAIEndpoint(ProviderConfig):
     name: str | None = setting(None, doc="The provider's name (default: `openai`, or the instance's table name).")
     models: frozenset[str] | None = models_setting()
     headers: Mapping[str, str] = setting(doc="Extra HTTP headers sent with every request.", factory=dict)
-    timeout: float = setting(300.0, doc="Read timeout, in seconds.", validator=positive)
     supported_parameters: frozenset[str] | None = setting(
         None, doc="Narrow the options the server takes (default: what the API documents)."
     )

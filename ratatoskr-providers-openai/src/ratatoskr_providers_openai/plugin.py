@@ -20,8 +20,6 @@ if TYPE_CHECKING:
 
 
 def _provider(endpoint: OpenAIEndpoint) -> OpenAIProvider:
-    from ratatoskr.wire.openai_client import default_timeout
-
     from ratatoskr_providers_openai.provider import OpenAIProvider
 
     return OpenAIProvider(
@@ -31,7 +29,8 @@ def _provider(endpoint: OpenAIEndpoint) -> OpenAIProvider:
         priority=endpoint.priority,
         models=sorted(endpoint.models) if endpoint.models is not None else None,
         headers=dict(endpoint.headers),
-        timeout=default_timeout(endpoint.timeout),
+        timeout=endpoint.timeout,
+        limits=endpoint.limits(),
         supported_parameters=endpoint.supported_parameters,
         max_tokens_field=endpoint.max_tokens_field,
         generate_endpoint=endpoint.generate_endpoint,

@@ -6,7 +6,8 @@ from collections.abc import Mapping
 
 from attrs import frozen
 from ratatoskr.config_schema import http_url, positive, setting
-from ratatoskr.provider_factory import ProviderConfig, models_setting
+from ratatoskr.provider_factory import models_setting
+from ratatoskr.wire.settings import HttpProviderConfig
 
 __all__ = ["NAME", "OpenRouterConfig"]
 
@@ -14,7 +15,7 @@ NAME = "openrouter"
 
 
 @frozen(kw_only=True)
-class OpenRouterConfig(ProviderConfig):
+class OpenRouterConfig(HttpProviderConfig):
     """OpenRouter: key (optional: free models work without one), endpoint and attribution."""
 
     api_key: str | None = setting(
@@ -26,4 +27,3 @@ class OpenRouterConfig(ProviderConfig):
     app_title: str | None = setting("Ratatoskr", doc="Sent as `X-Title` (OpenRouter's app attribution).")
     headers: Mapping[str, str] = setting(doc="Extra HTTP headers sent with every request.", factory=dict)
     models_ttl: float = setting(3600.0, doc="Seconds the model list is cached.", validator=positive)
-    timeout: float = setting(300.0, doc="Read timeout, in seconds.", validator=positive)

@@ -18,8 +18,6 @@ if TYPE_CHECKING:
 
 
 def _build(config: OpenRouterConfig) -> OpenRouterProvider:
-    from ratatoskr.wire.openai_client import default_timeout
-
     from ratatoskr_providers_openrouter.provider import OpenRouterProvider
 
     return OpenRouterProvider(
@@ -31,7 +29,8 @@ def _build(config: OpenRouterConfig) -> OpenRouterProvider:
         app_title=config.app_title,
         headers=dict(config.headers),
         models_ttl=config.models_ttl,
-        timeout=default_timeout(config.timeout),
+        timeout=config.timeout,
+        limits=config.limits(),
     )
 
 

@@ -20,7 +20,7 @@ from ratatoskr.types.chat import ChatEvent, ChatOptions, ChatResponse, Message, 
 from ratatoskr.types.generate import GenerateEvent, GenerateOptions, GenerateResponse
 from ratatoskr.types.model import ModelCapability, ModelInfo, ModelStatus, ModelStatusKind
 from ratatoskr.wire.base import HttpProvider
-from ratatoskr.wire.endpoint import DEFAULT_TIMEOUT, Limits
+from ratatoskr.wire.endpoint import Limits
 from ratatoskr.wire.failure import HttpFailure, generic_error
 from ratatoskr.wire.openai_chat import ChunkDecoder, ReasoningDialect, build_request, parse_response, sse_chat_events
 from ratatoskr.wire.openai_errors import classify_openai_error
@@ -28,7 +28,7 @@ from ratatoskr.wire.openai_errors import classify_openai_error
 if TYPE_CHECKING:
     import httpx
 
-__all__ = ["CHAT_PARAMETERS", "GENERATE_PARAMETERS", "OpenAICompatibleClient", "default_timeout"]
+__all__ = ["CHAT_PARAMETERS", "GENERATE_PARAMETERS", "OpenAICompatibleClient"]
 
 #: Every chat option the OpenAI codec can encode.
 CHAT_PARAMETERS = frozenset(
@@ -51,11 +51,6 @@ GENERATE_PARAMETERS = frozenset(
         "reasoning",
     }
 )
-
-
-def default_timeout(read: float = DEFAULT_TIMEOUT) -> float:
-    """The whole-request deadline in seconds (kept for the plugins that still call it; pass seconds)."""
-    return read
 
 
 def _seconds(timeout: float | httpx.Timeout | None) -> float | None:
