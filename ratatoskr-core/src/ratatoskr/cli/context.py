@@ -137,10 +137,12 @@ class CliContext:
 
     def default_model(self, capability: str) -> str:
         """The model a command uses when ``-m`` is not given: ``[defaults]`` in the config, else the built-in one."""
+        from ratatoskr.config_schema import read_table
         from ratatoskr.gateway import DEFAULT_MODELS
+        from ratatoskr.sections import DefaultsSection
 
-        value = self.settings().section("defaults").get(capability, DEFAULT_MODELS[capability])
-        return str(value)
+        chosen = read_table(DefaultsSection, self.settings().section("defaults"), where="defaults").models()
+        return chosen.get(capability, DEFAULT_MODELS[capability])
 
     def call(self, fn: Callable[[ModelGateway], Awaitable[T]]) -> T:
         """Open a gateway, run ``await fn(gateway)`` in a fresh event loop, close the gateway."""
