@@ -37,7 +37,8 @@ from ratatoskr.types import (
     Token,
     ToolDefinition,
 )
-from ratatoskr.wire.endpoint import Endpoint, Limits
+from ratatoskr.wire.base import HttpProvider
+from ratatoskr.wire.endpoint import Limits
 from ratatoskr.wire.http import decode_json
 
 from ratatoskr_providers_google._models import model_id, model_info, model_metadata
@@ -63,7 +64,7 @@ def _model_path(model: str, method: str) -> str:
     return f"{API_VERSION}/models/{quote(model_id(model), safe='.-_')}:{method}"
 
 
-class GoogleProvider:
+class GoogleProvider(HttpProvider):
     """Chat and generate (``generateContent``, ``streamGenerateContent?alt=sse``), embeddings (``embedContent``,
     ``batchEmbedContents``), ``countTokens`` and the models list, with the key in the ``x-goog-api-key`` header.
 
@@ -104,23 +105,14 @@ class GoogleProvider:
         embed_batch_size: int = 100,
         client: httpx.AsyncClient | None = None,
     ) -> None:
-        self.priority = priority
-        self.models = frozenset(models) if models is not None else None
-        self.base_url = base_url.rstrip("/")
         self.embed_task_type = embed_task_type
         self.embed_dimensions = embed_dimensions
         self.embed_batch_size = embed_batch_size
         headers = {"x-goog-api-key": api_key, "content-type": "application/json"}
-        self.endpoint = Endpoint(
-            self.base_url, provider=NAME, headers=headers, client=client, classify=classify_error,
-            timeout=timeout, limits=limits,
+        super().__init__(
+            base_url, headers=headers, classify=classify_error, client=client, timeout=timeout, limits=limits,
+            priority=priority, models=models,
         )  # fmt: skip
-
-    def __repr__(self) -> str:
-        return f"<GoogleProvider {self.base_url}>"
-
-    async def aclose(self) -> None:
-        await self.endpoint.aclose()
 
     # ---- chat ------------------------------------------------------------------------------------------
 
