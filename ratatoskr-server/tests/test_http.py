@@ -237,3 +237,17 @@ def test_https_with_the_test_ca(tmp_path: Path, tokens: tuple[TokenStore, dict[s
             assert reply.choices[0].message.content == "echo: hi"
         with pytest.raises((httpx.ConnectError, httpx.RemoteProtocolError)):  # plain http to the TLS port
             httpx.get(f"http://{server.http_address}/health", timeout=5)
+
+
+def test_http_socket_says_it_is_tcp() -> None:
+    """asyncio sets TCP_NODELAY only on sockets whose proto is TCP; without it every response waited 40 ms for the
+    client's delayed ACK (the response goes out as headers, then body)."""
+    import socket
+
+    from ratatoskr_server.http_serve import _bind
+
+    sock = _bind("127.0.0.1:0")
+    try:
+        assert sock.proto == socket.IPPROTO_TCP
+    finally:
+        sock.close()
