@@ -332,14 +332,20 @@ def test_stream_with_hidden_reasoning_marks_every_reasoning_event_hidden() -> No
     assert not any(e.hidden for e in shown)
 
 
-def test_options_the_messages_api_cannot_express_are_reported_not_silently_dropped() -> None:
-    import pytest
-    from ratatoskr import ChatOptions, Message, UnsupportedParameterWarning
+def test_options_the_messages_api_cannot_express_are_encoded_as_given_never_dropped() -> None:
+    """The codec only encodes: what the provider does not declare reaches it only with validation = "ignore",
+    and is then sent under its own name (the API answers for itself)."""
+    from ratatoskr import ChatOptions, Message, ResponseFormat
     from ratatoskr_providers_anthropic._wire import build_messages_body
+    from ratatoskr_providers_anthropic.provider import AnthropicProvider
 
-    with pytest.warns(UnsupportedParameterWarning, match="'seed'"):
-        body, _ = build_messages_body([Message.user("hi")], None, ChatOptions(model="claude-x", seed=7))
-    assert "seed" not in body
+    options = ChatOptions(model="claude-x", seed=7, response_format=ResponseFormat("json_object"))
+    body, _ = build_messages_body([Message.user("hi")], None, options)
+    assert body["seed"] == 7 and body["response_format"]["type"] == "json_object"
+    assert (
+        not {"seed", "frequency_penalty", "presence_penalty", "response_format"}
+        & AnthropicProvider.supported_parameters
+    )
 
 
 def test_betas_from_the_config_become_the_anthropic_beta_header() -> None:

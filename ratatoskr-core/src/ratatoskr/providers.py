@@ -47,6 +47,7 @@ __all__ = [
     "ChatProvider",
     "ClassifyProvider",
     "Closeable",
+    "DeclaresGenerateParameters",
     "DeclaresModelParameters",
     "DeclaresParameters",
     "EmbeddingProvider",
@@ -205,6 +206,13 @@ class DeclaresParameters(Protocol):
     what happens to the rest (warn / error / ignore)."""
 
     supported_parameters: frozenset[str] | None
+
+
+@runtime_checkable
+class DeclaresGenerateParameters(Protocol):
+    """Declares the generate options it takes where they differ from its chat ones (another endpoint)."""
+
+    generate_parameters: frozenset[str] | None
 
 
 @runtime_checkable

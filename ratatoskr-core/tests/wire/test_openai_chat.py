@@ -111,16 +111,12 @@ def test_reasoning_dialects_and_options() -> None:
         )
 
 
-def test_unsupported_options_are_reported_never_dropped() -> None:
-    with pytest.raises(errors.UnsupportedParameter, match="top_k"):
-        build_request(
-            [Message.user("q")],
-            None,
-            ChatOptions(model="m", top_k=3),
-            stream=False,
-            supported=frozenset({"temperature"}),
-            provider="openai",
-        )
+def test_every_option_given_is_encoded_validation_is_not_the_codecs() -> None:
+    body = build_request(
+        [Message.user("q")], None, ChatOptions(model="m", top_k=3, seed=1, cache_prompt=True), stream=False
+    )
+    assert (body["top_k"], body["seed"]) == (3, 1)
+    assert body["messages"][0]["content"][0]["cache_control"] == {"type": "ephemeral"}
 
 
 def test_cache_prompt_marks_the_last_system_message() -> None:

@@ -15,7 +15,9 @@ import warnings
 from collections.abc import Mapping, Sequence
 from typing import Any
 
+import attrs
 from attrs import evolve
+from ratatoskr import UnsupportedParameterWarning
 from ratatoskr.errors import (
     ContextLengthExceeded,
     InvalidInput,
@@ -24,7 +26,6 @@ from ratatoskr.errors import (
     ResponseFormatError,
     UnsupportedParameter,
 )
-from ratatoskr.registry.validation import UnsupportedParameterWarning
 from ratatoskr.types.chat import (
     ChatOptions,
     ChatResponse,
@@ -205,7 +206,7 @@ def _mark_cache(blocks: list[dict[str, Any]]) -> None:
 
 
 #: ChatOptions fields the Messages API cannot express (left out of the provider's supported_parameters).
-_NOT_IN_MESSAGES_API = ("seed", "frequency_penalty", "presence_penalty", "response_format")
+NOT_IN_MESSAGES_API = ("seed", "frequency_penalty", "presence_penalty", "response_format")
 
 
 def build_messages_body(
@@ -233,14 +234,11 @@ def build_messages_body(
                 reason=f"Anthropic takes 0..1, got {options.temperature}",
             )
         body["temperature"] = options.temperature
-    for name in _NOT_IN_MESSAGES_API:
-        if getattr(options, name) is not None:
-            # Only reachable with validation = "ignore"; the Messages API has no field for it, so say so.
-            warnings.warn(
-                f"provider {NAME} cannot send '{name}' (the Messages API has no such field); it was not sent",
-                UnsupportedParameterWarning,
-                stacklevel=2,
-            )
+    for name in NOT_IN_MESSAGES_API:
+        # Reached only with validation = "ignore" (the provider does not declare them): sent under their own name,
+        # so the API answers for itself instead of the option being dropped.
+        if (value := getattr(options, name)) is not None:
+            body[name] = attrs.asdict(value) if attrs.has(type(value)) else value
     if options.top_p is not None:
         body["top_p"] = options.top_p
     if options.top_k is not None:

@@ -14,7 +14,7 @@ from typing import TYPE_CHECKING
 from ratatoskr.errors import ModelNotAvailable, ModelNotFound, RatatoskrError, ResponseFormatError, StreamError
 from ratatoskr.generate_via_chat import generate_stream_via_chat, generate_via_chat
 from ratatoskr.providers import PRIORITY_REMOTE
-from ratatoskr.types.chat import ChatEvent, ChatOptions, ChatResponse, Message, ToolDefinition
+from ratatoskr.types.chat import CHAT_PARAMETERS, ChatEvent, ChatOptions, ChatResponse, Message, ToolDefinition
 from ratatoskr.types.generate import GenerateEvent, GenerateOptions, GenerateResponse
 from ratatoskr.types.inference import Token
 from ratatoskr.types.model import ModelCapability, ModelInfo, ModelStatus, ModelStatusKind
@@ -28,6 +28,7 @@ from ratatoskr_providers_anthropic._wire import (
     DEFAULT_BASE_URL,
     DEFAULT_MAX_TOKENS,
     NAME,
+    NOT_IN_MESSAGES_API,
     build_count_tokens_body,
     build_messages_body,
     classify_error,
@@ -60,10 +61,7 @@ class AnthropicProvider(HttpProvider):
     name = NAME
     supports_tools = True
     #: Anthropic has no seed, frequency/presence penalty or response_format: the gateway reports them.
-    supported_parameters = frozenset(
-        {"temperature", "top_p", "top_k", "max_tokens", "stop", "reasoning", "cache_prompt", "tool_choice",
-         "parallel_tool_calls"}
-    )  # fmt: skip
+    supported_parameters = CHAT_PARAMETERS - frozenset(NOT_IN_MESSAGES_API)
 
     def __init__(
         self,

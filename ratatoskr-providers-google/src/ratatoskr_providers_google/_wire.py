@@ -41,6 +41,7 @@ from ratatoskr.types import (
 )
 from ratatoskr.wire._retry_after import parse_retry_after
 from ratatoskr.wire.failure import HttpFailure
+from ratatoskr.wire.options import unmapped
 
 __all__ = [
     "API_VERSION",
@@ -169,6 +170,13 @@ def thinking_config(reasoning: ReasoningConfig, model: str) -> dict[str, Any]:
     return config
 
 
+#: The options Gemini's API has a place for.
+_ENCODED = frozenset(
+    {"temperature", "top_p", "top_k", "max_tokens", "seed", "presence_penalty", "frequency_penalty", "stop"}
+    | {"response_format", "reasoning", "tool_choice"}
+)
+
+
 def _generation_config(options: ChatOptions) -> dict[str, Any]:
     config: dict[str, Any] = {}
     for ours, theirs in (
@@ -219,6 +227,8 @@ def build_body(
     config = _generation_config(options)
     if config:
         body["generationConfig"] = config
+    # Sent only with validation = "ignore" (Gemini has no field for them): under their own name, never dropped.
+    body.update(unmapped(options, _ENCODED))
     if options.raw_provider_options:
         body.update(options.raw_provider_options)
     return body

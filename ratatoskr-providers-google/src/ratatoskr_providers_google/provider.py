@@ -22,6 +22,7 @@ from ratatoskr.errors import (
 from ratatoskr.generate_via_chat import generate_stream_via_chat, generate_via_chat
 from ratatoskr.providers import PRIORITY_REMOTE
 from ratatoskr.types import (
+    CHAT_PARAMETERS,
     ChatEvent,
     ChatOptions,
     ChatResponse,
@@ -75,21 +76,7 @@ class GoogleProvider(HttpProvider):
     name = NAME
     supports_tools = True
     #: Gemini has no parallel-tool-calls switch and no explicit prompt caching flag: the gateway reports them.
-    supported_parameters = frozenset(
-        {
-            "temperature",
-            "top_p",
-            "top_k",
-            "max_tokens",
-            "stop",
-            "seed",
-            "presence_penalty",
-            "frequency_penalty",
-            "response_format",
-            "tool_choice",
-            "reasoning",
-        }
-    )
+    supported_parameters = CHAT_PARAMETERS - frozenset({"cache_prompt", "parallel_tool_calls"})
 
     def __init__(
         self,

@@ -36,6 +36,7 @@ from ratatoskr.types.chat import (
 )
 from ratatoskr.types.generate import GenerateOptions
 from ratatoskr.wire.failure import HttpFailure
+from ratatoskr.wire.options import unmapped
 
 __all__ = [
     "DEFAULT_BASE_URL",
@@ -138,9 +139,17 @@ def build_tools(tools: Sequence[ToolDefinition]) -> list[dict[str, Any]]:
     ]
 
 
+#: The options Ollama's API has a place for (the rest, sent only with validation = "ignore", go in ``options``
+#: under their own name: the codec encodes what it is given).
+ENCODED = frozenset(
+    {"temperature", "top_p", "top_k", "seed", "max_tokens", "frequency_penalty", "presence_penalty", "stop"}
+    | {"reasoning", "response_format", "tool_choice", "parallel_tool_calls"}
+)
+
+
 def _common(body: dict[str, Any], options: ChatOptions | GenerateOptions, keep_alive: Any, stream: bool) -> None:
     body["stream"] = stream
-    if sampling := build_options(options):
+    if sampling := {**build_options(options), **unmapped(options, ENCODED)}:
         body["options"] = sampling
     think = think_value(options.reasoning)
     if think is not None:

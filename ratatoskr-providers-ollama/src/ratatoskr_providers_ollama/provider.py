@@ -14,7 +14,7 @@ from typing import TYPE_CHECKING, Any
 
 from ratatoskr.errors import RatatoskrError, ResponseFormatError, StreamError
 from ratatoskr.providers import PRIORITY_REMOTE
-from ratatoskr.types.chat import ChatEvent, ChatOptions, ChatResponse, Message, ToolDefinition
+from ratatoskr.types.chat import CHAT_PARAMETERS, ChatEvent, ChatOptions, ChatResponse, Message, ToolDefinition
 from ratatoskr.types.generate import GenerateDone, GenerateEvent, GenerateOptions, GenerateResponse, TextEvent
 from ratatoskr.types.inference import Embedding
 from ratatoskr.types.model import ModelCapability, ModelInfo, ModelStatus, ModelStatusKind
@@ -67,10 +67,7 @@ class OllamaProvider(HttpProvider):
     name = NAME
     supports_tools = True
     #: Ollama has no tool_choice, parallel_tool_calls switch or prompt cache flag: the gateway reports them.
-    supported_parameters = frozenset(
-        {"temperature", "top_p", "top_k", "max_tokens", "seed", "stop", "frequency_penalty",
-         "presence_penalty", "reasoning", "response_format"}
-    )  # fmt: skip
+    supported_parameters = CHAT_PARAMETERS - frozenset({"cache_prompt", "tool_choice", "parallel_tool_calls"})
 
     def __init__(
         self,

@@ -8,28 +8,25 @@ from __future__ import annotations
 
 from typing import Any
 
-from ratatoskr.errors import ResponseFormatError, UnsupportedParameter
-from ratatoskr.types import Embedding, FinishReason, GenerateOptions, GenerateResponse
-from ratatoskr.wire.openai_chat import finish_reason, usage_from
+from ratatoskr.errors import ResponseFormatError
+from ratatoskr.types import GENERATE_PARAMETERS, Embedding, FinishReason, GenerateOptions, GenerateResponse
+from ratatoskr.wire.openai_chat import PASSTHROUGH, finish_reason, usage_from
 
 __all__ = ["completions_request", "completions_response", "completions_text", "embeddings_request", "embeddings_values"]
 
-_DIRECT = ("max_tokens", "temperature", "top_p", "top_k", "frequency_penalty", "presence_penalty", "seed")
+#: The generate parameters /completions carries under their own name (from GenerateOptions' fields).
+_DIRECT = tuple(sorted(GENERATE_PARAMETERS & (PASSTHROUGH | {"max_tokens"})))
 
 
 def completions_request(
-    prompt: str, options: GenerateOptions, *, stream: bool, supported: frozenset[str], provider: str,
-    stream_usage: bool = True,
-) -> dict[str, Any]:  # fmt: skip
-    for name in options.set_parameters():
-        if name not in supported or name == "reasoning":
-            raise UnsupportedParameter(
-                name,
-                model=options.model,
-                provider=provider,
-                reason="not taken by the /completions endpoint" if name == "reasoning" else "",
-            )
+    prompt: str, options: GenerateOptions, *, stream: bool, provider: str, stream_usage: bool = True
+) -> dict[str, Any]:
+    """The body of ``POST /completions``. Every option given is encoded (validation is the registry's); the
+    endpoint has no reasoning field, so ``reasoning`` goes as ``reasoning_effort`` (servers that know it use it,
+    the others refuse the request, which then says so)."""
     body: dict[str, Any] = {"model": options.model, "prompt": prompt}
+    if options.reasoning is not None and options.reasoning.effort is not None:
+        body["reasoning_effort"] = options.reasoning.effort.value
     for field_name in _DIRECT:
         value = getattr(options, field_name)
         if value is not None:

@@ -88,7 +88,10 @@ class OpenAIProvider(OpenAICompatibleClient):
         self.generate_endpoint = generate_endpoint
         self.embed_batch_size = embed_batch_size
         self.embed_dimensions = embed_dimensions
-        self.generate_parameters = GENERATE_PARAMETERS & supported_parameters
+        #: What generate takes (the registry's validation reads it): the /completions endpoint has no reasoning.
+        self.generate_parameters = GENERATE_PARAMETERS & supported_parameters - (
+            {"reasoning"} if generate_endpoint == "completions" else set()
+        )
 
     # generate: chat completions, or the legacy /completions endpoint --------------------------------------
 
@@ -99,7 +102,6 @@ class OpenAIProvider(OpenAICompatibleClient):
             prompt,
             options,
             stream=stream,
-            supported=self.generate_parameters,
             provider=self.name,
             stream_usage=self.stream_usage,
         )

@@ -12,8 +12,8 @@ from typing import Any, TypeVar
 import attrs
 
 from ratatoskr.errors import UnsupportedParameter
-from ratatoskr.providers import DeclaresModelParameters, DeclaresParameters, Provider
-from ratatoskr.types import ParameterValidationPolicy, SamplingOptions
+from ratatoskr.providers import DeclaresGenerateParameters, DeclaresModelParameters, DeclaresParameters, Provider
+from ratatoskr.types import GenerateOptions, ParameterValidationPolicy, SamplingOptions
 
 __all__ = ["OptionsT", "UnsupportedParameterWarning", "check_parameters", "supported_parameters"]
 
@@ -24,10 +24,12 @@ class UnsupportedParameterWarning(UserWarning):
     """A request option was dropped because the provider does not take it (policy ``warn``)."""
 
 
-def supported_parameters(provider: Provider, model: str) -> frozenset[str] | None:
-    """The options ``provider`` declares for ``model``; ``None`` when it does not say."""
+def supported_parameters(provider: Provider, options: SamplingOptions) -> frozenset[str] | None:
+    """The options ``provider`` declares for this request's model (and capability); ``None`` when it does not say."""
     if isinstance(provider, DeclaresModelParameters):
-        return provider.parameters_for(model)
+        return provider.parameters_for(options.model)
+    if isinstance(options, GenerateOptions) and isinstance(provider, DeclaresGenerateParameters):
+        return provider.generate_parameters
     if isinstance(provider, DeclaresParameters):
         return provider.supported_parameters
     return None
@@ -48,7 +50,7 @@ def check_parameters(
     """
     if policy is ParameterValidationPolicy.IGNORE:
         return options
-    supported = supported_parameters(provider, options.model)
+    supported = supported_parameters(provider, options)
     if supported is None and not refused:
         return options
     rejected = [

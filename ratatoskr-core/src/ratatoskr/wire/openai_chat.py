@@ -15,6 +15,7 @@ from typing import Any, Literal
 
 from ratatoskr.errors import InvalidInput, ResponseFormatError, UnsupportedParameter
 from ratatoskr.types.chat import (
+    CHAT_PARAMETERS,
     ChatOptions,
     ChatResponse,
     FinishReason,
@@ -36,6 +37,7 @@ from ratatoskr.wire.failure import ErrorClassifier
 from ratatoskr.wire.http import error_from_stream_object
 
 __all__ = [
+    "PASSTHROUGH",
     "ChunkDecoder",
     "ReasoningDialect",
     "build_request",
@@ -52,15 +54,16 @@ __all__ = [
 #: ``openai`` → ``reasoning_effort``; ``openrouter`` → a ``reasoning`` object.
 ReasoningDialect = Literal["openai", "openrouter"]
 
-_DIRECT = (
-    "temperature",
-    "top_p",
-    "top_k",
-    "frequency_penalty",
-    "presence_penalty",
-    "seed",
-    "parallel_tool_calls",
-)
+#: The chat parameters the OpenAI format carries under their own name, value as is (from ChatOptions' fields:
+#: every parameter but those encoded below in a shape of their own).
+PASSTHROUGH: frozenset[str] = CHAT_PARAMETERS - {
+    "max_tokens",
+    "stop",
+    "tool_choice",
+    "response_format",
+    "reasoning",
+    "cache_prompt",
+}
 
 
 def encode_message(message: Message, *, cache: bool = False) -> dict[str, Any]:
@@ -135,7 +138,6 @@ def build_request(
     options: ChatOptions,
     *,
     stream: bool,
-    supported: frozenset[str] | None = None,
     reasoning_dialect: ReasoningDialect = "openai",
     max_tokens_field: str = "max_tokens",
     stream_usage: bool = True,
@@ -143,14 +145,10 @@ def build_request(
 ) -> dict[str, Any]:
     """The request body for ``POST /chat/completions``.
 
-    Every option set in ``options`` is encoded; one outside ``supported`` (when given) raises
-    :class:`UnsupportedParameter`, so nothing is lost silently. ``raw_provider_options`` is merged last
-    (deeply for objects), so it can override anything.
+    Every option set in ``options`` is encoded: deciding what a provider may receive is the registry's validation
+    stage, not the codec's. ``raw_provider_options`` is merged last (deeply for objects), so it can override
+    anything.
     """
-    if supported is not None:
-        for name in options.set_parameters():
-            if name not in supported:
-                raise UnsupportedParameter(name, model=options.model, provider=provider)
     if not messages:
         raise InvalidInput("a chat request needs at least one message")
     cache_at = -1
@@ -164,7 +162,7 @@ def build_request(
     }
     if tools:
         body["tools"] = [encode_tool(t) for t in tools]
-    for field_name in _DIRECT:
+    for field_name in sorted(PASSTHROUGH):
         value = getattr(options, field_name)
         if value is not None:
             body[field_name] = value

@@ -16,7 +16,9 @@ from typing import TYPE_CHECKING, Any, ClassVar
 from ratatoskr.errors import EmptyResponse, ModelNotAvailable, ModelNotFound, RatatoskrError
 from ratatoskr.generate_via_chat import generate_stream_via_chat, generate_via_chat
 from ratatoskr.providers import PRIORITY_REMOTE
+from ratatoskr.types.chat import CHAT_PARAMETERS as _CHAT_PARAMETERS
 from ratatoskr.types.chat import ChatEvent, ChatOptions, ChatResponse, Message, ToolDefinition
+from ratatoskr.types.generate import GENERATE_PARAMETERS as _GENERATE_PARAMETERS
 from ratatoskr.types.generate import GenerateEvent, GenerateOptions, GenerateResponse
 from ratatoskr.types.model import ModelCapability, ModelInfo, ModelStatus, ModelStatusKind
 from ratatoskr.wire.base import HttpProvider
@@ -30,27 +32,9 @@ if TYPE_CHECKING:
 
 __all__ = ["CHAT_PARAMETERS", "GENERATE_PARAMETERS", "OpenAICompatibleClient"]
 
-#: Every chat option the OpenAI codec can encode.
-CHAT_PARAMETERS = frozenset(
-    {
-        "temperature", "max_tokens", "top_p", "top_k", "stop", "frequency_penalty", "presence_penalty", "seed",
-        "tool_choice", "parallel_tool_calls", "response_format", "reasoning", "cache_prompt",
-    }
-)  # fmt: skip
-#: The generate options (a subset of the chat ones).
-GENERATE_PARAMETERS = frozenset(
-    {
-        "temperature",
-        "max_tokens",
-        "top_p",
-        "top_k",
-        "stop",
-        "frequency_penalty",
-        "presence_penalty",
-        "seed",
-        "reasoning",
-    }
-)
+#: Every chat option the OpenAI codec can encode, and the generate ones (from the option classes' fields).
+CHAT_PARAMETERS = _CHAT_PARAMETERS
+GENERATE_PARAMETERS = _GENERATE_PARAMETERS
 
 
 def _seconds(timeout: float | httpx.Timeout | None) -> float | None:
@@ -121,7 +105,7 @@ class OpenAICompatibleClient(HttpProvider):
         stream: bool,
     ) -> dict[str, Any]:
         return build_request(
-            messages, tools, options, stream=stream, supported=self.supported_parameters,
+            messages, tools, options, stream=stream,
             reasoning_dialect=self.reasoning_dialect, max_tokens_field=self.max_tokens_field,
             stream_usage=self.stream_usage, provider=self.name,
         )  # fmt: skip

@@ -21,18 +21,12 @@ from ratatoskr.types.chat import (
     ToolDefinition,
     Usage,
 )
+from ratatoskr.wire.openai_chat import PASSTHROUGH
 
 __all__ = ["decode_request", "encode_chunks", "encode_response", "encode_usage"]
 
-_SIMPLE = (
-    "temperature",
-    "top_p",
-    "top_k",
-    "frequency_penalty",
-    "presence_penalty",
-    "seed",
-    "parallel_tool_calls",
-)
+#: The parameters a request carries under their own name (the codec's list, from ChatOptions' fields).
+_SIMPLE = tuple(sorted(PASSTHROUGH))
 
 
 def _message(raw: dict[str, Any]) -> Message:
