@@ -19,7 +19,8 @@ from ratatoskr.types import (
     ToolCallStart,
 )
 from ratatoskr_providers_ollama import plugin
-from ratatoskr_providers_ollama._wire import OllamaChatDecoder, build_chat_body, finish_reason, think_value
+from ratatoskr_providers_ollama._stream import OllamaChatDecoder
+from ratatoskr_providers_ollama._wire import build_chat_body, finish_reason, think_value
 
 
 def test_response_format_schema_goes_into_format() -> None:

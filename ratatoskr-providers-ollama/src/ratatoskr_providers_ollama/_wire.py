@@ -14,25 +14,17 @@ from typing import Any
 
 from ratatoskr.errors import InvalidInput, ModelNotAvailable, RatatoskrError, ResponseFormatError
 from ratatoskr.types.chat import (
-    ChatEvent,
     ChatOptions,
     ChatResponse,
-    ContentEvent,
-    DoneEvent,
     FinishReason,
     Message,
     ReasoningConfig,
     ReasoningEffort,
-    ReasoningEvent,
     ResponseFormat,
     Role,
     ToolCall,
-    ToolCallDelta,
-    ToolCallEnd,
-    ToolCallStart,
     ToolDefinition,
     Usage,
-    UsageEvent,
 )
 from ratatoskr.types.generate import GenerateOptions
 from ratatoskr.wire.failure import HttpFailure
@@ -42,12 +34,13 @@ __all__ = [
     "DEFAULT_BASE_URL",
     "classify_error",
     "NAME",
-    "OllamaChatDecoder",
     "build_chat_body",
     "build_embed_body",
     "build_generate_body",
     "finish_reason",
+    "message_of",
     "parse_chat",
+    "tool_calls_from",
     "usage_from",
 ]
 
@@ -242,7 +235,7 @@ def tool_calls_from(message: Mapping[str, Any]) -> list[ToolCall]:
     return calls
 
 
-def _message(obj: Any) -> Mapping[str, Any]:
+def message_of(obj: Any) -> Mapping[str, Any]:
     if not isinstance(obj, dict):
         raise ResponseFormatError(f"Ollama answer is not a JSON object: {str(obj)[:200]}", provider=NAME)
     message = obj.get("message") or {}
@@ -253,7 +246,7 @@ def _message(obj: Any) -> Mapping[str, Any]:
 
 def parse_chat(obj: Any, *, model: str, hide_reasoning: bool = False) -> ChatResponse:
     """A complete ``/api/chat`` answer (``stream: false``) → ChatResponse."""
-    message = _message(obj)
+    message = message_of(obj)
     calls = tool_calls_from(message)
     thinking = message.get("thinking") or None
     return ChatResponse(
@@ -265,43 +258,6 @@ def parse_chat(obj: Any, *, model: str, hide_reasoning: bool = False) -> ChatRes
         model=obj.get("model") or model,
         provider=NAME,
     )
-
-
-class OllamaChatDecoder:
-    """``/api/chat`` stream objects → our events. Ollama sends each tool call whole, so one call becomes
-    Start, one Delta with all its arguments, and End, under an id we make."""
-
-    def __init__(self, model: str, *, hide_reasoning: bool = False) -> None:
-        self.model = model
-        self.hide_reasoning = hide_reasoning
-        self.finished = False
-        self._tool_count = 0
-
-    def feed(self, obj: Any) -> list[ChatEvent]:
-        if self.finished:
-            return []
-        message = _message(obj)
-        events: list[ChatEvent] = []
-        if message.get("thinking") and not self.hide_reasoning:
-            events.append(ReasoningEvent(str(message["thinking"])))
-        if message.get("content"):
-            events.append(ContentEvent(str(message["content"])))
-        for call in tool_calls_from(message):
-            index = self._tool_count
-            self._tool_count += 1
-            events += [
-                ToolCallStart(index, call.id, call.name),
-                ToolCallDelta(index, call.arguments),
-                ToolCallEnd(index),
-            ]
-        if obj.get("done"):
-            self.finished = True
-            self.model = obj.get("model") or self.model
-            if (usage := usage_from(obj)) is not None:
-                events.append(UsageEvent(usage))
-            reason = finish_reason(obj.get("done_reason"), self._tool_count > 0)
-            events.append(DoneEvent(reason, model=self.model, provider=NAME))
-        return events
 
 
 def classify_error(failure: HttpFailure, *, base_url: str) -> RatatoskrError | None:

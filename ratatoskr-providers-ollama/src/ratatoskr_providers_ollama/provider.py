@@ -21,10 +21,10 @@ from ratatoskr.types.model import ModelCapability, ModelInfo, ModelStatus, Model
 from ratatoskr.wire.base import HttpProvider
 from ratatoskr.wire.endpoint import Limits
 
+from ratatoskr_providers_ollama._stream import OllamaChatDecoder
 from ratatoskr_providers_ollama._wire import (
     DEFAULT_BASE_URL,
     NAME,
-    OllamaChatDecoder,
     build_chat_body,
     build_embed_body,
     build_generate_body,
