@@ -141,7 +141,7 @@ async def test_strategy_cost_picks_the_cheaper_of_two_providers_serving_one_mode
         reply = await gateway.chat([Message.user("x")], None, ChatOptions(model="shared/model"))
         assert (reply.provider, reply.content) == (served, f"from {served}")
         assert reply.usage.cost.total == pytest.approx(dollars)  # type: ignore[union-attr]  # each at its own price
-        assert gateway.pricing.providers_by_cost(gateway.registry.chain(Capability.CHAT), "shared/model") == [
+        assert gateway.registry.providers_by_cost("shared/model") == [
             ProviderCost("cheap", 0.5, 1.0),
             ProviderCost("dear", 2.0, 8.0),
         ]

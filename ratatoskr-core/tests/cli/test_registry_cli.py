@@ -230,4 +230,7 @@ def test_cached_and_reasoning_prices(cli: Cli, tmp_path: Path) -> None:
         "cached_cost_per_mtok": 0.3,
         "reasoning_cost_per_mtok": 10.0,
     }
+    lines = cli("metadata", "acme/x").out.splitlines()
+    assert "cached cost:    $0.3/Mtok" in lines and "reasoning cost: $10/Mtok" in lines
     assert cli("registry", "model", "add", "acme/y", "--provider", "p", "--cached-cost", "-0.1").code == 2
+    assert not any(line.startswith("cached cost") for line in cli("metadata", "openai/gpt-4o").out.splitlines())

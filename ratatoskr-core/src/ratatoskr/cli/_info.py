@@ -262,6 +262,13 @@ def _print_metadata(meta: ModelMetadata) -> None:
         ("input cost", _cost(meta.pricing.prompt_cost_per_mtok) if meta.pricing else None),
         ("output cost", _cost(meta.pricing.completion_cost_per_mtok) if meta.pricing else None),
     ]
+    if meta.pricing is not None:  # the cached and reasoning prices are shown only when the registry has them
+        for label, price in (
+            ("cached cost", meta.pricing.cached_cost_per_mtok),
+            ("reasoning cost", meta.pricing.reasoning_cost_per_mtok),
+        ):
+            if price is not None:
+                rows.append((label, _cost(price)))
     for name, value in rows:
         if name == "dimensions" and value is None:
             continue

@@ -29,6 +29,7 @@ from ratatoskr.errors import (
 from ratatoskr.providers import Capability, Closeable, ExplicitOnly, Provider, ProviderKind
 from ratatoskr.registry.discovery import ParameterDiscovery
 from ratatoskr.registry.plan import PIN_ALIASES, Plan, build_plan
+from ratatoskr.registry.pricing import ProviderCost, providers_by_cost
 from ratatoskr.registry.retry import RetryPolicy
 from ratatoskr.registry.routing import LatencyTracker, RoutingConfig
 from ratatoskr.registry.telemetry import Telemetry
@@ -140,6 +141,11 @@ class ProviderRegistry:
             for provider in by_cap.values():
                 seen.setdefault(id(provider), provider)
         return list(seen.values())
+
+    def providers_by_cost(self, model: str, capability: Capability = Capability.CHAT) -> list[ProviderCost]:
+        """The capability's providers with their price for ``model`` (the model registry's, via ``prices``),
+        cheapest first, unknown prices last: the original's ``providers_by_cost``, with a price per provider."""
+        return providers_by_cost(self._chains[capability], model, self.prices)
 
     def latency(self, name: str) -> LatencyTracker:
         return self._latency[name]

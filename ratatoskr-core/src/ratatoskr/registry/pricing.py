@@ -17,7 +17,7 @@ from attrs import frozen
 
 from ratatoskr.types import Cost, GenerateDone, ModelMetadata, PricingInfo, Usage, UsageEvent
 
-__all__ = ["Pricing", "ProviderCost", "usage_cost"]
+__all__ = ["Pricing", "ProviderCost", "providers_by_cost", "usage_cost"]
 
 T = TypeVar("T")
 _PER = 1_000_000
@@ -62,6 +62,17 @@ class ProviderCost:
         return PricingInfo(self.prompt_cost_per_mtok, self.completion_cost_per_mtok).combined
 
 
+def providers_by_cost(
+    providers: Iterable[Any], model: str, price: Callable[[str, str], PricingInfo | None] | None
+) -> list[ProviderCost]:
+    """``providers`` (objects with a ``name``) with ``price(name, model)``, cheapest first, unknown prices last."""
+    found = []
+    for provider in providers:
+        pricing = (price(provider.name, model) if price is not None else None) or PricingInfo()
+        found.append(ProviderCost(provider.name, pricing.prompt_cost_per_mtok, pricing.completion_cost_per_mtok))
+    return sorted(found, key=lambda c: c.combined)
+
+
 class Pricing:
     """Looks prices up in the model registry (through ``lookup``: model id → metadata)."""
 
@@ -79,11 +90,7 @@ class Pricing:
     def providers_by_cost(self, providers: Iterable[Any], model: str) -> list[ProviderCost]:
         """The providers (objects with a ``name``) with their price for ``model``, cheapest first; providers whose
         price is unknown come last, in their given order. The original's ``providers_by_cost``, per provider."""
-        found = []
-        for provider in providers:
-            pricing = self.price(provider.name, model) or PricingInfo()
-            found.append(ProviderCost(provider.name, pricing.prompt_cost_per_mtok, pricing.completion_cost_per_mtok))
-        return sorted(found, key=lambda c: c.combined)
+        return providers_by_cost(providers, model, self.price)
 
     def cost(self, usage: Usage, provider: str | None, *models: str | None) -> Cost | None:
         """The cost of ``usage`` at the first price found for one of ``models`` (the name asked for, then the
