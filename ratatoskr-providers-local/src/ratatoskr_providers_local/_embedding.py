@@ -60,14 +60,15 @@ class EmbeddingModel(OnnxModel):
 
 
 def _pool(hidden: np.ndarray, mask: np.ndarray, mode: str) -> np.ndarray:
+    # numpy types a reduction over an axis as Any (it could be a scalar); asarray returns the array itself, typed.
     if mode == "cls":
         return hidden[:, 0]
     m = mask[:, :, None].astype(np.float32)
     if mode == "max":
-        return np.where(m > 0, hidden, np.float32(-1e9)).max(axis=1)
+        return np.asarray(np.where(m > 0, hidden, np.float32(-1e9)).max(axis=1))
     summed = (hidden * m).sum(axis=1)
     counts = np.clip(m.sum(axis=1), 1e-9, None)
-    return summed / (np.sqrt(counts) if mode == "mean_sqrt_len" else counts)
+    return np.asarray(summed / (np.sqrt(counts) if mode == "mean_sqrt_len" else counts))
 
 
 def _pooling_mode(files: ModelFiles, modules: list[dict[str, Any]]) -> str:

@@ -36,7 +36,8 @@ _LABEL_PREFIXES = {"entail": ENTAILMENT, "contradict": CONTRADICTION, "neutral":
 
 def softmax(x: np.ndarray, axis: int = -1) -> np.ndarray:
     shifted = np.exp(x - x.max(axis=axis, keepdims=True))
-    return shifted / shifted.sum(axis=axis, keepdims=True)
+    # numpy types a reduction over an axis as Any (it could be a scalar); asarray returns this array itself, typed.
+    return np.asarray(shifted / shifted.sum(axis=axis, keepdims=True))
 
 
 @define

@@ -16,7 +16,7 @@ from __future__ import annotations
 import asyncio
 from collections import deque
 from collections.abc import Awaitable, Callable, Sequence
-from typing import Any
+from typing import Any, TypeVar
 
 from ratatoskr.protocol import ModelGateway
 from ratatoskr.types import Embedding, NliResult
@@ -26,6 +26,9 @@ __all__ = ["MicroBatcher"]
 BatchCall = Callable[[list[Any], str], Awaitable[list[Any]]]
 Solo = Callable[[], Awaitable[list[Any]]]
 Pending = tuple[list[Any], asyncio.Future[list[Any]], Solo]
+# A lane holds one kind of request; _submit's type variables tie each caller's items and answers to its batch call.
+_Item = TypeVar("_Item")
+_Result = TypeVar("_Result")
 
 
 class _Lane:
@@ -48,31 +51,38 @@ class MicroBatcher:
         self.requests = 0
 
     async def embed(self, text: str, model: str) -> Embedding:
-        async def solo() -> list[Any]:
+        async def solo() -> list[Embedding]:
             return [await self.gateway.embed(text, model)]
 
         return (await self._submit("embed", model, [text], self.gateway.embed_batch, solo))[0]
 
     async def embed_batch(self, texts: Sequence[str], model: str) -> list[Embedding]:
-        async def solo() -> list[Any]:
+        async def solo() -> list[Embedding]:
             return await self.gateway.embed_batch(texts, model)
 
         return await self._submit("embed", model, list(texts), self.gateway.embed_batch, solo)
 
     async def infer_nli(self, premise: str, hypothesis: str, model: str) -> NliResult:
-        async def solo() -> list[Any]:
+        async def solo() -> list[NliResult]:
             return [await self.gateway.infer_nli(premise, hypothesis, model)]
 
         pair = [(premise, hypothesis)]
         return (await self._submit("nli", model, pair, self.gateway.infer_nli_batch, solo))[0]
 
     async def infer_nli_batch(self, pairs: Sequence[tuple[str, str]], model: str) -> list[NliResult]:
-        async def solo() -> list[Any]:
+        async def solo() -> list[NliResult]:
             return await self.gateway.infer_nli_batch(pairs, model)
 
         return await self._submit("nli", model, list(pairs), self.gateway.infer_nli_batch, solo)
 
-    async def _submit(self, kind: str, model: str, items: list[Any], call: BatchCall, solo: Solo) -> list[Any]:
+    async def _submit(
+        self,
+        kind: str,
+        model: str,
+        items: list[_Item],
+        call: Callable[[list[_Item], str], Awaitable[list[_Result]]],
+        solo: Callable[[], Awaitable[list[_Result]]],
+    ) -> list[_Result]:
         self.requests += 1
         lane = self._lanes.get((kind, model))
         if lane is None:
