@@ -5,7 +5,9 @@ from __future__ import annotations
 from collections.abc import Sequence
 from typing import Any
 
-from faultserver import FaultServer
+import pytest
+from attrs import frozen
+from faultserver import Behaviour, FaultServer
 from ratatoskr import ChatOptions, EmbeddedGateway, Message, RetryPolicy
 from ratatoskr.types import ChatResponse, ContentEvent, DoneEvent
 from ratatoskr.wire.endpoint import Limits
@@ -14,6 +16,8 @@ from ratatoskr.wire.endpoint import Limits
 FAST_RETRY = RetryPolicy(max_attempts=3, initial_delay=0.01, max_delay=0.02, jitter=False, max_retry_after=0.05)
 #: Short timeout for every fault test but the "must show" one.
 TIMEOUT = 0.5
+#: Slack on every elapsed-time bound: generous, so a loaded CI machine never makes these flaky.
+SLACK = 3.0
 MESSAGES = [Message.user("hi")]
 
 
@@ -63,3 +67,25 @@ def underlying(exc: BaseException) -> Sequence[BaseException]:
     if not attempts:
         return [exc]
     return [getattr(a, "error", a) for a in attempts]
+
+
+@frozen
+class Case:
+    """A fault, the error it must end in, and how many requests the server sees (the retry policy's attempts
+    for a transient error, one for anything else), for each mode it applies to (``chat``, ``stream``)."""
+
+    id: str
+    fault: Behaviour
+    error: type[Exception]
+    attempts: int
+    modes: tuple[str, ...] = ("chat", "stream")
+
+    @property
+    def bound(self) -> float:
+        """Each attempt may wait out the timeout; backoff and capped Retry-After add little."""
+        return self.attempts * TIMEOUT + SLACK
+
+
+def params(cases: list[Case]) -> list[Any]:
+    """One test parameter per case and mode."""
+    return [pytest.param(case, mode, id=f"{case.id}-{mode}") for case in cases for mode in case.modes]

@@ -12,8 +12,7 @@ import time
 
 import anyio
 import pytest
-from attrs import frozen
-from clients import FAST_RETRY, MESSAGES, TIMEOUT, chat, chat_stream, gateway, openai_provider, underlying
+from clients import FAST_RETRY, MESSAGES, Case, chat, chat_stream, gateway, openai_provider, params, underlying
 from faultserver import (
     Behaviour,
     FaultServer,
@@ -45,22 +44,6 @@ from ratatoskr.errors import (
 from ratatoskr.wire.endpoint import Limits
 
 RETRIES = FAST_RETRY.max_attempts
-#: Slack on every elapsed-time bound: generous, so a loaded CI machine never makes these flaky.
-SLACK = 3.0
-
-
-@frozen
-class Case:
-    id: str
-    fault: Behaviour
-    error: type[Exception]
-    attempts: int
-    modes: tuple[str, ...] = ("chat", "stream")
-
-    @property
-    def bound(self) -> float:
-        """Each attempt may wait out the timeout; backoff and capped Retry-After add little."""
-        return self.attempts * TIMEOUT + SLACK
 
 
 def _date(offset: float) -> str:
@@ -162,15 +145,11 @@ RECOVERS = [c for c in CASES if c.id in {"429-retry-after-nan", "503", "hang", "
 FALLS_BACK = [c for c in RECOVERS if c.id != "hang"]
 
 
-def _params(cases: list[Case]) -> list[object]:
-    return [pytest.param(case, mode, id=f"{case.id}-{mode}") for case in cases for mode in case.modes]
-
-
 async def _call(gw: object, mode: str) -> str:
     return await (chat(gw) if mode == "chat" else chat_stream(gw))  # type: ignore[arg-type]
 
 
-@pytest.mark.parametrize(("case", "mode"), _params(CASES))
+@pytest.mark.parametrize(("case", "mode"), params(CASES))
 async def test_fault_ends_in_the_typed_error(case: Case, mode: str) -> None:
     async with FaultServer(case.fault) as server, gateway(openai_provider(server)) as gw:
         start = anyio.current_time()
@@ -186,7 +165,7 @@ async def test_fault_ends_in_the_typed_error(case: Case, mode: str) -> None:
         assert wait is None or 0.0 <= wait <= 3600.0, wait
 
 
-@pytest.mark.parametrize(("case", "mode"), _params(RECOVERS))
+@pytest.mark.parametrize(("case", "mode"), params(RECOVERS))
 async def test_transient_fault_is_retried_then_succeeds(case: Case, mode: str) -> None:
     answer = json_reply(chat_completion("fine")) if mode == "chat" else sse_chat("fine")
     async with FaultServer([case.fault, answer]) as server, gateway(openai_provider(server)) as gw:
@@ -194,7 +173,7 @@ async def test_transient_fault_is_retried_then_succeeds(case: Case, mode: str) -
     assert len(server.requests) == 2
 
 
-@pytest.mark.parametrize(("case", "mode"), _params(FALLS_BACK))
+@pytest.mark.parametrize(("case", "mode"), params(FALLS_BACK))
 async def test_transient_fault_falls_back_after_its_retries(case: Case, mode: str) -> None:
     answer = json_reply(chat_completion("backup")) if mode == "chat" else sse_chat("backup")
     async with FaultServer(case.fault) as broken, FaultServer(answer) as healthy:
@@ -204,7 +183,7 @@ async def test_transient_fault_falls_back_after_its_retries(case: Case, mode: st
     assert (len(broken.requests), len(healthy.requests)) == (RETRIES, 1)
 
 
-@pytest.mark.parametrize(("case", "mode"), _params(PERMANENT))
+@pytest.mark.parametrize(("case", "mode"), params(PERMANENT))
 async def test_permanent_fault_stops_the_chain(case: Case, mode: str) -> None:
     async with FaultServer(case.fault) as broken, FaultServer(sse_chat("backup")) as healthy:
         primary = openai_provider(broken, name="primary", priority=60)

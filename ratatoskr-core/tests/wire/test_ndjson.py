@@ -57,3 +57,38 @@ async def test_aiter_ndjson() -> None:
         {"message": {"content": "hi"}, "done": False},
         {"done": True},
     ]
+
+
+class _Counted(bytes):
+    """Bytes that count what the operations a decoder may run on its whole buffer scan."""
+
+    scanned = 0
+
+    def __contains__(self, item: object) -> bool:
+        _Counted.scanned += len(self)
+        return bytes.__contains__(self, item)  # type: ignore[operator]
+
+    def __add__(self, other: bytes) -> _Counted:  # type: ignore[override]
+        _Counted.scanned += len(self) + len(other)
+        return _Counted(bytes.__add__(self, other))
+
+    def __radd__(self, other: bytes) -> _Counted:
+        _Counted.scanned += len(self) + len(other)
+        return _Counted(bytes.__add__(other, self))
+
+    def split(self, *args: object, **kw: object) -> list[bytes]:  # type: ignore[override]
+        _Counted.scanned += len(self)
+        return bytes.split(self, *args, **kw)  # type: ignore[arg-type]
+
+
+def test_one_huge_line_fed_in_small_chunks_is_scanned_a_bounded_number_of_times() -> None:
+    """Linear in one line's size however it is split (counted, not timed)."""
+    data = json.dumps({"content": "x" * 1_000_000}).encode() + b"\n"
+    decoder = NDJSONDecoder()
+    _Counted.scanned = 0
+    values = []
+    for i in range(0, len(data), 1000):
+        values += decoder.feed(_Counted(data[i : i + 1000]))
+    values += decoder.close()
+    assert [len(v["content"]) for v in values] == [1_000_000]
+    assert _Counted.scanned <= 4 * len(data)

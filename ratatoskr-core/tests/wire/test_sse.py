@@ -4,6 +4,7 @@ from __future__ import annotations
 
 from collections.abc import AsyncIterator
 
+import pytest
 from hypothesis import given
 from hypothesis import strategies as st
 from ratatoskr.wire.sse import ServerSentEvent, SSEDecoder, aiter_sse
@@ -111,3 +112,51 @@ async def test_aiter_sse_over_an_async_byte_stream() -> None:
             yield piece
 
     assert [e.data async for e in aiter_sse(chunks())] == ["a", "b", "tail"]
+
+
+class _Counted(str):
+    """A str that counts the characters scanned by the operations a decoder may run on its whole buffer."""
+
+    scanned = 0
+
+    def _count(self, n: int) -> None:
+        _Counted.scanned += n
+
+    def __contains__(self, item: object) -> bool:
+        self._count(len(self))
+        return str.__contains__(self, item)  # type: ignore[operator]
+
+    def __add__(self, other: str) -> _Counted:
+        self._count(len(self) + len(other))
+        return _Counted(str.__add__(self, other))
+
+    def __radd__(self, other: str) -> _Counted:
+        self._count(len(self) + len(other))
+        return _Counted(str.__add__(other, self))
+
+    def split(self, *args: object, **kw: object) -> list[str]:  # type: ignore[override]
+        self._count(len(self))
+        return str.split(self, *args, **kw)  # type: ignore[arg-type]
+
+
+class _CountingText:
+    """Stands in for the decoder's incremental UTF-8 decoder: hands out counted text."""
+
+    def decode(self, chunk: bytes, final: bool = False) -> str:
+        return _Counted(chunk.decode())
+
+
+@pytest.mark.parametrize("body", [b"data: %s\n\n", b"data: %s\r\n\r\n"], ids=["lf", "crlf"])
+def test_one_huge_event_fed_in_small_chunks_is_scanned_a_bounded_number_of_times(body: bytes) -> None:
+    """The decoder's work grows linearly with one event's size (it used to re-join and re-scan its whole buffer
+    on every chunk: 80 MB streamed took 44 s against 0.6 s whole). Counted, not timed."""
+    data = body % (b"x" * 1_000_000)
+    decoder = SSEDecoder()
+    decoder._text = _CountingText()  # type: ignore[assignment]
+    _Counted.scanned = 0
+    events = []
+    for i in range(0, len(data), 1000):  # a thousand chunks
+        events += decoder.feed(data[i : i + 1000])
+    events += decoder.close()
+    assert [len(e.data) for e in events] == [1_000_000]
+    assert _Counted.scanned <= 4 * len(data)  # quadratic handling scans ~500 times the size here

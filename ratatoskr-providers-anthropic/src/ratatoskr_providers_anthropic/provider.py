@@ -69,7 +69,7 @@ class AnthropicProvider(HttpProvider):
         *,
         base_url: str = DEFAULT_BASE_URL,
         default_max_tokens: int = DEFAULT_MAX_TOKENS,
-        timeout: float = DEFAULT_TIMEOUT,
+        timeout: float | None = None,
         limits: Limits | None = None,
         priority: int = PRIORITY_REMOTE,
         models: Iterable[str] | None = None,
@@ -83,6 +83,8 @@ class AnthropicProvider(HttpProvider):
         headers = {"x-api-key": api_key, "anthropic-version": API_VERSION, "content-type": "application/json"}
         if self.betas:
             headers["anthropic-beta"] = ",".join(self.betas)
+        if timeout is None and limits is None:
+            timeout = DEFAULT_TIMEOUT  # a given ``limits`` carries its own timeout
         super().__init__(
             base_url, headers=headers, classify=classify_error, client=client, timeout=timeout, limits=limits,
             priority=priority, models=models,

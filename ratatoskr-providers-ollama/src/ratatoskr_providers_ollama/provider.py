@@ -74,7 +74,7 @@ class OllamaProvider(HttpProvider):
         *,
         base_url: str = DEFAULT_BASE_URL,
         keep_alive: str | int | None = None,
-        timeout: float = DEFAULT_TIMEOUT,
+        timeout: float | None = None,
         limits: Limits | None = None,
         embed_batch_size: int = DEFAULT_EMBED_BATCH,
         priority: int = PRIORITY_REMOTE,
@@ -84,6 +84,8 @@ class OllamaProvider(HttpProvider):
         self.keep_alive = keep_alive
         self.embed_batch_size = embed_batch_size
         classify = partial(classify_error, base_url=base_url.rstrip("/"))
+        if timeout is None and limits is None:
+            timeout = DEFAULT_TIMEOUT  # a given ``limits`` carries its own timeout
         super().__init__(
             base_url, classify=classify, client=client, timeout=timeout, limits=limits, priority=priority, models=models
         )

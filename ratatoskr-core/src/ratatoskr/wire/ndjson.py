@@ -17,22 +17,39 @@ __all__ = ["NDJSONDecoder", "aiter_ndjson"]
 
 
 class NDJSONDecoder:
-    __slots__ = ("_buffer", "_line_number", "provider")
+    """Feed bytes, get the JSON values of the lines they complete.
+
+    Linear in the bytes fed: each chunk is scanned once, and a line spanning many chunks is kept as its
+    pieces and joined once when it ends.
+    """
+
+    __slots__ = ("_line_number", "_pending", "provider")
 
     def __init__(self, *, provider: str | None = None) -> None:
-        self._buffer = b""
+        self._pending: list[bytes] = []  # the pieces of the current, unterminated line
         self._line_number = 0
         self.provider = provider
 
     def feed(self, chunk: bytes) -> list[Any]:
-        if not chunk:
+        """The values of the lines ``chunk`` completes."""
+        if b"\n" not in chunk:
+            if chunk:
+                self._pending.append(chunk)
             return []
-        buffer = self._buffer + chunk if self._buffer else chunk
-        *lines, self._buffer = buffer.split(b"\n")
+        lines = chunk.split(b"\n")
+        rest = lines.pop()
+        if self._pending:
+            self._pending.append(lines[0])
+            lines[0] = b"".join(self._pending)
+            self._pending = []
+        if rest:
+            self._pending.append(rest)
         return [value for line in lines if (value := self._decode(line)) is not _BLANK]
 
     def close(self) -> list[Any]:
-        rest, self._buffer = self._buffer, b""
+        """End of stream: the value of a last line without a newline."""
+        rest = b"".join(self._pending)
+        self._pending = []
         value = self._decode(rest) if rest else _BLANK
         return [] if value is _BLANK else [value]
 

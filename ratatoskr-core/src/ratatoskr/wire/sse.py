@@ -34,13 +34,19 @@ class ServerSentEvent:
 
 
 class SSEDecoder:
-    """Feed bytes, get the complete events they finish."""
+    """Feed bytes, get the complete events they finish.
 
-    __slots__ = ("_bom_checked", "_buffer", "_data", "_event", "_last_id", "_retry", "_text")
+    Linear in the bytes fed, however they are split: each chunk is scanned once, and a line that spans many
+    chunks (one huge event) is kept as its pieces and joined once when it ends, never re-concatenated and
+    re-scanned per chunk.
+    """
+
+    __slots__ = ("_after_cr", "_bom_checked", "_data", "_event", "_last_id", "_pending", "_retry", "_text")
 
     def __init__(self) -> None:
         self._text = codecs.getincrementaldecoder("utf-8")(errors="replace")
-        self._buffer = ""
+        self._pending: list[str] = []  # the pieces of the current, unterminated line
+        self._after_cr = False  # the last chunk ended in CR: a LF starting the next one belongs to it
         self._bom_checked = False
         self._data: list[str] = []
         self._event = ""
@@ -48,18 +54,23 @@ class SSEDecoder:
         self._retry: int | None = None
 
     def feed(self, chunk: bytes) -> list[ServerSentEvent]:
+        """The events that ``chunk`` completes."""
         return self._feed_text(self._text.decode(chunk))
 
     def close(self) -> list[ServerSentEvent]:
         """End of stream: flush the last line and the last event even without a closing blank line."""
         events = self._feed_text(self._text.decode(b"", final=True))
-        rest = self._buffer
-        self._buffer = ""
-        if rest:
-            # A lone trailing CR ended its line; anything else is a last, unterminated line.
-            self._line(rest[:-1] if rest.endswith("\r") else rest, events)
+        if self._pending:
+            self._line(self._take(""), events)
         self._dispatch(events)
         return events
+
+    def _take(self, end: str) -> str:
+        """The pending pieces of the current line followed by ``end``, joined once."""
+        self._pending.append(end)
+        line = "".join(self._pending)
+        self._pending = []
+        return line
 
     def _feed_text(self, text: str) -> list[ServerSentEvent]:
         events: list[ServerSentEvent] = []
@@ -69,26 +80,36 @@ class SSEDecoder:
             self._bom_checked = True
             if text[0] == "\ufeff":
                 text = text[1:]
-        buffer = self._buffer + text if self._buffer else text
-        if "\r" not in buffer:
+        if self._after_cr:
+            self._after_cr = False
+            if text[:1] == "\n":
+                text = text[1:]  # the second half of a CRLF split across chunks
+        if "\r" not in text:
             # Fast path (nearly every server ends lines with LF alone): split, and handle data lines inline.
-            *lines, self._buffer = buffer.split("\n")
-            for line in lines:
-                if not line:
-                    self._dispatch(events)
-                elif line.startswith("data:"):
-                    self._data.append(line[6:] if line.startswith("data: ") else line[5:])
-                else:
-                    self._line(line, events)
+            lines = text.split("\n")
+            rest = lines.pop()
+            if lines:
+                if self._pending:
+                    lines[0] = self._take(lines[0])
+                for line in lines:
+                    if not line:
+                        self._dispatch(events)
+                    elif line.startswith("data:"):
+                        self._data.append(line[6:] if line.startswith("data: ") else line[5:])
+                    else:
+                        self._line(line, events)
+            if rest:
+                self._pending.append(rest)
             return events
         start = 0
-        end = len(buffer)
-        for match in _LINE_END.finditer(buffer):
-            if match.end() == end and buffer[-1] == "\r":
-                break  # a CR at the very end may be the first half of a CRLF: wait for the next chunk
-            self._line(buffer[start : match.start()], events)
+        for match in _LINE_END.finditer(text):
+            line = text[start : match.start()]
+            self._line(self._take(line) if self._pending else line, events)
             start = match.end()
-        self._buffer = buffer[start:]
+        if text[-1] == "\r":
+            self._after_cr = True  # a lone CR at the very end ended its line; a LF may follow in the next chunk
+        elif start < len(text):
+            self._pending.append(text[start:])
         return events
 
     def _line(self, line: str, events: list[ServerSentEvent]) -> None:
