@@ -100,11 +100,14 @@ def model_capability(name: str) -> ModelCapability:
 def models(
     *,
     capability: CapabilityOption = None,
+    provider: Annotated[str | None, Parameter(help="Only models of this provider.")] = None,
+    local: Annotated[bool, Parameter(negative="", help="Only models that run on this machine.")] = False,
     show_all: Annotated[bool, Parameter(name="--all", negative="")] = False,
     as_json: JsonFlag = False,
     ctx: Ctx,
 ) -> int:
-    """List the models the configured providers serve.
+    """List the models the configured providers serve, with context window and price (USD per million tokens,
+    in / out) where the model registry has them.
 
     A provider that cannot answer (unreachable, misconfigured) is a warning line; the others are still listed.
 
@@ -113,26 +116,48 @@ def models(
     capability
         Only models with this capability.
     show_all
-        The whole model registry catalogue (known models and their capabilities), not just what is served.
+        The whole model registry catalogue, each model marked usable now (and by which provider) or not, and why.
     """
-    from ratatoskr.cli._output import print_json, print_table
+    from ratatoskr.cli._catalogue import describe_price, filter_models, local_providers, with_registry_facts
+    from ratatoskr.cli._output import print_table
 
     wanted = model_capability(capability) if capability is not None else None
+    registry = _catalogue(ctx)
+    if show_all:
+        from ratatoskr.cli._catalogue import print_catalogue
 
-    async def run(gateway: ModelGateway) -> list[ModelInfo]:
-        return await gateway.list_models()
+        return print_catalogue(ctx, registry, wanted, provider=provider, local=local, as_json=as_json)
 
-    found = [m.info for m in _catalogue(ctx).list()] if show_all else ctx.call(run)
-    found = [m for m in found if wanted is None or wanted in m.capabilities]
+    async def run(gateway: ModelGateway) -> tuple[list[ModelInfo], frozenset[str]]:
+        return await gateway.list_models(), local_providers(gateway)
+
+    listed, on_this_machine = ctx.call(run)
+    found = filter_models(
+        with_registry_facts(listed, registry),
+        capability=wanted,
+        provider=provider,
+        local=local,
+        local_providers=on_this_machine,
+    )
     if as_json:
-        print_json(found)
+        from ratatoskr.cli._output import print_json, to_json
+
+        print_json([{**to_json(m), "price_per_mtok": _pricing(registry, m.id)} for m in found])
         return 0
+    columns = (*MODEL_COLUMNS, ("price in/out", lambda m: describe_price(registry.get(m.id))))
     print_table(
-        [header for header, _ in MODEL_COLUMNS],
-        ([show(m) for _, show in MODEL_COLUMNS] for m in found),
+        [header for header, _ in columns],
+        ([show(m) for _, show in columns] for m in found),
         empty="no models available" if wanted is None else f"no models with capability {wanted.value}",
     )
     return 0
+
+
+def _pricing(registry: ModelRegistry, model: str) -> Any:
+    from ratatoskr.cli._output import to_json
+
+    known = registry.get(model)
+    return to_json(known.pricing) if known is not None and known.pricing is not None else None
 
 
 def _catalogue(ctx: CliContext) -> ModelRegistry:
