@@ -102,6 +102,8 @@ class EmbeddedGateway:
         self.registry = registry
         self.models = models if models is not None else ModelRegistry.with_seed()
         self.cache = cache
+        if cache is not None:
+            cache.telemetry = registry.telemetry  # hits and misses are counted with the rest of the road
         self.defaults = {**DEFAULT_MODELS, **(defaults or {})}
         self.plugins = plugins
         import cachebox  # deferred with the gateway: `import ratatoskr` stays cheap

@@ -13,6 +13,7 @@ from attrs import frozen
 
 from ratatoskr.config_schema import ConfigTable, positive, read_table, setting
 from ratatoskr.errors import ResponseFormatError
+from ratatoskr.registry.telemetry import Telemetry
 
 __all__ = ["CacheConfig", "ResponseCache"]
 
@@ -42,13 +43,21 @@ class ResponseCache:
         self._cache: Any = cachebox.TTLCache(config.max_entries, config.ttl)
         self.hits = 0
         self.misses = 0
+        #: Where lookups are counted (``ratatoskr.cache.lookups``); the gateway sets its registry's.
+        self.telemetry: Telemetry | None = None
+
+    def _count(self, key: Hashable, hits: int, misses: int) -> None:
+        self.hits += hits
+        self.misses += misses
+        if self.telemetry is not None:
+            self.telemetry.cache(str(key[0]) if isinstance(key, tuple) and key else "call", hits, misses)
 
     async def get_or_call(self, key: Hashable, call: Callable[[], Awaitable[T]]) -> T:
         found = self._cache.get(key)
         if found is not None:
-            self.hits += 1
+            self._count(key, 1, 0)
             return found  # type: ignore[no-any-return]
-        self.misses += 1
+        self._count(key, 0, 1)
         value = await call()
         self._cache[key] = value
         return value
@@ -62,8 +71,8 @@ class ResponseCache:
         """Per-item lookup; ``call`` gets the missing items and must return one result per item, in order."""
         results: list[Any] = [self._cache.get(key) for key in keys]
         missing = [i for i, r in enumerate(results) if r is None]
-        self.hits += len(keys) - len(missing)
-        self.misses += len(missing)
+        if keys:
+            self._count(keys[0], len(keys) - len(missing), len(missing))
         if missing:
             fresh = await call([items[i] for i in missing])
             if len(fresh) != len(missing):

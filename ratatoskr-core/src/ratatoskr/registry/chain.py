@@ -11,6 +11,7 @@ error. Explicit-only providers (the demo) are reached only by a pin.
 
 from __future__ import annotations
 
+import contextlib
 import time
 from collections.abc import AsyncGenerator, Awaitable, Callable, Iterable, Mapping, Sequence
 from typing import Any, TypeVar, cast
@@ -32,9 +33,16 @@ from ratatoskr.registry.plan import PIN_ALIASES, Plan, build_plan
 from ratatoskr.registry.pricing import ProviderCost, providers_by_cost
 from ratatoskr.registry.retry import RetryPolicy
 from ratatoskr.registry.routing import LatencyTracker, RoutingConfig
-from ratatoskr.registry.telemetry import Telemetry
+from ratatoskr.registry.telemetry import StreamSpan, Telemetry
 from ratatoskr.registry.validation import OptionsT, check_parameters
-from ratatoskr.types import ParameterValidationPolicy, PricingInfo
+from ratatoskr.types import (
+    ChatResponse,
+    GenerateDone,
+    GenerateResponse,
+    ParameterValidationPolicy,
+    PricingInfo,
+    UsageEvent,
+)
 
 __all__ = ["PIN_ALIASES", "ProviderRegistry"]
 
@@ -42,6 +50,9 @@ T = TypeVar("T")
 A = TypeVar("A")
 E = TypeVar("E")
 P = TypeVar("P", bound=Provider)
+
+#: Results and stream events that carry token usage (``gen_ai.client.token.usage``).
+_WITH_USAGE = (ChatResponse, GenerateResponse, UsageEvent, GenerateDone)
 
 
 def _stamp(result: Any, provider: str) -> Any:
@@ -212,7 +223,10 @@ class ProviderRegistry:
 
         Returns the provider that serves the stream, the options it got, and the events (close them)."""
 
+        started: dict[str, int] = {}
+
         async def open_first(provider: P, opts: OptionsT) -> tuple[AsyncGenerator[E, None], list[E]]:
+            started[provider.name] = time.time_ns()
             events = open_stream(provider, opts)
             try:
                 first = [await events.__anext__()]
@@ -223,8 +237,41 @@ class ProviderRegistry:
                 raise
             return events, first
 
-        provider, opts, (events, first) = await self._run(kind, operation, options.model, open_first, options)
-        return provider, opts, _continue(first, events, provider.name)
+        provider, opts, (events, first) = await self._run(
+            kind, operation, options.model, open_first, options, span=False
+        )
+        span = self.telemetry.stream_span(operation, provider.name, opts.model, started.get(provider.name))
+        return provider, opts, self._continue(operation, first, events, provider.name, span)
+
+    async def _continue(
+        self, operation: str, first: list[E], events: AsyncGenerator[E, None], provider: str, span: StreamSpan
+    ) -> AsyncGenerator[E, None]:
+        """The first events, then the rest of the stream; a non-Ratatoskr error mid-stream becomes a ProviderBug.
+        The stream's span ends with the stream (with the error that ended it); its usage is recorded."""
+        error: BaseException | None = None
+        last_usage: object = None  # the stream's latest usage figures, recorded once at its end
+        try:
+            for event in first:
+                last_usage = event if isinstance(event, _WITH_USAGE) and event.usage else last_usage
+                yield event
+            async for event in events:
+                last_usage = event if isinstance(event, _WITH_USAGE) and event.usage else last_usage
+                yield event
+        except Exception as exc:
+            error = typed_error(exc, provider)
+            raise error  # noqa: B904 (a ProviderBug chains its cause itself)
+        finally:
+            try:
+                await events.aclose()
+            finally:
+                span.end(error)
+                self._count_usage(operation, provider, last_usage)
+
+    def _count_usage(self, operation: str, provider: str, result: object) -> None:
+        """``gen_ai.client.token.usage`` for an answer, a stream's usage event or its final event."""
+        usage = result.usage if isinstance(result, _WITH_USAGE) else None
+        if usage is not None:
+            self.telemetry.tokens(operation, provider, usage.prompt_tokens, usage.completion_tokens)
 
     async def _run(
         self,
@@ -233,6 +280,8 @@ class ProviderRegistry:
         model: str,
         call: Callable[[P, A], Awaitable[T]],
         options: A | None,
+        *,
+        span: bool = True,
     ) -> tuple[P, A, T]:
         plan = self.plan(kind.capability, model)
         attempts = list(plan.declined)
@@ -249,13 +298,14 @@ class ProviderRegistry:
             start = time.perf_counter()
             error: str | None = None
             try:
-                with self.telemetry.span(operation, provider.name, name):
+                with self.telemetry.span(operation, provider.name, name) if span else contextlib.nullcontext():
                     result = await self._call(typed, operation, call, arg)
             except RatatoskrError as exc:
                 error = type(exc).__name__
                 exc.attribute_to(provider.name)
                 if self.discovery is not None and isinstance(exc, UnsupportedParameter):
                     self.discovery.record(provider.name, name, exc.parameter, str(exc))
+                    self.telemetry.refusal(provider.name, name, exc.parameter)
                 if not exc.moves_on:
                     raise
                 attempts.append(ProviderAttempt(provider.name, exc, declined=isinstance(exc, ModelNotAvailable)))
@@ -264,6 +314,7 @@ class ProviderRegistry:
                 elapsed = time.perf_counter() - start
                 self._latency[provider.name].observe(elapsed)
                 self.telemetry.record(operation, provider.name, name, elapsed, error)
+            self._count_usage(operation, provider.name, result)
             return typed, arg, cast(T, _stamp(result, provider.name))
         raise self.exhausted(plan, attempts)
 
@@ -292,16 +343,3 @@ class ProviderRegistry:
         for provider in self.all_providers():
             if isinstance(provider, Closeable):
                 await provider.aclose()
-
-
-async def _continue(first: list[E], events: AsyncGenerator[E, None], provider: str) -> AsyncGenerator[E, None]:
-    """The first events, then the rest of the stream; a non-Ratatoskr error mid-stream becomes a ProviderBug."""
-    try:
-        for event in first:
-            yield event
-        async for event in events:
-            yield event
-    except Exception as exc:
-        raise typed_error(exc, provider)  # noqa: B904 (a ProviderBug chains its cause itself)
-    finally:
-        await events.aclose()

@@ -28,15 +28,20 @@ class DiscoveryRecord:
 
 
 class ParameterDiscovery:
+    """The refusals of the last ``ttl`` seconds, for at most ``max_entries`` provider/model pairs (the least recently
+    used pair goes first)."""
+
     def __init__(self, *, ttl: float = 24 * 3600.0, max_entries: int = 1000) -> None:
+        import cachebox
+
         self.ttl = ttl
         self.max_entries = max_entries
-        self._records: dict[tuple[str, str], dict[str, DiscoveryRecord]] = {}
+        self._records: cachebox.LRUCache[tuple[str, str], dict[str, DiscoveryRecord]] = cachebox.LRUCache(max_entries)
 
     def record(self, provider: str, model: str, parameter: str, reason: str = "") -> None:
-        if len(self._records) >= self.max_entries and (provider, model) not in self._records:
-            self._records.pop(next(iter(self._records)))  # the oldest provider/model pair goes first
-        found = self._records.setdefault((provider, model), {})
+        found = self._records.get((provider, model))
+        if found is None:
+            found = self._records[(provider, model)] = {}
         found[parameter] = DiscoveryRecord(provider, model, parameter, reason, time.monotonic())
 
     def refused(self, provider: str, model: str) -> frozenset[str]:
@@ -50,4 +55,4 @@ class ParameterDiscovery:
         return frozenset(found)
 
     def records(self) -> list[DiscoveryRecord]:
-        return [rec for found in self._records.values() for rec in found.values()]
+        return [rec for found in list(self._records.values()) for rec in found.values()]

@@ -3,47 +3,98 @@
 opentelemetry-api is a no-op until an SDK is installed; we import it lazily (it costs import time) and skip all
 span work while the global tracer provider is still the default proxy, so a gateway without telemetry pays
 almost nothing per call.
+
+What is recorded: one span per provider call (for a stream: from the call until the stream ends, with a mid-stream
+error recorded on it), ``ratatoskr.requests`` and ``gen_ai.client.operation.duration`` per call, ``ratatoskr.retries``,
+``gen_ai.client.token.usage`` (input and output tokens of every answer and stream that reports usage),
+``ratatoskr.cache.lookups`` (``ratatoskr.cache.hit`` true/false) and ``ratatoskr.parameter.refusals`` (an option a
+provider refused at run time, learnt by parameter discovery).
 """
 
 from __future__ import annotations
 
 import contextlib
+import time
 from collections.abc import Iterator
 from typing import Any
 
-__all__ = ["Telemetry"]
+__all__ = ["StreamSpan", "Telemetry"]
 
 _INSTRUMENTATION = "ratatoskr"
 
 
+def _attributes(operation: str, provider: str, model: str | None = None) -> dict[str, str]:
+    out = {"gen_ai.operation.name": operation, "gen_ai.system": provider}
+    if model is not None:
+        out["gen_ai.request.model"] = model
+    return out
+
+
+class StreamSpan:
+    """The span of one stream, open until :meth:`end` (with the error that ended it, if any)."""
+
+    __slots__ = ("_span",)
+
+    def __init__(self, span: Any) -> None:
+        self._span = span
+
+    def end(self, error: BaseException | None = None) -> None:
+        if self._span is None:
+            return
+        if error is not None:
+            from opentelemetry.trace import Status, StatusCode
+
+            self._span.record_exception(error)
+            self._span.set_attribute("error.type", type(error).__name__)
+            self._span.set_status(Status(StatusCode.ERROR, str(error)))
+        self._span.end()
+        self._span = None
+
+
 class Telemetry:
+    """Spans and metrics of the dispatch road; every method is a no-op until an OpenTelemetry SDK is configured."""
+
     def __init__(self) -> None:
         self._trace: Any = None
+        self._proxy: type | None = None
         self._tracer: Any = None
         self._meter_state: Any = None
 
     def _enabled(self) -> bool:
-        if self._trace is None:
+        if self._proxy is None:
             from opentelemetry import trace
 
             self._trace = trace
-        # ProxyTracerProvider means no SDK was configured: spans would be non-recording.
-        return type(self._trace.get_tracer_provider()).__name__ != "ProxyTracerProvider"
+            self._proxy = trace.ProxyTracerProvider
+        # The proxy provider means no SDK was configured: spans would be non-recording.
+        return not isinstance(self._trace.get_tracer_provider(), self._proxy)
+
+    def _get_tracer(self) -> Any:
+        if self._tracer is None:
+            self._tracer = self._trace.get_tracer(_INSTRUMENTATION)
+        return self._tracer
 
     @contextlib.contextmanager
     def span(self, operation: str, provider: str, model: str) -> Iterator[Any]:
+        """A span around one provider call (errors are recorded on it by OpenTelemetry)."""
         if not self._enabled():
             yield None
             return
-        if self._tracer is None:
-            self._tracer = self._trace.get_tracer(_INSTRUMENTATION)
-        attributes = {
-            "gen_ai.operation.name": operation,
-            "gen_ai.system": provider,
-            "gen_ai.request.model": model,
-        }
-        with self._tracer.start_as_current_span(f"{operation} {model}", attributes=attributes) as span:
+        attributes = _attributes(operation, provider, model)
+        with self._get_tracer().start_as_current_span(f"{operation} {model}", attributes=attributes) as span:
             yield span
+
+    def stream_span(self, operation: str, provider: str, model: str, started_ns: int | None = None) -> StreamSpan:
+        """A span for a stream, from ``started_ns`` (``time.time_ns()`` when the provider was called) until
+        :meth:`StreamSpan.end`; not made current (the stream's consumer runs between its events)."""
+        if not self._enabled():
+            return StreamSpan(None)
+        span = self._get_tracer().start_span(
+            f"{operation} {model}",
+            attributes=_attributes(operation, provider, model),
+            start_time=started_ns if started_ns is not None else time.time_ns(),
+        )
+        return StreamSpan(span)
 
     def _meters(self) -> Any:
         if self._meter_state is None:
@@ -55,14 +106,16 @@ class Telemetry:
                 meter.create_histogram("gen_ai.client.operation.duration", unit="s"),
                 meter.create_counter("ratatoskr.retries", description="Retried provider calls"),
                 meter.create_histogram("gen_ai.client.token.usage", unit="{token}"),
+                meter.create_counter("ratatoskr.cache.lookups", description="Response cache lookups"),
+                meter.create_counter("ratatoskr.parameter.refusals", description="Options providers refused"),
             )
         return self._meter_state
 
     def record(self, operation: str, provider: str, model: str, seconds: float, error: str | None) -> None:
         if not self._enabled():
             return
-        requests, duration, _, _ = self._meters()
-        attrs = {"gen_ai.operation.name": operation, "gen_ai.system": provider, "gen_ai.request.model": model}
+        requests, duration, *_ = self._meters()
+        attrs = _attributes(operation, provider, model)
         if error:
             attrs["error.type"] = error
         requests.add(1, attrs)
@@ -70,12 +123,28 @@ class Telemetry:
 
     def retry(self, operation: str, provider: str) -> None:
         if self._enabled():
-            self._meters()[2].add(1, {"gen_ai.operation.name": operation, "gen_ai.system": provider})
+            self._meters()[2].add(1, _attributes(operation, provider))
 
     def tokens(self, operation: str, provider: str, prompt: int, completion: int) -> None:
+        """``gen_ai.client.token.usage`` for one answer: its input and output tokens."""
         if not self._enabled():
             return
         usage = self._meters()[3]
-        base = {"gen_ai.operation.name": operation, "gen_ai.system": provider}
+        base = _attributes(operation, provider)
         usage.record(prompt, {**base, "gen_ai.token.type": "input"})
         usage.record(completion, {**base, "gen_ai.token.type": "output"})
+
+    def cache(self, operation: str, hits: int, misses: int) -> None:
+        """Response cache lookups of one request (a batch looks up each item)."""
+        if not self._enabled():
+            return
+        lookups = self._meters()[4]
+        if hits:
+            lookups.add(hits, {"gen_ai.operation.name": operation, "ratatoskr.cache.hit": True})
+        if misses:
+            lookups.add(misses, {"gen_ai.operation.name": operation, "ratatoskr.cache.hit": False})
+
+    def refusal(self, provider: str, model: str, parameter: str) -> None:
+        """Parameter discovery learnt that ``provider`` refuses ``parameter`` for ``model``."""
+        if self._enabled():
+            self._meters()[5].add(1, {"gen_ai.system": provider, "gen_ai.request.model": model, "parameter": parameter})
