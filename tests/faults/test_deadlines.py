@@ -12,7 +12,18 @@ import json
 import anyio
 import pytest
 from clients import FAST_RETRY, MESSAGES, TIMEOUT, chat, chat_stream, gateway, openai_provider
-from faultserver import FaultServer, chat_chunk, chat_completion, drip, json_reply, keepalive_only, sse, sse_chat
+from faultserver import (
+    Conn,
+    FaultServer,
+    Request,
+    chat_chunk,
+    chat_completion,
+    drip,
+    json_reply,
+    keepalive_only,
+    sse,
+    sse_chat,
+)
 from ratatoskr import ChatOptions, RetryPolicy
 from ratatoskr.errors import RequestTimeout, ResponseTooLarge
 from ratatoskr.wire.endpoint import Limits
@@ -134,3 +145,51 @@ async def test_must_show_drip_and_keep_alive_end_typed_within_about_ten_seconds(
         assert isinstance(error, RequestTimeout), name
         assert attempts == 2, name
         assert 6.0 <= elapsed < 10.0 + SLACK, (name, elapsed)
+
+
+@pytest.mark.parametrize("mode", ["chat", "stream"])
+async def test_cancelling_the_callers_scope_stops_the_request_and_closes_the_connection(mode: str) -> None:
+    """A caller's own deadline (an anyio cancel scope) works on any provider: the call stops at once and the
+    server sees the connection closed (the fd check after the test proves nothing is left open)."""
+    arrived, closed = anyio.Event(), anyio.Event()
+
+    async def hang_and_notice(conn: Conn, request: Request) -> bool:
+        arrived.set()
+        await conn.wait_closed()
+        closed.set()
+        return False
+
+    limits = Limits(timeout=60)
+    async with FaultServer(hang_and_notice) as server, gateway(openai_provider(server, limits=limits)) as gw:
+        async with anyio.create_task_group() as group:
+            group.start_soon(_call, gw, mode)
+            with anyio.fail_after(SLACK):
+                await arrived.wait()
+            start = anyio.current_time()
+            group.cancel_scope.cancel()  # the caller gives up while the server sits on the request
+        with anyio.fail_after(SLACK):
+            await closed.wait()
+        assert anyio.current_time() - start < SLACK
+    assert len(server.requests) == 1
+
+
+async def test_leaving_a_stream_early_closes_its_connection() -> None:
+    closed = anyio.Event()
+
+    async def endless(conn: Conn, request: Request) -> bool:
+        await conn.head(200, {"content-type": "text/event-stream"})
+        try:
+            while True:
+                await conn.chunk(b"data: %s\n\n" % json.dumps(chat_chunk("tick ")).encode())
+                await anyio.sleep(0.01)
+        finally:
+            closed.set()
+
+    async with FaultServer(endless) as server, gateway(openai_provider(server)) as gw:
+        events = gw.chat_stream(MESSAGES, options=ChatOptions(model=PINNED))
+        async for event in events:
+            if getattr(event, "text", None):
+                break
+        await events.aclose()  # type: ignore[attr-defined]
+        with anyio.fail_after(SLACK):
+            await closed.wait()
