@@ -16,6 +16,9 @@ from ratatoskr.wire.endpoint import Limits
 FAST_RETRY = RetryPolicy(max_attempts=3, initial_delay=0.01, max_delay=0.02, jitter=False, max_retry_after=0.05)
 #: Short timeout for every fault test but the "must show" one.
 TIMEOUT = 0.5
+#: The timeout of a fault whose expected end IS the timeout (hang, drip, keep-alives): shorter, as nothing
+#: can beat it, and it keeps the suite fast.
+SHORT = 0.2
 #: Slack on every elapsed-time bound: generous, so a loaded CI machine never makes these flaky.
 SLACK = 3.0
 MESSAGES = [Message.user("hi")]
@@ -79,11 +82,16 @@ class Case:
     error: type[Exception]
     attempts: int
     modes: tuple[str, ...] = ("chat", "stream")
+    timeout: float = TIMEOUT
 
     @property
     def bound(self) -> float:
         """Each attempt may wait out the timeout; backoff and capped Retry-After add little."""
-        return self.attempts * TIMEOUT + SLACK
+        return self.attempts * self.timeout + SLACK
+
+    @property
+    def limits(self) -> Limits:
+        return Limits(timeout=self.timeout)
 
 
 def params(cases: list[Case]) -> list[Any]:

@@ -11,7 +11,7 @@ import json
 
 import anyio
 import pytest
-from clients import FAST_RETRY, MESSAGES, TIMEOUT, chat, chat_stream, gateway, openai_provider
+from clients import FAST_RETRY, MESSAGES, SHORT, TIMEOUT, chat, chat_stream, gateway, openai_provider
 from faultserver import (
     Conn,
     FaultServer,
@@ -50,23 +50,25 @@ async def _call(gw: object, mode: str) -> str:
 
 @pytest.mark.parametrize("mode", ["chat", "stream"])
 async def test_a_drip_fed_answer_is_cut_at_the_deadline(mode: str) -> None:
-    async with FaultServer(_drip(mode, 0.02)) as server, gateway(openai_provider(server)) as gw:
+    short = Limits(timeout=SHORT)
+    async with FaultServer(_drip(mode, 0.02)) as server, gateway(openai_provider(server, limits=short)) as gw:
         start = anyio.current_time()
         with pytest.raises(RequestTimeout):
             await _call(gw, mode)
         elapsed = anyio.current_time() - start
     assert len(server.requests) == RETRIES
-    assert RETRIES * TIMEOUT * 0.9 < elapsed < RETRIES * TIMEOUT + SLACK
+    assert RETRIES * SHORT * 0.9 < elapsed < RETRIES * SHORT + SLACK
 
 
 async def test_keep_alive_comments_are_not_progress() -> None:
-    async with FaultServer(keepalive_only(0.05)) as server, gateway(openai_provider(server)) as gw:
+    short = Limits(timeout=SHORT)
+    async with FaultServer(keepalive_only(0.05)) as server, gateway(openai_provider(server, limits=short)) as gw:
         start = anyio.current_time()
         with pytest.raises(RequestTimeout, match="no first event"):
             await chat_stream(gw, PINNED)
         elapsed = anyio.current_time() - start
     assert len(server.requests) == RETRIES
-    assert elapsed < RETRIES * TIMEOUT + SLACK
+    assert elapsed < RETRIES * SHORT + SLACK
 
 
 async def test_a_stream_that_goes_quiet_after_its_first_event_is_cut_by_the_idle_limit() -> None:

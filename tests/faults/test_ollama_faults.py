@@ -10,7 +10,7 @@ import json
 
 import anyio
 import pytest
-from clients import FAST_RETRY, Case, gateway, ollama_provider, params, underlying
+from clients import FAST_RETRY, SHORT, Case, gateway, ollama_provider, params, underlying
 from faultserver import Behaviour, Conn, FaultServer, Request, drip, hang, json_reply, ndjson, raw_body, reset, status
 from ratatoskr import ChatOptions, EmbeddedGateway, Message
 from ratatoskr.errors import Overloaded, RequestTimeout, ResponseFormatError, StreamError, TransportError
@@ -61,7 +61,7 @@ async def call(gw: EmbeddedGateway, mode: str) -> str:
 
 CASES = [
     Case("503", status(503), Overloaded, RETRIES),
-    Case("hang", hang, RequestTimeout, RETRIES),
+    Case("hang", hang, RequestTimeout, RETRIES, timeout=SHORT),
     Case("reset-before-response", reset, TransportError, RETRIES),
     Case(
         "in-band-error-first",
@@ -81,6 +81,7 @@ CASES = [
         RequestTimeout,
         RETRIES,
         ("stream",),
+        timeout=SHORT,
     ),
     Case(
         "drip",
@@ -88,6 +89,7 @@ CASES = [
         RequestTimeout,
         RETRIES,
         ("chat",),
+        timeout=SHORT,
     ),
     Case(
         "truncated-json",
@@ -101,7 +103,7 @@ CASES = [
 
 @pytest.mark.parametrize(("case", "mode"), params(CASES))
 async def test_fault_ends_in_the_typed_error(case: Case, mode: str) -> None:
-    async with FaultServer(case.fault) as server, gateway(ollama_provider(server)) as gw:
+    async with FaultServer(case.fault) as server, gateway(ollama_provider(server, limits=case.limits)) as gw:
         start = anyio.current_time()
         with pytest.raises(Exception) as info:  # noqa: PT011 (checked just below, unwrapped)
             await call(gw, mode)

@@ -12,7 +12,7 @@ import time
 
 import anyio
 import pytest
-from clients import FAST_RETRY, MESSAGES, Case, chat, chat_stream, gateway, openai_provider, params, underlying
+from clients import FAST_RETRY, MESSAGES, SHORT, Case, chat, chat_stream, gateway, openai_provider, params, underlying
 from faultserver import (
     Behaviour,
     FaultServer,
@@ -82,7 +82,7 @@ SERVER_ERRORS = [
     Case("529", status(529), Overloaded, RETRIES),
 ]
 CONNECTION = [
-    Case("hang", hang, RequestTimeout, RETRIES),
+    Case("hang", hang, RequestTimeout, RETRIES, timeout=SHORT),
     Case("reset-before-response", reset, TransportError, RETRIES),
     Case("close-before-response", raw(b""), TransportError, RETRIES),
     Case("garbage-status-line", raw(b"HTTP/9 banana\r\n\r\n"), TransportError, RETRIES),
@@ -151,7 +151,7 @@ async def _call(gw: object, mode: str) -> str:
 
 @pytest.mark.parametrize(("case", "mode"), params(CASES))
 async def test_fault_ends_in_the_typed_error(case: Case, mode: str) -> None:
-    async with FaultServer(case.fault) as server, gateway(openai_provider(server)) as gw:
+    async with FaultServer(case.fault) as server, gateway(openai_provider(server, limits=case.limits)) as gw:
         start = anyio.current_time()
         with pytest.raises(Exception) as info:  # noqa: PT011 (checked just below, unwrapped)
             await _call(gw, mode)
