@@ -230,3 +230,13 @@ def test_no_stream_in_a_conversation(cli: Run, fake: FakeChatProvider) -> None:
     assert result.code == 0, result.err
     assert [method for method, _ in fake.calls] == ["chat", "chat"]
     assert _sent(fake)[-1] == [("user", "one"), ("assistant", "one"), ("user", "two")]
+
+
+def test_chat_c_at_the_terminal_reopens_the_latest_conversation(cli: Run, fake: FakeChatProvider) -> None:
+    assert cli("chat", "-m", "fake:fake-1", "--system", "be brief", "first").code == 0
+    result = cli("chat", "-c", "-m", "fake:fake-1", typed="second\n")
+    assert result.code == 0, result.err
+    # The recorded turn (and its system message) went out before the new line typed at the prompt.
+    assert _sent(fake)[-1] == [("system", "be brief"), ("user", "first"), ("assistant", "first"), ("user", "second")]
+    assert cli("chat", "-c", "-m", "fake:fake-1", "third").code == 0  # the terminal turn was recorded too
+    assert _sent(fake)[-1][-3:] == [("user", "second"), ("assistant", "second"), ("user", "third")]
