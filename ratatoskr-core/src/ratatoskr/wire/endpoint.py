@@ -19,6 +19,9 @@ Every HTTP provider talks through an :class:`Endpoint`; it is the one place wher
 - An error status is read once into a :class:`~ratatoskr.wire.failure.HttpFailure` and given to the
   provider's classifier (``classify=``); when it returns ``None`` the generic status mapping decides.
   A 200 ``application/json`` answer to a stream request that carries ``{"error": ...}`` is classified too.
+- A secret the request carried (an API key in ``Authorization``, ``x-api-key``, ``x-goog-api-key``, …) is
+  replaced by ``[redacted]`` in an error body before it is read, so an upstream that echoes it hands it to
+  nobody.
 - Transport failures become :class:`~ratatoskr.errors.TransportError` (``StreamError`` once a body was
   being read), always chained.
 
@@ -28,6 +31,7 @@ injected client belongs to whoever injected it. Building an endpoint imports no 
 
 from __future__ import annotations
 
+import json
 import math
 from collections.abc import AsyncGenerator, AsyncIterator, Callable, Iterator, Mapping
 from contextlib import aclosing, contextmanager
@@ -40,6 +44,7 @@ from ratatoskr.errors import InvalidInput, RatatoskrError, RequestTimeout, Respo
 from ratatoskr.wire.failure import ErrorClassifier, classify, failure_from_object, failure_from_response
 from ratatoskr.wire.http import decode_json, translate_transport_errors
 from ratatoskr.wire.ndjson import aiter_ndjson
+from ratatoskr.wire.redact import redact, secrets_in
 from ratatoskr.wire.sse import ServerSentEvent, aiter_sse
 
 if TYPE_CHECKING:
@@ -146,11 +151,15 @@ class Endpoint:
         self, status: int, headers: Mapping[str, str], body: bytes | str, *, model: str | None = None
     ) -> RatatoskrError:
         """The typed error for an error answer (the provider's classifier, else the generic mapping)."""
+        body = redact(body, secrets_in(self.headers))
         failure = failure_from_response(status, headers, body, provider=self.provider, model=model)
         return classify(failure, self.classifier)
 
     def stream_error(self, obj: Any, *, model: str | None = None) -> RatatoskrError:
         """The typed error for an error object met inside a stream or a 200 answer."""
+        secrets = secrets_in(self.headers)
+        if secrets:  # an upstream that echoes the key must not hand it to the user or a daemon client
+            obj = json.loads(redact(json.dumps(obj), secrets))
         return classify(failure_from_object(obj, provider=self.provider, model=model), self.classifier)
 
     # ---- JSON ---------------------------------------------------------------------------------------------
@@ -274,6 +283,8 @@ class Endpoint:
     async def _raise_for_status(self, response: httpx.Response, model: str | None) -> None:
         if response.status_code >= 400:
             content = await self._read(response, ERROR_BODY_BYTES, keep_going=True)
+            # The headers actually sent (a call's own headers included) name every secret to hide.
+            content = redact(content, secrets_in(response.request.headers))
             raise self.error(response.status_code, response.headers, content, model=model)
 
     async def _read(self, response: httpx.Response, limit: int, *, keep_going: bool = False) -> bytes:
