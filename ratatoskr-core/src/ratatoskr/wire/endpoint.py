@@ -40,7 +40,7 @@ from typing import TYPE_CHECKING, Any, TypeVar
 import anyio
 from attrs import evolve, field, frozen
 
-from ratatoskr.errors import InvalidInput, RatatoskrError, RequestTimeout, ResponseTooLarge
+from ratatoskr.errors import InvalidInput, RatatoskrError, RequestTimeout, ResponseFormatError, ResponseTooLarge
 from ratatoskr.wire.failure import ErrorClassifier, classify, failure_from_object, failure_from_response
 from ratatoskr.wire.http import decode_json, translate_transport_errors
 from ratatoskr.wire.ndjson import aiter_ndjson
@@ -252,8 +252,17 @@ class Endpoint:
     async def _stream_source(
         self, response: httpx.Response, model: str | None, budget: _Budget
     ) -> AsyncGenerator[bytes, None]:
-        """The body chunks; a 200 ``application/json`` answer carrying ``{"error": ...}`` raises it."""
-        if response.headers.get("content-type", "").split(";")[0].strip() != "application/json":
+        """The body chunks; a 200 ``application/json`` answer carrying ``{"error": ...}`` raises it, and an HTML
+        page (a proxy's or captive portal's, a base URL pointing at a website) is a ResponseFormatError, not a
+        stream that "ended before it finished" and is retried."""
+        content_type = response.headers.get("content-type", "").split(";")[0].strip().lower()
+        if content_type == "text/html":
+            page = await self._read(response, ERROR_BODY_BYTES, keep_going=True)
+            shown = page[:200].decode("utf-8", errors="replace")
+            raise ResponseFormatError(
+                f"{self.provider}: expected a stream, got an HTML page: {shown!r}", provider=self.provider
+            )
+        if content_type != "application/json":
             return self._body(response, budget=budget)
         content = await self._read(response, self.limits.max_response_bytes)
         obj = self._json(content) if content.strip() else None
