@@ -103,7 +103,9 @@ class LocalProvider:
         self.tokenizers = TokenizerRegistry(self.config)
         self._limiter: anyio.CapacityLimiter | None = None
         self._batchers: dict[str, tuple[object, MicroBatcher[Any, Any]]] = {}
-        self._sources: dict[str, Source] = {}
+        import cachebox  # deferred: building the provider (at CLI start-up) stays cheap
+
+        self._sources: cachebox.LRUCache[str, Source] = cachebox.LRUCache(_SOURCE_CACHE_SIZE)
 
     def __repr__(self) -> str:
         return f"<LocalProvider device={self.config.device} loaded={list(self.manager.loaded())}>"
@@ -124,8 +126,6 @@ class LocalProvider:
             return source
         source = resolve(model, self.config)
         if source is not None:
-            if len(self._sources) >= _SOURCE_CACHE_SIZE:
-                self._sources.clear()
             self._sources[model] = source
         else:
             raise ModelNotAvailable(

@@ -5,8 +5,8 @@ from __future__ import annotations
 import json
 import sys
 
-from ratatoskr.cli._options import JsonFlag
 from ratatoskr.cli.context import Ctx
+from ratatoskr.cli.options import JsonFlag
 
 __all__ = ["daemon_health", "serve"]
 

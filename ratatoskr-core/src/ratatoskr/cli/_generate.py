@@ -8,8 +8,8 @@ from typing import TYPE_CHECKING, Annotated, TypedDict
 
 from cyclopts import Parameter
 
-from ratatoskr.cli._options import JsonFlag, ModelOption
 from ratatoskr.cli.context import Ctx
+from ratatoskr.cli.options import JsonFlag, ModelOption
 from ratatoskr.errors import InvalidInput
 from ratatoskr.types import ReasoningEffort
 

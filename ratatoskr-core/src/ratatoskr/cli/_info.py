@@ -8,8 +8,8 @@ from typing import TYPE_CHECKING, Annotated, Any
 
 from cyclopts import Parameter
 
-from ratatoskr.cli._options import JsonFlag
 from ratatoskr.cli.context import CliContext, Ctx
+from ratatoskr.cli.options import JsonFlag
 
 if TYPE_CHECKING:
     from ratatoskr.errors import AllProvidersFailed, ProviderAttempt

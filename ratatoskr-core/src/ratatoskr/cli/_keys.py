@@ -13,8 +13,8 @@ from typing import Annotated
 
 from cyclopts import App, Parameter
 
-from ratatoskr.cli._options import JsonFlag
 from ratatoskr.cli.context import CliContext, Ctx
+from ratatoskr.cli.options import JsonFlag
 from ratatoskr.errors import InvalidInput
 
 __all__ = ["keys_app"]

@@ -10,8 +10,8 @@ from typing import TYPE_CHECKING, Annotated, Any
 
 from cyclopts import App, Parameter
 
-from ratatoskr.cli._options import JsonFlag
 from ratatoskr.cli.context import Ctx
+from ratatoskr.cli.options import JsonFlag
 
 if TYPE_CHECKING:
     from ratatoskr.cli.context import CliContext

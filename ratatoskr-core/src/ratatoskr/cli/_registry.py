@@ -13,9 +13,9 @@ from typing import Annotated
 
 from cyclopts import App, Parameter
 
-from ratatoskr.cli._options import JsonFlag
 from ratatoskr.cli._registry_models import PathOption, model_add, model_list, model_refresh, model_remove, open_file
 from ratatoskr.cli.context import Ctx
+from ratatoskr.cli.options import JsonFlag
 
 __all__ = ["registry_app", "update_registry"]
 

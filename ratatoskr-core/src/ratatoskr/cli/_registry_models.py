@@ -8,8 +8,8 @@ from typing import TYPE_CHECKING, Annotated
 
 from cyclopts import Parameter
 
-from ratatoskr.cli._options import JsonFlag
 from ratatoskr.cli.context import CliContext, Ctx
+from ratatoskr.cli.options import JsonFlag
 from ratatoskr.errors import InvalidInput
 
 if TYPE_CHECKING:

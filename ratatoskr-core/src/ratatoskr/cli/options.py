@@ -1,4 +1,8 @@
-"""Options shared by several commands, as annotated types (``model: ModelOption = None``)."""
+"""Options shared by several commands, as annotated types (``model: ModelOption = None``).
+
+Public: a plugin that adds commands through ``ratatoskr_register_commands`` uses the same ``--json`` and
+``--model`` options as the built-in ones.
+"""
 
 from __future__ import annotations
 
