@@ -95,6 +95,16 @@ async def test_a_model_that_cannot_fit_is_not_available() -> None:
     assert list(manager.loaded()) == ["embed:small"] and not kept.closed
 
 
+async def test_a_refusal_by_the_budget_is_not_remembered_as_a_failure() -> None:
+    manager = ModelManager(budget_bytes=10 * MB)
+    for _ in range(2):
+        with pytest.raises(ModelNotAvailable, match="RAM budget") as info:
+            await manager.get("embed:big", _loader(MB, file_bytes=11 * MB))
+        assert info.value.model == "big" and info.value.provider == "local"
+    assert manager.loads == 2  # asked again, not answered from the failures remembered for a minute
+    assert manager.status("embed:big").kind is ModelStatusKind.AVAILABLE
+
+
 async def test_status_and_unload() -> None:
     manager = ModelManager(budget_bytes=10 * MB)
     assert manager.status("embed:x").kind is ModelStatusKind.AVAILABLE

@@ -38,6 +38,15 @@ class Loadable(Protocol):
 M = TypeVar("M", bound=Loadable)
 
 
+class _OverBudget(Exception):
+    """Raised by ``check_fits`` inside a load: the model's files alone exceed the RAM budget (an internal signal:
+    :meth:`ModelManager.get` turns it into :class:`ModelNotAvailable`)."""
+
+    def __init__(self, size: int) -> None:
+        super().__init__(size)
+        self.size = size
+
+
 def _model_name(key: str) -> str:
     """``embed:org/name`` -> ``org/name`` (keys carry the capability: one repo may serve two)."""
     return key.partition(":")[2] or key
@@ -119,9 +128,11 @@ class ModelManager:
             try:
                 async with self._load_lock:
                     model = await anyio.to_thread.run_sync(lambda: self._load(key, load))
+            except _OverBudget as over:
+                # Not remembered as a failure: the refusal depends on the configured budget, not on the model.
+                raise ModelNotAvailable(_model_name(key), provider=NAME, reason=self._too_big(over.size)) from None
             except ModelNotAvailable as exc:
-                if "RAM budget" not in exc.reason:
-                    self._failures[key] = (time.monotonic(), exc)
+                self._failures[key] = (time.monotonic(), exc)
                 raise
             finally:
                 self._loading.discard(key)
@@ -132,7 +143,7 @@ class ModelManager:
     def _load(self, key: str, load: Callable[[Callable[[int], None]], M]) -> M:
         def check_fits(size: int) -> None:
             if self.budget_bytes is not None and size > self.budget_bytes:
-                raise ModelNotAvailable(_model_name(key), provider=NAME, reason=self._too_big(size))
+                raise _OverBudget(size)
 
         self.loads += 1
         return load(check_fits)
