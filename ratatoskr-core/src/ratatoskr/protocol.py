@@ -6,7 +6,7 @@ has no provider for raises :class:`~ratatoskr.errors.NoProvider` naming it.
 
 from __future__ import annotations
 
-from collections.abc import AsyncIterator, Mapping, Sequence
+from collections.abc import AsyncGenerator, Mapping, Sequence
 from typing import Protocol, runtime_checkable
 
 from ratatoskr.types import (
@@ -50,13 +50,13 @@ class ModelGateway(Protocol):
         messages: Sequence[Message],
         tools: Sequence[ToolDefinition] | None = None,
         options: ChatOptions | None = None,
-    ) -> AsyncIterator[ChatEvent]:
+    ) -> AsyncGenerator[ChatEvent, None]:
         """Stream chat events; ``UsageEvent`` at most once and ``DoneEvent`` exactly once, last."""
 
     async def generate(self, prompt: str, options: GenerateOptions) -> GenerateResponse:
         """Plain text completion of ``prompt``."""
 
-    def generate_stream(self, prompt: str, options: GenerateOptions) -> AsyncIterator[GenerateEvent]:
+    def generate_stream(self, prompt: str, options: GenerateOptions) -> AsyncGenerator[GenerateEvent, None]:
         """Stream a text completion; ``GenerateDone`` exactly once, last."""
 
     async def embed(self, text: str, model: str) -> Embedding:

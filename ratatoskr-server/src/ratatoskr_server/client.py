@@ -10,7 +10,7 @@ class the daemon raised (see :mod:`ratatoskr_server.errors`).
 
 from __future__ import annotations
 
-from collections.abc import AsyncGenerator, AsyncIterator, Callable, Iterator, Mapping, Sequence
+from collections.abc import AsyncGenerator, Callable, Iterator, Mapping, Sequence
 from contextlib import aclosing
 from pathlib import Path
 from typing import TYPE_CHECKING, Any, TypeVar
@@ -226,7 +226,7 @@ class ServiceClient:
         messages: Sequence[Message],
         tools: Sequence[ToolDefinition] | None = None,
         options: ChatOptions | None = None,
-    ) -> AsyncIterator[ChatEvent]:
+    ) -> AsyncGenerator[ChatEvent, None]:
         # aclosing: when the consumer stops, the RPC is cancelled now, not whenever the generator is collected.
         async with aclosing(self._stream("ChatStream", _encode(CC.chat_request, messages, tools, options))) as items:
             async for item in items:
@@ -239,7 +239,7 @@ class ServiceClient:
         with _response("GenerateResponse"):
             return CC.generate_response_from_pb(reply)
 
-    async def generate_stream(self, prompt: str, options: GenerateOptions) -> AsyncIterator[GenerateEvent]:
+    async def generate_stream(self, prompt: str, options: GenerateOptions) -> AsyncGenerator[GenerateEvent, None]:
         async with aclosing(self._stream("GenerateStream", _encode(CC.generate_request, prompt, options))) as items:
             async for item in items:
                 with _response("GenerateEvent"):

@@ -13,7 +13,7 @@ from __future__ import annotations
 
 import time
 import warnings
-from collections.abc import AsyncIterator, Sequence
+from collections.abc import AsyncGenerator, Sequence
 from typing import TYPE_CHECKING, Any
 
 import anyio
@@ -82,7 +82,7 @@ class RecordingGateway:
         messages: Sequence[Message],
         tools: Sequence[ToolDefinition] | None = None,
         options: ChatOptions | None = None,
-    ) -> AsyncIterator[ChatEvent]:
+    ) -> AsyncGenerator[ChatEvent, None]:
         """``gateway.chat_stream``, recorded when the stream ends (its events collected into one answer)."""
         from ratatoskr.streams import ChatAccumulator
 
@@ -97,9 +97,7 @@ class RecordingGateway:
             await self._save(_chat_entry(self.conversation_id, messages, tools, options, started, error=exc))
             raise
         finally:
-            close = getattr(events, "aclose", None)
-            if close is not None:
-                await close()
+            await events.aclose()
         response = accumulator.response()
         await self._save(_chat_entry(self.conversation_id, messages, tools, options, started, response=response))
 
@@ -116,34 +114,32 @@ class RecordingGateway:
         await self._save(_generate_entry(self.conversation_id, prompt, options, started, response=response))
         return response
 
-    async def generate_stream(self, prompt: str, options: GenerateOptions) -> AsyncIterator[GenerateEvent]:
+    async def generate_stream(self, prompt: str, options: GenerateOptions) -> AsyncGenerator[GenerateEvent, None]:
         """``gateway.generate_stream``, recorded when the stream ends."""
-        from ratatoskr.types import GenerateResponse, TextEvent
+        from ratatoskr.types import FinishReason, GenerateDone, GenerateResponse, TextEvent
 
         started = time.perf_counter()
         parts: list[str] = []
-        done: Any = None
+        done: GenerateDone | None = None
         events = self.gateway.generate_stream(prompt, options)
         try:
             async for event in events:
                 if isinstance(event, TextEvent):
                     parts.append(event.text)
-                elif event.type == "done":
+                elif isinstance(event, GenerateDone):
                     done = event
                 yield event
         except Exception as exc:
             await self._save(_generate_entry(self.conversation_id, prompt, options, started, error=exc))
             raise
         finally:
-            close = getattr(events, "aclose", None)
-            if close is not None:
-                await close()
+            await events.aclose()
         response = GenerateResponse(
             "".join(parts),
-            usage=getattr(done, "usage", None),
-            model=getattr(done, "model", None),
-            provider=getattr(done, "provider", None),
-            **({"finish_reason": done.finish_reason} if getattr(done, "finish_reason", None) is not None else {}),
+            usage=None if done is None else done.usage,
+            model=None if done is None else done.model,
+            provider=None if done is None else done.provider,
+            finish_reason=FinishReason.STOP if done is None or done.finish_reason is None else done.finish_reason,
         )
         await self._save(_generate_entry(self.conversation_id, prompt, options, started, response=response))
 
@@ -172,20 +168,18 @@ def _redacted(options: dict[str, Any]) -> dict[str, Any]:
     return {**options, "raw_provider_options": clean}
 
 
-def _common(response: Any, error: BaseException | None, started: float) -> dict[str, Any]:
-    usage = getattr(response, "usage", None)
-    cost = getattr(response, "cost", None)
-    if cost is None and usage is not None:
-        cost = getattr(usage, "cost", None)  # a Cost (USD, from the registry's prices) when known
-    cost = getattr(cost, "total", cost)
-    finish = getattr(response, "finish_reason", None)
+def _common(
+    response: ChatResponse | GenerateResponse | None, error: BaseException | None, started: float
+) -> dict[str, Any]:
+    usage = None if response is None else response.usage
+    cost = None if usage is None or usage.cost is None else usage.cost.total  # USD, from the registry's prices
     return {
         "latency_ms": round((time.perf_counter() - started) * 1000, 1),
-        "model": getattr(response, "model", None),
-        "provider": getattr(response, "provider", None),
+        "model": None if response is None else response.model,
+        "provider": None if response is None else response.provider,
         "usage": None if usage is None else _json(usage),
-        "cost": cost if isinstance(cost, int | float) else None,
-        "finish_reason": getattr(finish, "value", finish),
+        "cost": cost,
+        "finish_reason": None if response is None else response.finish_reason.value,
         "error": None if error is None else f"{type(error).__name__}: {error}",
     }
 
