@@ -34,7 +34,7 @@ def _module(source: str, name: str) -> types.ModuleType:
 
 def _gateway(plugin: types.ModuleType, data: dict, secrets: dict | None = None) -> EmbeddedGateway:
     pm = PluginManager(env={})
-    pm.register(plugin, "acme")
+    pm.register(plugin.plugin, "acme")
     return EmbeddedGateway.from_settings(Settings.from_dict(data, secrets=secrets or {}), plugins=pm)
 
 

@@ -102,7 +102,7 @@ def test_the_demo_plugin_builds_one_object_for_its_seven_capabilities() -> None:
     from ratatoskr import demo
     from ratatoskr.testing import build_plugin
 
-    chains = build_plugin(demo, name="demo").chains
+    chains = build_plugin(demo.plugin, name="demo").chains
     objects = {id(p) for providers in chains.values() for p in providers}
     assert len(objects) == 1
     assert {cap for cap, providers in chains.items() if providers} == set(Capability) - {Capability.METADATA}

@@ -62,7 +62,7 @@ def test_bad_values_are_named(key: str, value: Any) -> None:
 
 
 def test_one_provider_object_serves_every_hook() -> None:
-    built = build_plugin(plugin, env={"ANTHROPIC_API_KEY": "sk"})
+    built = build_plugin(plugin.plugin, env={"ANTHROPIC_API_KEY": "sk"})
     (chat,) = built.chains[Capability.CHAT]
     assert built.chains[Capability.GENERATE] == [chat] and built.chains[Capability.TOKENIZE] == [chat]
 
@@ -80,7 +80,7 @@ async def test_gateway_routes_chat_and_reports_unsupported_parameters(
 ) -> None:  # type: ignore[no-untyped-def]
     from ratatoskr.registry.validation import UnsupportedParameterWarning
 
-    ratatoskr_plugins.register(plugin, "anthropic")
+    ratatoskr_plugins.register(plugin.plugin, "anthropic")
     gateway = ratatoskr_gateway_factory(
         {"providers": {"anthropic": {}}}, secrets={"anthropic": {"api_key": "sk-ant-test-key"}}
     )

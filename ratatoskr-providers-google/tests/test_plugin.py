@@ -70,7 +70,7 @@ def test_bad_values_are_named(name: str, value: Any) -> None:
 
 
 def test_one_provider_object_serves_every_hook() -> None:
-    built = build_plugin(plugin, env={"GOOGLE_API_KEY": "k"})
+    built = build_plugin(plugin.plugin, env={"GOOGLE_API_KEY": "k"})
     (chat,) = built.chains[Capability.CHAT]
     for cap in (Capability.GENERATE, Capability.EMBED, Capability.TOKENIZE, Capability.METADATA):
         assert built.chains[cap] == [chat]
@@ -93,7 +93,7 @@ async def test_a_gateway_routes_chat_generate_and_embed_to_it(
     }
     gemini.route("/v1beta/models/gemini-2.5-flash:generateContent", Answer(body=answer))
     gemini.route("/v1beta/models/gemini-embedding-001:embedContent", Answer(body={"embedding": {"values": [1.0]}}))
-    ratatoskr_plugins.register(plugin, "google")
+    ratatoskr_plugins.register(plugin.plugin, "google")
     gateway = ratatoskr_gateway_factory({"providers": {"google": {"api_key": "k", "base_url": gemini.url}}})
     # a price for this provider's model in the registry: results carry their cost
     gateway.models.merge([ModelMetadata(ModelInfo("google:gemini-2.5-flash", "google"), pricing=PricingInfo(0.3, 2.5))])

@@ -57,7 +57,7 @@ def gateway_factory(ratatoskr_plugins, ratatoskr_gateway_factory, local):
             return [local]
 
     ratatoskr_plugins.register(LocalPlugin(), "local")
-    ratatoskr_plugins.register(plugin, "huggingface")
+    ratatoskr_plugins.register(plugin.plugin, "huggingface")
     return ratatoskr_gateway_factory
 
 
@@ -82,7 +82,7 @@ async def test_hf_prefix_pins_the_huggingface_provider(gateway_factory, local, c
 async def test_hf_prefix_without_the_provider_is_refused(ratatoskr_plugins, ratatoskr_gateway_factory) -> None:
     from ratatoskr.errors import InvalidInput
 
-    ratatoskr_plugins.register(plugin, "huggingface")
+    ratatoskr_plugins.register(plugin.plugin, "huggingface")
     config = {"providers": {"huggingface": {"enabled": False}}}
     async with ratatoskr_gateway_factory(config) as gateway:
         with pytest.raises(InvalidInput, match=r"pins the huggingface provider, which is not installed or not enabled"):
@@ -112,7 +112,7 @@ def test_registered_for_four_capabilities_sharing_one_provider(ratatoskr_plugins
     from ratatoskr.config import Settings
     from ratatoskr.providers import Capability
 
-    ratatoskr_plugins.register(plugin, "huggingface")
+    ratatoskr_plugins.register(plugin.plugin, "huggingface")
     settings = Settings.from_dict(HF_CONFIG)
     found = ratatoskr_plugins.build(settings).chains
     served = {cap for cap, providers in found.items() if providers}
@@ -128,8 +128,8 @@ async def test_real_local_provider_over_its_ram_budget_falls_back(
 ) -> None:
     """The real local ONNX provider with a 1 MB budget refuses the bundled MiniLM; HuggingFace answers."""
     local_plugin = pytest.importorskip("ratatoskr_providers_local.plugin")
-    ratatoskr_plugins.register(local_plugin, "local")
-    ratatoskr_plugins.register(plugin, "huggingface")
+    ratatoskr_plugins.register(local_plugin.plugin, "local")
+    ratatoskr_plugins.register(plugin.plugin, "huggingface")
     config = {"providers": {**HF_CONFIG["providers"], "local": {"ram_budget_mb": 1, "download": False}}}
     async with ratatoskr_gateway_factory(config) as gateway:
         local_status = await gateway.model_status(f"local:{MINI}")

@@ -22,7 +22,7 @@ from .conftest import make_provider
 def gateway_factory(
     ratatoskr_plugins: PluginManager, ratatoskr_gateway_factory: Callable[..., Any]
 ) -> Callable[..., Any]:
-    ratatoskr_plugins.register(plugin, "local")
+    ratatoskr_plugins.register(plugin.plugin, "local")
     return ratatoskr_gateway_factory
 
 

@@ -138,6 +138,6 @@ def test_bad_values_are_named(key: str, value: Any) -> None:
 
 
 def test_one_provider_object_serves_every_hook() -> None:
-    built = build_plugin(plugin, {"providers": {"ollama": {}}})
+    built = build_plugin(plugin.plugin, {"providers": {"ollama": {}}})
     (chat,) = built.chains[Capability.CHAT]
     assert built.chains[Capability.GENERATE] == [chat] and built.chains[Capability.EMBED] == [chat]

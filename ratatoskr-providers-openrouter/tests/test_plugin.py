@@ -46,6 +46,6 @@ def test_disabled_and_bad_tables() -> None:
 
 
 def test_every_capability_hook_gets_the_same_provider() -> None:
-    built = build_plugin(plugin, {"providers": {"openrouter": {}}})
+    built = build_plugin(plugin.plugin, {"providers": {"openrouter": {}}})
     (chat,) = built.chains[Capability.CHAT]
     assert built.chains[Capability.GENERATE] == [chat] and built.chains[Capability.METADATA] == [chat]

@@ -243,7 +243,7 @@ def f32(value: Any) -> Any:
 
 def make_gateway() -> EmbeddedGateway:
     plugins = PluginManager(env={})
-    plugins.register(ratatoskr.demo, "demo")
+    plugins.register(ratatoskr.demo.plugin, "demo")
     plugins.register(ScriptedPlugin(), "scripted")
     settings = Settings.from_dict({"retry": {"max_attempts": 1}})
     return EmbeddedGateway.builder().settings(settings).plugins(plugins).build()

@@ -38,7 +38,9 @@ __all__ = [
     "PluginInfo",
     "PluginManager",
     "ProviderNotUsableWarning",
+    "ProviderPlugin",
     "hookimpl",
+    "provider_plugin",
 ]
 
 ENTRY_POINT_GROUP = "ratatoskr"
@@ -46,6 +48,51 @@ ENTRY_POINT_GROUP = "ratatoskr"
 hookimpl = pluggy.HookimplMarker(hookspecs.PROJECT)
 
 _CAPABILITY_HOOKS: dict[Capability, str] = {cap: f"ratatoskr_{cap.value}_providers" for cap in Capability}
+
+
+class ProviderPlugin:
+    """A plugin object whose capability hooks each return one factory (made by :func:`provider_plugin`).
+
+    pluggy takes any object with hookimpl-marked attributes as a plugin, so an entry point can name this object
+    (``acme = "ratatoskr_acme.plugin:plugin"``) instead of a module of one-line hookimpls. There is still one hook
+    per capability: the object simply has one attribute per capability it serves.
+    """
+
+    def __init__(
+        self, factory: ProviderFactory[Any], capabilities: Sequence[Capability], hooks: Mapping[str, Any], module: str
+    ) -> None:
+        self.factory = factory
+        self.capabilities = tuple(capabilities)
+        self.__name__ = module  # what ``ratatoskr plugins`` shows as the plugin's module
+        for cap in self.capabilities:
+            setattr(self, _CAPABILITY_HOOKS[cap], _returning(factory, _CAPABILITY_HOOKS[cap]))
+        for name, function in hooks.items():
+            if not name.startswith(f"{hookspecs.PROJECT}_") or name in _CAPABILITY_HOOKS.values():
+                raise ConfigurationError(f"provider_plugin: {name!r} is not an extra ratatoskr hook")
+            setattr(self, name, hookimpl(function))
+
+    def __repr__(self) -> str:
+        caps = ", ".join(cap.value for cap in self.capabilities)
+        return f"<ProviderPlugin {self.__name__}: {self.factory.name} for {caps}>"
+
+
+def _returning(factory: ProviderFactory[Any], name: str) -> Any:
+    def hook() -> list[Any]:
+        return [factory]
+
+    hook.__name__ = hook.__qualname__ = name
+    return hookimpl(hook)
+
+
+def provider_plugin(factory: ProviderFactory[Any], *capabilities: Capability | str, **hooks: Any) -> ProviderPlugin:
+    """The plugin of a provider distribution: ``plugin = provider_plugin(acme, "chat", "embed")``.
+
+    Each named capability's hook returns ``[factory]``, so the core builds one provider object for all of them.
+    Other hooks go in as keywords with their hook name (``ratatoskr_register_commands=add_commands``); they are
+    marked with :data:`hookimpl` here. Point the entry point at the result: ``acme = "ratatoskr_acme.plugin:plugin"``.
+    """
+    module = sys._getframe(1).f_globals.get("__name__", "__main__")  # as namedtuple names its caller's module
+    return ProviderPlugin(factory, [Capability(cap) for cap in capabilities], hooks, module)
 
 
 class ProviderNotUsableWarning(UserWarning):

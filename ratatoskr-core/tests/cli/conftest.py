@@ -37,7 +37,7 @@ def config_file(tmp_path: Path) -> Path:
 
 @pytest.fixture
 def plugins(ratatoskr_plugins: PluginManager) -> PluginManager:
-    ratatoskr_plugins.register(demo, "demo", distribution="ratatoskr-core", version="test")
+    ratatoskr_plugins.register(demo.plugin, "demo", distribution="ratatoskr-core", version="test")
     return ratatoskr_plugins
 
 

@@ -8,9 +8,9 @@ token counting.
 
 from __future__ import annotations
 
-from typing import TYPE_CHECKING, Any
+from typing import TYPE_CHECKING
 
-from ratatoskr.plugins import hookimpl
+from ratatoskr.plugins import provider_plugin
 from ratatoskr.provider_factory import ProviderFactory
 
 from ratatoskr_providers_anthropic._config import NAME, AnthropicConfig
@@ -36,18 +36,4 @@ def _build(config: AnthropicConfig) -> AnthropicProvider:
 
 
 anthropic = ProviderFactory(NAME, AnthropicConfig, _build, env_enables=("api_key",))
-
-
-@hookimpl
-def ratatoskr_chat_providers() -> list[Any]:
-    return [anthropic]
-
-
-@hookimpl
-def ratatoskr_generate_providers() -> list[Any]:
-    return [anthropic]
-
-
-@hookimpl
-def ratatoskr_tokenize_providers() -> list[Any]:
-    return [anthropic]
+plugin = provider_plugin(anthropic, "chat", "generate", "tokenize")

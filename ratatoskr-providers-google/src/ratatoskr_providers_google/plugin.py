@@ -7,9 +7,9 @@ working). Every capability hook returns one factory, so one provider object (one
 
 from __future__ import annotations
 
-from typing import TYPE_CHECKING, Any
+from typing import TYPE_CHECKING
 
-from ratatoskr.plugins import hookimpl
+from ratatoskr.plugins import provider_plugin
 from ratatoskr.provider_factory import ProviderFactory
 
 from ratatoskr_providers_google._config import NAME, GoogleConfig
@@ -36,28 +36,4 @@ def _build(config: GoogleConfig) -> GoogleProvider:
 
 
 google = ProviderFactory(NAME, GoogleConfig, _build, env_enables=("api_key",))
-
-
-@hookimpl
-def ratatoskr_chat_providers() -> list[Any]:
-    return [google]
-
-
-@hookimpl
-def ratatoskr_generate_providers() -> list[Any]:
-    return [google]
-
-
-@hookimpl
-def ratatoskr_embed_providers() -> list[Any]:
-    return [google]
-
-
-@hookimpl
-def ratatoskr_tokenize_providers() -> list[Any]:
-    return [google]
-
-
-@hookimpl
-def ratatoskr_metadata_providers() -> list[Any]:
-    return [google]
+plugin = provider_plugin(google, "chat", "generate", "embed", "tokenize", "metadata")

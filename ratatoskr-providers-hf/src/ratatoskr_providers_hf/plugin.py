@@ -7,9 +7,9 @@ factory, so the core builds one provider (one HTTP client) per gateway.
 
 from __future__ import annotations
 
-from typing import TYPE_CHECKING, Any
+from typing import TYPE_CHECKING
 
-from ratatoskr.plugins import hookimpl
+from ratatoskr.plugins import provider_plugin
 from ratatoskr.provider_factory import ProviderFactory
 
 from ratatoskr_providers_hf._config import NAME, HFConfig
@@ -25,23 +25,4 @@ def _build(config: HFConfig) -> HuggingFaceProvider:
 
 
 huggingface = ProviderFactory(NAME, HFConfig, _build, env_enables=("api_key",))
-
-
-@hookimpl
-def ratatoskr_embed_providers() -> list[Any]:
-    return [huggingface]
-
-
-@hookimpl
-def ratatoskr_nli_providers() -> list[Any]:
-    return [huggingface]
-
-
-@hookimpl
-def ratatoskr_classify_providers() -> list[Any]:
-    return [huggingface]
-
-
-@hookimpl
-def ratatoskr_stance_providers() -> list[Any]:
-    return [huggingface]
+plugin = provider_plugin(huggingface, "embed", "nli", "classify", "stance")

@@ -10,7 +10,7 @@ from __future__ import annotations
 
 from typing import TYPE_CHECKING, Any
 
-from ratatoskr.plugins import hookimpl
+from ratatoskr.plugins import provider_plugin
 from ratatoskr.provider_factory import ProviderFactory
 
 from ratatoskr_providers_local._config import LocalConfig
@@ -30,33 +30,12 @@ def _build(config: LocalConfig) -> LocalProvider:
 local = ProviderFactory(NAME, LocalConfig, _build, default_on=True)
 
 
-@hookimpl
-def ratatoskr_embed_providers() -> list[Any]:
-    return [local]
-
-
-@hookimpl
-def ratatoskr_nli_providers() -> list[Any]:
-    return [local]
-
-
-@hookimpl
-def ratatoskr_classify_providers() -> list[Any]:
-    return [local]
-
-
-@hookimpl
-def ratatoskr_stance_providers() -> list[Any]:
-    return [local]
-
-
-@hookimpl
-def ratatoskr_tokenize_providers() -> list[Any]:
-    return [local]
-
-
-@hookimpl
-def ratatoskr_register_commands(app: Any) -> None:
+def _register_commands(app: Any) -> None:
     from ratatoskr_providers_local.cli import local_app
 
     app.command(local_app())
+
+
+plugin = provider_plugin(
+    local, "embed", "nli", "classify", "stance", "tokenize", ratatoskr_register_commands=_register_commands
+)

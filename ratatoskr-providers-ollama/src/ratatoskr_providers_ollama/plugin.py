@@ -7,9 +7,9 @@ turned off with ``enabled = false``. The three capability hooks return one facto
 
 from __future__ import annotations
 
-from typing import TYPE_CHECKING, Any
+from typing import TYPE_CHECKING
 
-from ratatoskr.plugins import hookimpl
+from ratatoskr.plugins import provider_plugin
 from ratatoskr.provider_factory import ProviderFactory
 
 from ratatoskr_providers_ollama._config import NAME, OllamaConfig, host_to_url
@@ -35,18 +35,4 @@ def _build(config: OllamaConfig) -> OllamaProvider:
 
 
 ollama = ProviderFactory(NAME, OllamaConfig, _build, env_enables=("base_url",))
-
-
-@hookimpl
-def ratatoskr_chat_providers() -> list[Any]:
-    return [ollama]
-
-
-@hookimpl
-def ratatoskr_generate_providers() -> list[Any]:
-    return [ollama]
-
-
-@hookimpl
-def ratatoskr_embed_providers() -> list[Any]:
-    return [ollama]
+plugin = provider_plugin(ollama, "chat", "generate", "embed")

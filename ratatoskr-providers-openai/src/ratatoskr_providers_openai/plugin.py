@@ -8,9 +8,9 @@ is one provider object (one HTTP client) serving chat, generate and embeddings.
 
 from __future__ import annotations
 
-from typing import TYPE_CHECKING, Any
+from typing import TYPE_CHECKING
 
-from ratatoskr.plugins import hookimpl
+from ratatoskr.plugins import provider_plugin
 from ratatoskr.provider_factory import ProviderFactory
 
 from ratatoskr_providers_openai._config import NAME, OpenAIConfig, OpenAIEndpoint
@@ -45,18 +45,4 @@ def _build(config: OpenAIConfig) -> list[OpenAIProvider]:
 
 
 openai = ProviderFactory(NAME, OpenAIConfig, _build, env_enables=("api_key",))
-
-
-@hookimpl
-def ratatoskr_chat_providers() -> list[Any]:
-    return [openai]
-
-
-@hookimpl
-def ratatoskr_generate_providers() -> list[Any]:
-    return [openai]
-
-
-@hookimpl
-def ratatoskr_embed_providers() -> list[Any]:
-    return [openai]
+plugin = provider_plugin(openai, "chat", "generate", "embed")

@@ -6,9 +6,9 @@ hooks return one factory, so the core builds one provider (one HTTP client) per 
 
 from __future__ import annotations
 
-from typing import TYPE_CHECKING, Any
+from typing import TYPE_CHECKING
 
-from ratatoskr.plugins import hookimpl
+from ratatoskr.plugins import provider_plugin
 from ratatoskr.provider_factory import ProviderFactory
 
 from ratatoskr_providers_openrouter._config import NAME, OpenRouterConfig
@@ -35,18 +35,4 @@ def _build(config: OpenRouterConfig) -> OpenRouterProvider:
 
 
 openrouter = ProviderFactory(NAME, OpenRouterConfig, _build, env_enables=("api_key",))
-
-
-@hookimpl
-def ratatoskr_chat_providers() -> list[Any]:
-    return [openrouter]
-
-
-@hookimpl
-def ratatoskr_generate_providers() -> list[Any]:
-    return [openrouter]
-
-
-@hookimpl
-def ratatoskr_metadata_providers() -> list[Any]:
-    return [openrouter]
+plugin = provider_plugin(openrouter, "chat", "generate", "metadata")

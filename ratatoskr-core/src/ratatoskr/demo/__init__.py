@@ -9,12 +9,12 @@ off with ``[providers.demo] enabled = false``.
 
 from __future__ import annotations
 
-from typing import TYPE_CHECKING, Any
+from typing import TYPE_CHECKING
 
 from attrs import frozen
 
 from ratatoskr.config_schema import setting
-from ratatoskr.plugins import hookimpl
+from ratatoskr.plugins import provider_plugin
 from ratatoskr.provider_factory import ProviderConfig, ProviderFactory
 from ratatoskr.providers import PRIORITY_DEMO
 
@@ -38,38 +38,4 @@ def _build(config: DemoConfig) -> DemoProvider:
 
 
 demo = ProviderFactory(NAME, DemoConfig, _build, default_on=True)
-
-
-@hookimpl
-def ratatoskr_chat_providers() -> list[Any]:
-    return [demo]
-
-
-@hookimpl
-def ratatoskr_generate_providers() -> list[Any]:
-    return [demo]
-
-
-@hookimpl
-def ratatoskr_embed_providers() -> list[Any]:
-    return [demo]
-
-
-@hookimpl
-def ratatoskr_nli_providers() -> list[Any]:
-    return [demo]
-
-
-@hookimpl
-def ratatoskr_classify_providers() -> list[Any]:
-    return [demo]
-
-
-@hookimpl
-def ratatoskr_stance_providers() -> list[Any]:
-    return [demo]
-
-
-@hookimpl
-def ratatoskr_tokenize_providers() -> list[Any]:
-    return [demo]
+plugin = provider_plugin(demo, "chat", "generate", "embed", "nli", "classify", "stance", "tokenize")
