@@ -96,13 +96,3 @@ def test_plugin_modules_of_the_workspace_are_cheap_to_import() -> None:
     )
     out = subprocess.run([sys.executable, "-c", code], capture_output=True, text=True, check=True).stdout.split()
     assert out[0] == "[]", f"plugin modules imported heavy libraries: {out}"
-
-
-def test_the_demo_plugin_builds_one_object_for_its_seven_capabilities() -> None:
-    from ratatoskr import demo
-    from ratatoskr.testing import build_plugin
-
-    chains = build_plugin(demo.plugin, name="demo").chains
-    objects = {id(p) for providers in chains.values() for p in providers}
-    assert len(objects) == 1
-    assert {cap for cap, providers in chains.items() if providers} == set(Capability) - {Capability.METADATA}

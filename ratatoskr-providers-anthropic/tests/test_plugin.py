@@ -3,14 +3,12 @@ one provider object shared by the chat, generate and tokenize chains, and a gate
 
 from __future__ import annotations
 
-import sys
 from typing import Any
 
 import pytest
 from ratatoskr.config import Settings
 from ratatoskr.errors import ConfigurationError
 from ratatoskr.providers import PRIORITY_REMOTE, Capability, ChatProvider, GenerateProvider, TokenizerProvider
-from ratatoskr.testing import build_plugin
 from ratatoskr.types import ChatOptions, Message
 from ratatoskr_providers_anthropic import plugin
 from ratatoskr_providers_anthropic.provider import AnthropicProvider
@@ -49,30 +47,12 @@ def test_a_table_without_any_key_is_a_configuration_error() -> None:
         build({"anthropic": {}})
 
 
-def test_disabled_table_wins_over_the_environment() -> None:
-    assert build({"anthropic": {"enabled": False}}, env={"ANTHROPIC_API_KEY": "sk"}) == []
-
-
 @pytest.mark.parametrize(
     ("key", "value"), [("base_url", "ftp://x"), ("timeout", -1), ("default_max_tokens", 1.5), ("models", "claude")]
 )
 def test_bad_values_are_named(key: str, value: Any) -> None:
     with pytest.raises(ConfigurationError, match=key):
         build({"anthropic": {key: value}}, env={"ANTHROPIC_API_KEY": "sk"})
-
-
-def test_one_provider_object_serves_every_hook() -> None:
-    built = build_plugin(plugin.plugin, env={"ANTHROPIC_API_KEY": "sk"})
-    (chat,) = built.chains[Capability.CHAT]
-    assert built.chains[Capability.GENERATE] == [chat] and built.chains[Capability.TOKENIZE] == [chat]
-
-
-def test_the_plugin_module_does_not_import_httpx() -> None:
-    source = plugin.__file__
-    assert source is not None
-    with open(source, encoding="utf-8") as f:
-        assert "import httpx" not in f.read()
-    assert "ratatoskr_providers_anthropic.plugin" in sys.modules
 
 
 async def test_gateway_routes_chat_and_reports_unsupported_parameters(

@@ -25,10 +25,6 @@ def test_on_from_the_environment(var: str) -> None:
     assert provider.config.base_url == DEFAULT_SERVERLESS_URL and provider.config.kind is Kind.SERVERLESS
 
 
-def test_enabled_false_wins_over_the_environment() -> None:
-    assert _built({"providers": {"huggingface": {"enabled": False}}}, env={"HF_TOKEN": "x"}) == []
-
-
 def test_key_order_table_then_secrets_then_environment() -> None:
     table = {"providers": {"huggingface": {}}}
     assert (
@@ -92,15 +88,3 @@ def test_a_missing_base_url_makes_the_provider_not_usable_rather_than_refusing_t
     with pytest.raises(ConfigurationError, match="needs base_url when kind = 'tei'") as info:
         _read({"kind": "tei"})
     assert not isinstance(info.value, InvalidSetting)
-
-
-def test_plugin_module_stays_cheap() -> None:
-    import subprocess
-    import sys
-
-    code = (
-        "import sys, ratatoskr_providers_hf.plugin; "
-        "print(sorted(m for m in ('httpx', 'huggingface_hub') if m in sys.modules))"
-    )
-    out = subprocess.run([sys.executable, "-c", code], capture_output=True, text=True, check=True).stdout
-    assert out.strip() == "[]"

@@ -7,8 +7,7 @@ from typing import Any
 import pytest
 from ratatoskr.config import Settings
 from ratatoskr.errors import ConfigurationError, InvalidInput
-from ratatoskr.providers import Capability, EmbeddingProvider, GenerateProvider
-from ratatoskr.testing import build_plugin
+from ratatoskr.providers import EmbeddingProvider, GenerateProvider
 from ratatoskr.types import (
     ChatOptions,
     FinishReason,
@@ -118,10 +117,6 @@ def test_enabled_by_the_environment(env: dict[str, str], url: str) -> None:
     assert provider.base_url == url
 
 
-def test_disabled_table_wins() -> None:
-    assert build({"ollama": {"enabled": False}}, {"OLLAMA_HOST": "x"}) == []
-
-
 @pytest.mark.parametrize(
     ("key", "value"),
     [
@@ -135,9 +130,3 @@ def test_disabled_table_wins() -> None:
 def test_bad_values_are_named(key: str, value: Any) -> None:
     with pytest.raises(ConfigurationError, match=key):
         build({"ollama": {key: value}})
-
-
-def test_one_provider_object_serves_every_hook() -> None:
-    built = build_plugin(plugin.plugin, {"providers": {"ollama": {}}})
-    (chat,) = built.chains[Capability.CHAT]
-    assert built.chains[Capability.GENERATE] == [chat] and built.chains[Capability.EMBED] == [chat]

@@ -5,8 +5,7 @@ from __future__ import annotations
 import pytest
 from ratatoskr.config import Settings
 from ratatoskr.errors import ConfigurationError
-from ratatoskr.providers import PRIORITY_REMOTE, Capability, ChatProvider, GenerateProvider, MetadataProvider
-from ratatoskr.testing import build_plugin
+from ratatoskr.providers import PRIORITY_REMOTE, ChatProvider, GenerateProvider, MetadataProvider
 from ratatoskr_providers_openrouter import plugin
 
 
@@ -43,9 +42,3 @@ def test_disabled_and_bad_tables() -> None:
     assert plugin.openrouter.providers(off) == []
     with pytest.raises(ConfigurationError, match="models"):
         plugin.openrouter.providers(Settings.from_dict({"providers": {"openrouter": {"models": "gpt"}}}))
-
-
-def test_every_capability_hook_gets_the_same_provider() -> None:
-    built = build_plugin(plugin.plugin, {"providers": {"openrouter": {}}})
-    (chat,) = built.chains[Capability.CHAT]
-    assert built.chains[Capability.GENERATE] == [chat] and built.chains[Capability.METADATA] == [chat]

@@ -11,60 +11,14 @@ from typing import TYPE_CHECKING, Any
 
 __version__ = "0.2.0"
 
-if TYPE_CHECKING:
-    from ratatoskr.builder import (
-        GatewayBuilder,
-    )
-    from ratatoskr.config import (
-        ProviderSettings,
-        Settings,
-    )
-    from ratatoskr.errors import (
-        AllProvidersFailed,
-        ApiError,
-        AuthenticationFailed,
-        CapabilityNotSupported,
-        ConfigurationError,
-        ContentFiltered,
-        ContextLengthExceeded,
-        EmptyResponse,
-        InsecureSecretsFile,
-        InvalidInput,
-        InvalidSetting,
-        ModelNotAvailable,
-        ModelNotFound,
-        NoProvider,
-        Overloaded,
-        PaymentRequired,
-        PermissionDenied,
-        PresetNotFound,
-        ProviderAttempt,
-        ProviderBug,
-        ProviderError,
-        RatatoskrError,
-        RateLimited,
-        RequestTimeout,
-        RequestTooLarge,
-        ResponseFormatError,
-        ResponseTooLarge,
-        StreamError,
-        TransportError,
-        UnsupportedParameter,
-    )
-    from ratatoskr.gateway import (
-        EmbeddedGateway,
-    )
-    from ratatoskr.metadata.registry import (
-        ModelRegistry,
-        RegistryWarning,
-    )
-    from ratatoskr.plugins import (
-        PluginManager,
-        hookimpl,
-    )
-    from ratatoskr.protocol import (
-        ModelGateway,
-    )
+if TYPE_CHECKING:  # what the type checker sees; at run time __getattr__ below loads each name on first use
+    from ratatoskr.builder import GatewayBuilder
+    from ratatoskr.config import ProviderSettings, Settings
+    from ratatoskr.errors import *
+    from ratatoskr.gateway import EmbeddedGateway
+    from ratatoskr.metadata.registry import ModelRegistry, RegistryWarning
+    from ratatoskr.plugins import PluginManager, hookimpl
+    from ratatoskr.protocol import ModelGateway
     from ratatoskr.providers import (
         Capability,
         ChatProvider,
@@ -76,175 +30,18 @@ if TYPE_CHECKING:
         StanceProvider,
         TokenizerProvider,
     )
-    from ratatoskr.registry.cache import (
-        CacheConfig,
-    )
-    from ratatoskr.registry.retry import (
-        RetryPolicy,
-    )
-    from ratatoskr.registry.routing import (
-        RoutingConfig,
-    )
-    from ratatoskr.registry.validation import (
-        UnsupportedParameterWarning,
-    )
+    from ratatoskr.registry.cache import CacheConfig
+    from ratatoskr.registry.retry import RetryPolicy
+    from ratatoskr.registry.routing import RoutingConfig
+    from ratatoskr.registry.validation import UnsupportedParameterWarning
     from ratatoskr.streams import ChatAccumulator
-    from ratatoskr.sync import (
-        SyncGateway,
-    )
-    from ratatoskr.types import (
-        ChatEvent,
-        ChatOptions,
-        ChatResponse,
-        ClassifyResult,
-        ContentEvent,
-        Cost,
-        DoneEvent,
-        Embedding,
-        FinishReason,
-        GenerateDone,
-        GenerateEvent,
-        GenerateOptions,
-        GenerateResponse,
-        Message,
-        ModelCapability,
-        ModelInfo,
-        ModelMetadata,
-        ModelStatus,
-        ModelStatusKind,
-        NliLabel,
-        NliResult,
-        ParameterAvailability,
-        ParameterName,
-        ParameterRange,
-        ParameterValidationPolicy,
-        PresetParameters,
-        PresetResolution,
-        PricingInfo,
-        ReasoningBlock,
-        ReasoningConfig,
-        ReasoningEffort,
-        ReasoningEvent,
-        ResponseFormat,
-        Role,
-        SamplingOptions,
-        StanceLabel,
-        StanceResult,
-        TextEvent,
-        Token,
-        ToolCall,
-        ToolCallDelta,
-        ToolCallEnd,
-        ToolCallStart,
-        ToolChoice,
-        ToolDefinition,
-        Usage,
-        UsageEvent,
-    )
-
-_EXPORTS: dict[str, str] = {
-    "ApiError": "ratatoskr.errors",
-    "AllProvidersFailed": "ratatoskr.errors",
-    "AuthenticationFailed": "ratatoskr.errors",
-    "CacheConfig": "ratatoskr.registry.cache",
-    "Capability": "ratatoskr.providers",
-    "CapabilityNotSupported": "ratatoskr.errors",
-    "ChatAccumulator": "ratatoskr.streams",
-    "ChatEvent": "ratatoskr.types",
-    "ChatOptions": "ratatoskr.types",
-    "ChatProvider": "ratatoskr.providers",
-    "ChatResponse": "ratatoskr.types",
-    "ClassifyProvider": "ratatoskr.providers",
-    "ClassifyResult": "ratatoskr.types",
-    "ConfigurationError": "ratatoskr.errors",
-    "ContentEvent": "ratatoskr.types",
-    "ContentFiltered": "ratatoskr.errors",
-    "ContextLengthExceeded": "ratatoskr.errors",
-    "Cost": "ratatoskr.types",
-    "DoneEvent": "ratatoskr.types",
-    "EmbeddedGateway": "ratatoskr.gateway",
-    "Embedding": "ratatoskr.types",
-    "EmbeddingProvider": "ratatoskr.providers",
-    "EmptyResponse": "ratatoskr.errors",
-    "FinishReason": "ratatoskr.types",
-    "GatewayBuilder": "ratatoskr.builder",
-    "GenerateDone": "ratatoskr.types",
-    "GenerateEvent": "ratatoskr.types",
-    "GenerateOptions": "ratatoskr.types",
-    "GenerateProvider": "ratatoskr.providers",
-    "GenerateResponse": "ratatoskr.types",
-    "InsecureSecretsFile": "ratatoskr.errors",
-    "InvalidInput": "ratatoskr.errors",
-    "InvalidSetting": "ratatoskr.errors",
-    "Message": "ratatoskr.types",
-    "MetadataProvider": "ratatoskr.providers",
-    "ModelCapability": "ratatoskr.types",
-    "ModelGateway": "ratatoskr.protocol",
-    "ModelInfo": "ratatoskr.types",
-    "ModelMetadata": "ratatoskr.types",
-    "ModelNotAvailable": "ratatoskr.errors",
-    "ModelNotFound": "ratatoskr.errors",
-    "ModelRegistry": "ratatoskr.metadata.registry",
-    "ModelStatus": "ratatoskr.types",
-    "ModelStatusKind": "ratatoskr.types",
-    "NliLabel": "ratatoskr.types",
-    "NliProvider": "ratatoskr.providers",
-    "NliResult": "ratatoskr.types",
-    "NoProvider": "ratatoskr.errors",
-    "Overloaded": "ratatoskr.errors",
-    "ParameterAvailability": "ratatoskr.types",
-    "ParameterName": "ratatoskr.types",
-    "ParameterRange": "ratatoskr.types",
-    "ParameterValidationPolicy": "ratatoskr.types",
-    "PaymentRequired": "ratatoskr.errors",
-    "PermissionDenied": "ratatoskr.errors",
-    "PluginManager": "ratatoskr.plugins",
-    "PresetNotFound": "ratatoskr.errors",
-    "PresetParameters": "ratatoskr.types",
-    "PresetResolution": "ratatoskr.types",
-    "PricingInfo": "ratatoskr.types",
-    "ProviderAttempt": "ratatoskr.errors",
-    "ProviderBug": "ratatoskr.errors",
-    "ProviderError": "ratatoskr.errors",
-    "ProviderSettings": "ratatoskr.config",
-    "RatatoskrError": "ratatoskr.errors",
-    "RateLimited": "ratatoskr.errors",
-    "ReasoningBlock": "ratatoskr.types",
-    "ReasoningConfig": "ratatoskr.types",
-    "ReasoningEffort": "ratatoskr.types",
-    "ReasoningEvent": "ratatoskr.types",
-    "RegistryWarning": "ratatoskr.metadata.registry",
-    "RequestTimeout": "ratatoskr.errors",
-    "RequestTooLarge": "ratatoskr.errors",
-    "ResponseFormat": "ratatoskr.types",
-    "ResponseFormatError": "ratatoskr.errors",
-    "ResponseTooLarge": "ratatoskr.errors",
-    "RetryPolicy": "ratatoskr.registry.retry",
-    "Role": "ratatoskr.types",
-    "SamplingOptions": "ratatoskr.types",
-    "RoutingConfig": "ratatoskr.registry.routing",
-    "Settings": "ratatoskr.config",
-    "StanceLabel": "ratatoskr.types",
-    "StanceProvider": "ratatoskr.providers",
-    "StanceResult": "ratatoskr.types",
-    "StreamError": "ratatoskr.errors",
-    "SyncGateway": "ratatoskr.sync",
-    "TextEvent": "ratatoskr.types",
-    "Token": "ratatoskr.types",
-    "TokenizerProvider": "ratatoskr.providers",
-    "ToolCall": "ratatoskr.types",
-    "ToolCallDelta": "ratatoskr.types",
-    "ToolCallEnd": "ratatoskr.types",
-    "ToolCallStart": "ratatoskr.types",
-    "ToolChoice": "ratatoskr.types",
-    "ToolDefinition": "ratatoskr.types",
-    "TransportError": "ratatoskr.errors",
-    "UnsupportedParameter": "ratatoskr.errors",
-    "UnsupportedParameterWarning": "ratatoskr.registry.validation",
-    "Usage": "ratatoskr.types",
-    "UsageEvent": "ratatoskr.types",
-    "hookimpl": "ratatoskr.plugins",
-}
+    from ratatoskr.sync import SyncGateway
+    from ratatoskr.types.chat import *
+    from ratatoskr.types.generate import *
+    from ratatoskr.types.inference import *
+    from ratatoskr.types.model import *
+    from ratatoskr.types.parameter import *
+    from ratatoskr.types.preset import *
 
 __all__ = [
     "AllProvidersFailed",
@@ -350,14 +147,37 @@ __all__ = [
     "hookimpl",
 ]
 
+#: Where the names of ``__all__`` live, searched in this order on first use: each module's own ``__all__`` says
+#: what it holds, so a name is listed once here (in ``__all__``) and once where it is defined.
+_HOMES = (
+    "ratatoskr.types",
+    "ratatoskr.errors",
+    "ratatoskr.providers",
+    "ratatoskr.config",
+    "ratatoskr.plugins",
+    "ratatoskr.protocol",
+    "ratatoskr.streams",
+    "ratatoskr.registry.cache",
+    "ratatoskr.registry.retry",
+    "ratatoskr.registry.routing",
+    "ratatoskr.registry.validation",
+    "ratatoskr.metadata.registry",
+    "ratatoskr.builder",
+    "ratatoskr.gateway",
+    "ratatoskr.sync",
+)
+_PUBLIC = frozenset(__all__)
+
 
 def __getattr__(name: str) -> Any:
-    module = _EXPORTS.get(name)
-    if module is None:
-        raise AttributeError(f"module 'ratatoskr' has no attribute {name!r}")
-    value = getattr(import_module(module), name)
-    globals()[name] = value  # later lookups skip this function
-    return value
+    if name in _PUBLIC:
+        for home in _HOMES:
+            module = import_module(home)
+            if name in module.__all__:
+                value = getattr(module, name)
+                globals()[name] = value  # later lookups skip this function
+                return value
+    raise AttributeError(f"module 'ratatoskr' has no attribute {name!r}")
 
 
 def __dir__() -> list[str]:

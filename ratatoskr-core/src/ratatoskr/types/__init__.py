@@ -1,112 +1,21 @@
-"""All public types, split per capability into small modules and re-exported here."""
+"""All public types, split per capability into small modules and re-exported here.
 
-from ratatoskr.types.chat import (
-    CHAT_PARAMETERS,
-    ChatEvent,
-    ChatOptions,
-    ChatResponse,
-    ContentEvent,
-    DoneEvent,
-    FinishReason,
-    Message,
-    ReasoningBlock,
-    ReasoningConfig,
-    ReasoningEffort,
-    ReasoningEvent,
-    ResponseFormat,
-    Role,
-    SamplingOptions,
-    ToolCall,
-    ToolCallDelta,
-    ToolCallEnd,
-    ToolCallStart,
-    ToolChoice,
-    ToolDefinition,
-    Usage,
-    UsageEvent,
-)
-from ratatoskr.types.generate import (
-    GENERATE_PARAMETERS,
-    GenerateDone,
-    GenerateEvent,
-    GenerateOptions,
-    GenerateResponse,
-    TextEvent,
-)
-from ratatoskr.types.inference import (
-    ClassifyResult,
-    Embedding,
-    NliLabel,
-    NliResult,
-    StanceLabel,
-    StanceResult,
-    Token,
-)
-from ratatoskr.types.model import (
-    Cost,
-    ModelCapability,
-    ModelInfo,
-    ModelMetadata,
-    ModelStatus,
-    ModelStatusKind,
-    PricingInfo,
-)
-from ratatoskr.types.parameter import (
-    ParameterAvailability,
-    ParameterName,
-    ParameterRange,
-    ParameterValidationPolicy,
-)
-from ratatoskr.types.preset import PresetParameters, PresetResolution
+Each submodule's ``__all__`` says what it defines; this package's ``__all__`` is their union, so a new type is
+listed once, where it is defined.
+"""
 
-__all__ = [
-    "CHAT_PARAMETERS",
-    "GENERATE_PARAMETERS",
-    "ChatEvent",
-    "ChatOptions",
-    "ChatResponse",
-    "ClassifyResult",
-    "ContentEvent",
-    "Cost",
-    "DoneEvent",
-    "Embedding",
-    "FinishReason",
-    "GenerateDone",
-    "GenerateEvent",
-    "GenerateOptions",
-    "GenerateResponse",
-    "Message",
-    "ModelCapability",
-    "ModelInfo",
-    "ModelMetadata",
-    "ModelStatus",
-    "ModelStatusKind",
-    "NliLabel",
-    "NliResult",
-    "ParameterAvailability",
-    "ParameterName",
-    "ParameterRange",
-    "ParameterValidationPolicy",
-    "PresetParameters",
-    "PresetResolution",
-    "PricingInfo",
-    "ReasoningBlock",
-    "ReasoningConfig",
-    "ReasoningEffort",
-    "ReasoningEvent",
-    "ResponseFormat",
-    "Role",
-    "SamplingOptions",
-    "StanceLabel",
-    "StanceResult",
-    "TextEvent",
-    "Token",
-    "ToolCall",
-    "ToolCallDelta",
-    "ToolCallEnd",
-    "ToolCallStart",
-    "ToolChoice",
-    "ToolDefinition",
-    "Usage",
-    "UsageEvent",
-]
+from ratatoskr.types import chat, generate, inference, model, parameter, preset
+from ratatoskr.types.chat import *
+from ratatoskr.types.generate import *
+from ratatoskr.types.inference import *
+from ratatoskr.types.model import *
+from ratatoskr.types.parameter import *
+from ratatoskr.types.preset import *
+
+__all__ = []
+__all__ += chat.__all__
+__all__ += generate.__all__
+__all__ += inference.__all__
+__all__ += model.__all__
+__all__ += parameter.__all__
+__all__ += preset.__all__
