@@ -6,13 +6,13 @@ transport's ``handle_async_request``, which is backend-neutral: these tests run 
 
 from __future__ import annotations
 
-import json
 from pathlib import Path
 
 import httpx
 import pytest
 import vcr
 from ratatoskr import errors
+from ratatoskr.testing import RecordingClient
 from ratatoskr.types import (
     ChatOptions,
     DoneEvent,
@@ -33,20 +33,6 @@ CASSETTES = Path(__file__).parent / "cassettes"
 player = vcr.VCR(cassette_library_dir=str(CASSETTES), record_mode="none", match_on=["method", "uri"])
 
 
-class Recording:
-    """An httpx client whose requests are kept (what the provider really sent, not the cassette's copy)."""
-
-    def __init__(self) -> None:
-        self.requests: list[httpx.Request] = []
-        self.client = httpx.AsyncClient(event_hooks={"request": [self._keep]})
-
-    async def _keep(self, request: httpx.Request) -> None:
-        self.requests.append(request)
-
-    def body(self, index: int = 0) -> dict[str, object]:
-        return json.loads(self.requests[index].content)  # type: ignore[no-any-return]
-
-
 def test_every_cassette_names_its_documentation_page() -> None:
     for path in CASSETTES.glob("*.yaml"):
         text = path.read_text()
@@ -55,7 +41,7 @@ def test_every_cassette_names_its_documentation_page() -> None:
 
 async def test_chat_text() -> None:
     with player.use_cassette("chat_text.yaml"):
-        sent = Recording()
+        sent = RecordingClient()
         async with sent.client as client:
             provider = OpenAIProvider(api_key="sk-test", client=client)
             got = await provider.chat(
@@ -76,7 +62,7 @@ async def test_chat_text() -> None:
 
 async def test_chat_stream_parallel_tool_calls() -> None:
     with player.use_cassette("chat_stream_tools.yaml"):
-        sent = Recording()
+        sent = RecordingClient()
         async with sent.client as client:
             provider = OpenAIProvider(api_key="sk-test", client=client)
             events = [e async for e in provider.chat_stream(
@@ -117,7 +103,7 @@ async def test_error_responses_are_mapped() -> None:
 
 async def test_embeddings_are_batched_and_kept_in_order() -> None:
     with player.use_cassette("embeddings_and_models.yaml"):
-        sent = Recording()
+        sent = RecordingClient()
         async with sent.client as client:
             provider = OpenAIProvider(api_key="sk-test", client=client, embed_batch_size=2)
             got = await provider.embed_batch(["first", "second", "third"], "text-embedding-3-small")
@@ -130,7 +116,7 @@ async def test_embeddings_are_batched_and_kept_in_order() -> None:
 
 async def test_generate_through_the_completions_endpoint() -> None:
     with player.use_cassette("completions.yaml"):
-        sent = Recording()
+        sent = RecordingClient()
         async with sent.client as client:
             provider = OpenAIProvider(base_url="http://localhost:8000/v1", client=client,
                                       generate_endpoint="completions")  # fmt: skip

@@ -2,14 +2,13 @@
 
 from __future__ import annotations
 
-import json
 from pathlib import Path
-from typing import Any
 
 import httpx
 import pytest
 import vcr
 from ratatoskr import errors
+from ratatoskr.testing import RecordingClient
 from ratatoskr.types import (
     ChatOptions,
     ContentEvent,
@@ -33,27 +32,13 @@ player = vcr.VCR(cassette_library_dir=str(CASSETTES), record_mode="none", match_
 MODEL = "deepseek/deepseek-r1:free"
 
 
-class Recording:
-    """An httpx client that keeps the requests the provider really sent."""
-
-    def __init__(self) -> None:
-        self.requests: list[httpx.Request] = []
-        self.client = httpx.AsyncClient(event_hooks={"request": [self._keep]})
-
-    async def _keep(self, request: httpx.Request) -> None:
-        self.requests.append(request)
-
-    def body(self, index: int = 0) -> Any:
-        return json.loads(self.requests[index].content)
-
-
 def test_every_cassette_names_its_documentation_page() -> None:
     for path in CASSETTES.glob("*.yaml"):
         assert "\ndocumentation: https://openrouter.ai/docs/" in path.read_text(), path.name
 
 
 async def test_keyless_chat_with_reasoning() -> None:
-    sent = Recording()
+    sent = RecordingClient()
     with player.use_cassette("chat_reasoning.yaml"):
         async with sent.client as client:
             provider = OpenRouterProvider(client=client, app_url="https://example.org/app", app_title="Demo")
@@ -70,7 +55,7 @@ async def test_keyless_chat_with_reasoning() -> None:
 
 
 async def test_stream_with_keepalive_comments_and_reasoning() -> None:
-    sent = Recording()
+    sent = RecordingClient()
     with player.use_cassette("chat_stream_reasoning.yaml"):
         async with sent.client as client:
             provider = OpenRouterProvider(api_key="sk-or-v1-test", client=client)
@@ -92,7 +77,7 @@ async def test_stream_with_keepalive_comments_and_reasoning() -> None:
 
 
 async def test_reasoning_excluded_from_output_is_sent_as_exclude() -> None:
-    sent = Recording()
+    sent = RecordingClient()
     with player.use_cassette("chat_reasoning.yaml"):
         async with sent.client as client:
             provider = OpenRouterProvider(client=client)
@@ -122,7 +107,7 @@ async def test_errors_are_mapped_including_mid_stream() -> None:
 
 
 async def test_model_metadata_from_the_live_list_is_cached() -> None:
-    sent = Recording()
+    sent = RecordingClient()
     with player.use_cassette("models.yaml"):
         async with sent.client as client:
             provider = OpenRouterProvider(client=client)

@@ -12,7 +12,7 @@ from ratatoskr.testing.fakes import (
     FakeEmbeddingProvider,
     FakeNliProvider,
 )
-from ratatoskr.testing.http import closed_port_url, json_body_matcher
+from ratatoskr.testing.http import RecordingClient, closed_port_url, json_body_matcher
 from ratatoskr.testing.plugins import build_plugin
 
 __all__ = [
@@ -20,6 +20,7 @@ __all__ = [
     "FakeChatProvider",
     "FakeEmbeddingProvider",
     "FakeNliProvider",
+    "RecordingClient",
     "build_plugin",
     "closed_port_url",
     "json_body_matcher",

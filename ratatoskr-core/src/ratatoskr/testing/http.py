@@ -1,13 +1,17 @@
-"""Testing an HTTP provider without a network: an address that refuses connections, and a vcrpy matcher that
-compares JSON request bodies, so a cassette checks what a provider sends as well as what it decodes."""
+"""Testing an HTTP provider without a network: an address that refuses connections, a vcrpy matcher that
+compares JSON request bodies, so a cassette checks what a provider sends as well as what it decodes, and an httpx
+client that keeps the requests a provider really sent."""
 
 from __future__ import annotations
 
 import json
 import socket
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
-__all__ = ["closed_port_url", "json_body_matcher"]
+if TYPE_CHECKING:
+    import httpx
+
+__all__ = ["RecordingClient", "closed_port_url", "json_body_matcher"]
 
 
 def closed_port_url(host: str = "127.0.0.1") -> str:
@@ -31,3 +35,21 @@ def json_body_matcher(live: Any, recorded: Any) -> None:
     sent = json.loads(live.body)
     expected = json.loads(recorded.body)
     assert sent == expected, f"request body differs:\n sent:     {sent}\n recorded: {expected}"
+
+
+class RecordingClient:
+    """An ``httpx.AsyncClient`` (:attr:`client`, to hand to the provider) that keeps every request it sends in
+    :attr:`requests`: what the provider really sent, not a cassette's copy. ``body(i)`` is request *i*'s JSON."""
+
+    def __init__(self) -> None:
+        import httpx
+
+        self.requests: list[httpx.Request] = []
+        self.client = httpx.AsyncClient(event_hooks={"request": [self._keep]})
+
+    async def _keep(self, request: httpx.Request) -> None:
+        self.requests.append(request)
+
+    def body(self, index: int = 0) -> Any:
+        """The JSON body of the ``index``-th request sent."""
+        return json.loads(self.requests[index].content)
