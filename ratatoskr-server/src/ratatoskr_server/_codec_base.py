@@ -147,6 +147,58 @@ def _maybe(value: Any, encode: Callable[[Any], Any]) -> Any:
     return None if value is None else encode(value)
 
 
+def sampling_to_pb(o: Any) -> dict[str, Any]:
+    """The sampling fields chat options, generate options and presets share (``SamplingOptions``), as keyword
+    arguments of their messages (which name them alike; ``stop`` is left to each, as generate calls it
+    ``stop_sequences``)."""
+    return {
+        "temperature": o.temperature,
+        "max_tokens": o.max_tokens,
+        "top_p": o.top_p,
+        "top_k": o.top_k,
+        "frequency_penalty": o.frequency_penalty,
+        "presence_penalty": o.presence_penalty,
+        "seed": o.seed,
+        "reasoning": _maybe(o.reasoning, reasoning_to_pb),
+        "raw_provider_options": _raw(o.raw_provider_options),
+    }
+
+
+def sampling_from_pb(m: Any) -> dict[str, Any]:
+    """:func:`sampling_to_pb` backwards: keyword arguments for ``ChatOptions``/``GenerateOptions``/presets."""
+    return {
+        "temperature": _opt_f32(m, "temperature"),
+        "max_tokens": _opt(m, "max_tokens"),
+        "top_p": _opt_f32(m, "top_p"),
+        "top_k": _opt(m, "top_k"),
+        "frequency_penalty": _opt_f32(m, "frequency_penalty"),
+        "presence_penalty": _opt_f32(m, "presence_penalty"),
+        "seed": _opt(m, "seed"),
+        "reasoning": _part(m, "reasoning", reasoning_from_pb),
+        "raw_provider_options": _raw_from(m),
+    }
+
+
+def chat_parts_to_pb(o: Any) -> dict[str, Any]:
+    """The chat-only fields chat options and presets share, as keyword arguments of their messages."""
+    return {
+        "tool_choice": _maybe(o.tool_choice, tool_choice_to_pb),
+        "parallel_tool_calls": o.parallel_tool_calls,
+        "response_format": _maybe(o.response_format, response_format_to_pb),
+        "cache_prompt": o.cache_prompt,
+    }
+
+
+def chat_parts_from_pb(m: Any) -> dict[str, Any]:
+    """:func:`chat_parts_to_pb` backwards."""
+    return {
+        "tool_choice": _part(m, "tool_choice", tool_choice_from_pb),
+        "parallel_tool_calls": _opt(m, "parallel_tool_calls"),
+        "response_format": _part(m, "response_format", response_format_from_pb),
+        "cache_prompt": _opt(m, "cache_prompt"),
+    }
+
+
 def usage_to_pb(u: Usage) -> pb.Usage:
     return pb.Usage(
         prompt_tokens=u.prompt_tokens,

@@ -99,12 +99,16 @@ from ratatoskr_server._codec_base import (
     _part,
     _raw,
     _raw_from,
+    chat_parts_from_pb,
+    chat_parts_to_pb,
     f32,
     finish_from_pb,
     reasoning_from_pb,
     reasoning_to_pb,
     response_format_from_pb,
     response_format_to_pb,
+    sampling_from_pb,
+    sampling_to_pb,
     tool_choice_from_pb,
     tool_choice_to_pb,
     usage_from_pb,
@@ -182,43 +186,11 @@ def tool_from_pb(m: pb.ToolDefinition) -> ToolDefinition:
 
 
 def chat_options_to_pb(o: ChatOptions) -> pb.ChatOptions:
-    return pb.ChatOptions(
-        model=o.model,
-        temperature=o.temperature,
-        max_tokens=o.max_tokens,
-        top_p=o.top_p,
-        stop=o.stop or (),
-        frequency_penalty=o.frequency_penalty,
-        presence_penalty=o.presence_penalty,
-        seed=o.seed,
-        tool_choice=_maybe(o.tool_choice, tool_choice_to_pb),
-        response_format=_maybe(o.response_format, response_format_to_pb),
-        cache_prompt=o.cache_prompt,
-        reasoning=_maybe(o.reasoning, reasoning_to_pb),
-        top_k=o.top_k,
-        raw_provider_options=_raw(o.raw_provider_options),
-        parallel_tool_calls=o.parallel_tool_calls,
-    )
+    return pb.ChatOptions(model=o.model, stop=o.stop or (), **sampling_to_pb(o), **chat_parts_to_pb(o))
 
 
 def chat_options_from_pb(m: pb.ChatOptions) -> ChatOptions:
-    return ChatOptions(
-        model=m.model,
-        temperature=_opt_f32(m, "temperature"),
-        max_tokens=_opt(m, "max_tokens"),
-        top_p=_opt_f32(m, "top_p"),
-        top_k=_opt(m, "top_k"),
-        stop=list(m.stop) or None,
-        frequency_penalty=_opt_f32(m, "frequency_penalty"),
-        presence_penalty=_opt_f32(m, "presence_penalty"),
-        seed=_opt(m, "seed"),
-        tool_choice=_part(m, "tool_choice", tool_choice_from_pb),
-        parallel_tool_calls=_opt(m, "parallel_tool_calls"),
-        response_format=_part(m, "response_format", response_format_from_pb),
-        cache_prompt=_opt(m, "cache_prompt"),
-        reasoning=_part(m, "reasoning", reasoning_from_pb),
-        raw_provider_options=_raw_from(m),
-    )
+    return ChatOptions(model=m.model, stop=list(m.stop) or None, **sampling_from_pb(m), **chat_parts_from_pb(m))
 
 
 def chat_request(
