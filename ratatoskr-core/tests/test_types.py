@@ -1,3 +1,7 @@
+import enum
+from collections.abc import Callable
+from functools import partial
+
 import pytest
 from ratatoskr import (
     ChatOptions,
@@ -116,27 +120,21 @@ def test_parameter_name_is_a_flat_string_with_custom_fallback() -> None:
 
 
 @pytest.mark.parametrize(
-    ("scores", "label"),
+    ("make", "scores", "label"),
     [
-        ((0.4, 0.4, 0.2), NliLabel.ENTAILMENT),
-        ((0.2, 0.4, 0.4), NliLabel.CONTRADICTION),
-        ((0.1, 0.2, 0.7), NliLabel.NEUTRAL),
+        (NliResult.from_scores, (0.4, 0.4, 0.2), NliLabel.ENTAILMENT),
+        (NliResult.from_scores, (0.2, 0.4, 0.4), NliLabel.CONTRADICTION),
+        (NliResult.from_scores, (0.1, 0.2, 0.7), NliLabel.NEUTRAL),
+        (partial(StanceResult.from_scores, target="t"), (0.4, 0.4, 0.2), StanceLabel.FAVOR),
+        (partial(StanceResult.from_scores, target="t"), (0.2, 0.4, 0.4), StanceLabel.AGAINST),
+        (partial(StanceResult.from_scores, target="t"), (0.1, 0.2, 0.7), StanceLabel.NEUTRAL),
     ],
 )
-def test_nli_label_ties_go_entailment_then_contradiction(scores: tuple[float, float, float], label: NliLabel) -> None:
-    assert NliResult.from_scores(*scores).label is label
-
-
-@pytest.mark.parametrize(
-    ("scores", "label"),
-    [
-        ((0.4, 0.4, 0.2), StanceLabel.FAVOR),
-        ((0.2, 0.4, 0.4), StanceLabel.AGAINST),
-        ((0.1, 0.2, 0.7), StanceLabel.NEUTRAL),
-    ],
-)
-def test_stance_label_ties_go_favor_then_against(scores: tuple[float, float, float], label: StanceLabel) -> None:
-    assert StanceResult.from_scores(*scores, target="t").label is label
+def test_label_ties_go_to_the_earlier_label(
+    make: Callable[..., NliResult | StanceResult], scores: tuple[float, float, float], label: enum.Enum
+) -> None:
+    """NLI: entailment, then contradiction, then neutral; stance: favor, then against, then neutral."""
+    assert make(*scores).label is label
 
 
 def test_classify_result_picks_the_top_label() -> None:

@@ -19,17 +19,7 @@ if TYPE_CHECKING:  # what the type checker sees; at run time __getattr__ below l
     from ratatoskr.metadata.registry import ModelRegistry, RegistryWarning
     from ratatoskr.plugins import PluginManager, hookimpl
     from ratatoskr.protocol import ModelGateway
-    from ratatoskr.providers import (
-        Capability,
-        ChatProvider,
-        ClassifyProvider,
-        EmbeddingProvider,
-        GenerateProvider,
-        MetadataProvider,
-        NliProvider,
-        StanceProvider,
-        TokenizerProvider,
-    )
+    from ratatoskr.providers import *
     from ratatoskr.registry.cache import CacheConfig
     from ratatoskr.registry.retry import RetryPolicy
     from ratatoskr.registry.routing import RoutingConfig

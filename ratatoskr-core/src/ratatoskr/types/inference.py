@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import enum
+from typing import TypeVar
 
 from attrs import field, frozen
 
@@ -17,6 +18,8 @@ __all__ = [
     "StanceResult",
     "Token",
 ]
+
+_Label = TypeVar("_Label", bound=enum.Enum)
 
 
 @frozen
@@ -57,12 +60,9 @@ class NliResult:
     @classmethod
     def from_scores(cls, entailment: float, contradiction: float, neutral: float, **kw: object) -> NliResult:
         """Label = highest score; ties go entailment, then contradiction, then neutral."""
-        if entailment >= contradiction and entailment >= neutral:
-            label = NliLabel.ENTAILMENT
-        elif contradiction >= neutral:
-            label = NliLabel.CONTRADICTION
-        else:
-            label = NliLabel.NEUTRAL
+        label = _first_highest(
+            (entailment, contradiction, neutral), (NliLabel.ENTAILMENT, NliLabel.CONTRADICTION, NliLabel.NEUTRAL)
+        )
         return cls(entailment, contradiction, neutral, label, **kw)  # type: ignore[arg-type]
 
 
@@ -106,12 +106,7 @@ class StanceResult:
     @classmethod
     def from_scores(cls, favor: float, against: float, neutral: float, target: str, **kw: object) -> StanceResult:
         """Label = highest score; ties go favor, then against, then neutral."""
-        if favor >= against and favor >= neutral:
-            label = StanceLabel.FAVOR
-        elif against >= neutral:
-            label = StanceLabel.AGAINST
-        else:
-            label = StanceLabel.NEUTRAL
+        label = _first_highest((favor, against, neutral), (StanceLabel.FAVOR, StanceLabel.AGAINST, StanceLabel.NEUTRAL))
         return cls(favor, against, neutral, label, target, **kw)  # type: ignore[arg-type]
 
 
@@ -127,3 +122,11 @@ class Token:
     @property
     def byte_len(self) -> int:
         return self.end - self.start
+
+
+def _first_highest(scores: tuple[float, float, float], labels: tuple[_Label, _Label, _Label]) -> _Label:
+    """The label of the highest of three scores; a tie goes to the earlier label (NLI's and stance's rule)."""
+    first, second, third = scores
+    if first >= second and first >= third:
+        return labels[0]
+    return labels[1] if second >= third else labels[2]
