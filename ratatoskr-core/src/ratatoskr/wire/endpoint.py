@@ -33,7 +33,7 @@ from __future__ import annotations
 
 import json
 import math
-from collections.abc import AsyncGenerator, AsyncIterator, Callable, Iterator, Mapping
+from collections.abc import AsyncGenerator, Iterator, Mapping
 from contextlib import aclosing, contextmanager
 from typing import TYPE_CHECKING, Any, TypeVar
 
@@ -41,11 +41,12 @@ import anyio
 from attrs import evolve, field, frozen
 
 from ratatoskr.errors import InvalidInput, RatatoskrError, RequestTimeout, ResponseFormatError, ResponseTooLarge
+from ratatoskr.wire._body import Budget, Decoder, close, drain, once
 from ratatoskr.wire.failure import ErrorClassifier, classify, failure_from_object, failure_from_response
 from ratatoskr.wire.http import decode_json, translate_transport_errors
-from ratatoskr.wire.ndjson import aiter_ndjson
+from ratatoskr.wire.ndjson import NDJSONDecoder
 from ratatoskr.wire.redact import redact, secrets_in
-from ratatoskr.wire.sse import ServerSentEvent, aiter_sse
+from ratatoskr.wire.sse import ServerSentEvent, SSEDecoder
 
 if TYPE_CHECKING:
     import httpx
@@ -59,8 +60,8 @@ DEFAULT_CONNECT_TIMEOUT = 10.0
 DEFAULT_MAX_RESPONSE_BYTES = 64 * 1024 * 1024
 #: The most of an error body that is kept (the rest is read and dropped).
 ERROR_BODY_BYTES = 64 * 1024
-#: How long an abandoned body may take to finish on its own (see _drain).
-DRAIN_SECONDS = 0.25
+#: Connections a created client opens (and keeps alive) per endpoint; an injected client keeps its own.
+POOL_CONNECTIONS = 256
 
 
 def _seconds(_: object, attribute: Any, value: float | None) -> None:
@@ -130,7 +131,10 @@ class Endpoint:
             import httpx
 
             connect = min(self.limits.connect_timeout, self.limits.timeout)
-            self._client = httpx.AsyncClient(timeout=httpx.Timeout(None, connect=connect))
+            # httpx keeps only 20 idle connections by default: under more concurrent calls than that, every
+            # call past the 20th opened (and then dropped) a fresh connection. Keep as many as we allow.
+            pool = httpx.Limits(max_connections=POOL_CONNECTIONS, max_keepalive_connections=POOL_CONNECTIONS)
+            self._client = httpx.AsyncClient(timeout=httpx.Timeout(None, connect=connect), limits=pool)
         return self._client
 
     def url(self, path: str = "") -> str:
@@ -194,7 +198,7 @@ class Endpoint:
                 await self._raise_for_status(response, model)
                 content = await self._read(response, self.limits.max_response_bytes)
             finally:
-                await _close(response)
+                await close(response)
         return self._json(content)
 
     # ---- streams ------------------------------------------------------------------------------------------
@@ -203,11 +207,11 @@ class Endpoint:
         self, path: str, body: Any = None, *, model: str | None = None, headers: Mapping[str, str] | None = None
     ) -> AsyncGenerator[ServerSentEvent, None]:
         """POST, and the Server-Sent Events of the streamed answer (comments and keep-alives are not events)."""
-        return self._stream(path, body, model, headers, aiter_sse)
+        return self._stream(path, body, model, headers, SSEDecoder())
 
     def stream_ndjson(self, path: str, body: Any = None, *, model: str | None = None) -> AsyncGenerator[Any, None]:
         """POST, and the JSON values of the newline-delimited JSON answer (Ollama)."""
-        return self._stream(path, body, model, None, lambda chunks: aiter_ndjson(chunks, provider=self.provider))
+        return self._stream(path, body, model, None, NDJSONDecoder(provider=self.provider))
 
     async def _stream(
         self,
@@ -215,42 +219,55 @@ class Endpoint:
         body: Any,
         model: str | None,
         headers: Mapping[str, str] | None,
-        decode: Callable[[AsyncIterator[bytes]], AsyncGenerator[T, None]],
+        decoder: Decoder[T],
     ) -> AsyncGenerator[T, None]:
         limits = self.limits
         request = self._request("POST", path, body, headers)
         start = anyio.current_time()
         end = start + limits.stream_timeout if limits.stream_timeout is not None else math.inf
+        # The messages are formatted once per stream, not once per event (this loop is the hot path).
+        idle_why = f"no stream event for {limits.idle:g} s"
+        end_why = f"the stream took longer than {limits.stream_timeout or 0:g} s"
         wait, why = min(start + limits.timeout, end), f"no first event within {limits.timeout:g} s"
         with self._deadline(wait, why):
             response = await self._send(request)
         try:
             with self._deadline(wait, why):
                 await self._raise_for_status(response, model)
-                budget = _Budget(limits.max_response_bytes, self.provider)
+                budget = Budget(limits.max_response_bytes, self.provider)
                 source = await self._stream_source(response, model, budget)
-            events = decode(source)
+            # Hot path, per body chunk: the decoder is fed here (no async-generator layer per event), and each
+            # read gets a bare cancel scope, not _deadline (a generator-based context manager, and a second
+            # transport-error mapping that _body already does). The deadline moves on only when a chunk
+            # completed an event: keep-alives and comments are not progress. Cost measured by
+            # bench/bench_chat.py.
             try:
                 while True:
-                    with self._deadline(wait, why):
+                    with anyio.CancelScope(deadline=wait) as scope:
                         try:
-                            item = await events.__anext__()
+                            chunk = await source.__anext__()
                         except StopAsyncIteration:
                             break
+                    if scope.cancelled_caught:
+                        raise RequestTimeout(f"{self.provider}: {why}", provider=self.provider)
+                    items = decoder.feed(chunk)
+                    if not items:
+                        continue
                     budget.used = 0
-                    wait = anyio.current_time() + limits.idle
-                    why = f"no stream event for {limits.idle:g} s"
+                    wait, why = anyio.current_time() + limits.idle, idle_why
                     if end <= wait:
-                        wait, why = end, f"the stream took longer than {limits.stream_timeout:g} s"
+                        wait, why = end, end_why
+                    for item in items:
+                        yield item
+                for item in decoder.close():
                     yield item
             finally:
-                await events.aclose()
                 await source.aclose()
         finally:
-            await _close(response)
+            await close(response)
 
     async def _stream_source(
-        self, response: httpx.Response, model: str | None, budget: _Budget
+        self, response: httpx.Response, model: str | None, budget: Budget
     ) -> AsyncGenerator[bytes, None]:
         """The body chunks; a 200 ``application/json`` answer carrying ``{"error": ...}`` raises it, and an HTML
         page (a proxy's or captive portal's, a base URL pointing at a website) is a ResponseFormatError, not a
@@ -268,7 +285,7 @@ class Endpoint:
         obj = self._json(content) if content.strip() else None
         if isinstance(obj, dict) and "error" in obj:
             raise self.stream_error(obj, model=model)
-        return _once(content)
+        return once(content)
 
     # ---- plumbing -----------------------------------------------------------------------------------------
 
@@ -314,10 +331,10 @@ class Endpoint:
         return b"".join(parts)
 
     async def _body(
-        self, response: httpx.Response, *, streaming: bool = True, budget: _Budget | None = None
+        self, response: httpx.Response, *, streaming: bool = True, budget: Budget | None = None
     ) -> AsyncGenerator[bytes, None]:
         """The body chunks, each counted against ``budget`` when given; a read failure of a stream is a
-        StreamError; a body left early is drained (see _drain)."""
+        StreamError; a body left early is drained (see drain)."""
         chunks = response.aiter_bytes()
         finished = False
         try:
@@ -329,7 +346,7 @@ class Endpoint:
             finished = True
         finally:
             if not finished:
-                await _drain(chunks)
+                await drain(chunks)
 
     def _too_large(self, limit: int) -> ResponseTooLarge:
         return ResponseTooLarge(
@@ -340,51 +357,3 @@ class Endpoint:
 
     def _json(self, content: bytes) -> Any:
         return decode_json(content, provider=self.provider)
-
-
-class _Budget:
-    """Bytes received since the last event; over the limit, the event is too large."""
-
-    __slots__ = ("limit", "provider", "used")
-
-    def __init__(self, limit: int, provider: str) -> None:
-        self.limit = limit
-        self.provider = provider
-        self.used = 0
-
-    def spend(self, size: int) -> None:
-        self.used += size
-        if self.used > self.limit:
-            raise ResponseTooLarge(
-                f"{self.provider}: a stream event is larger than {self.limit} bytes (max_response_bytes)",
-                provider=self.provider,
-                limit=self.limit,
-            )
-
-
-async def _once(content: bytes) -> AsyncGenerator[bytes, None]:
-    yield content
-
-
-async def _close(response: httpx.Response) -> None:
-    """Close the response even when the caller's scope is cancelled (a shielded, bounded close)."""
-    with anyio.move_on_after(DRAIN_SECONDS, shield=True):
-        await response.aclose()
-
-
-async def _drain(chunks: AsyncIterator[bytes]) -> None:
-    """Read what is left of a body nobody reads any more, for a short while.
-
-    httpx reads bodies through nested async generators; left suspended, they are garbage-collected
-    unexhausted, which trio reports as a ResourceWarning. A stream stopped by an error object or after
-    ``[DONE]`` ends within milliseconds, so reading it out closes them cleanly; a stream stopped in the
-    middle of a long answer is given up after ``DRAIN_SECONDS`` (the connection is then closed).
-    """
-    import httpx
-
-    with anyio.move_on_after(DRAIN_SECONDS):
-        try:
-            async for _ in chunks:
-                pass
-        except httpx.HTTPError:
-            pass  # the body was being abandoned anyway
