@@ -7,12 +7,12 @@ Providers declare what they take (:class:`~ratatoskr.providers.DeclaresParameter
 from __future__ import annotations
 
 import warnings
-from typing import Any, TypeVar
+from typing import Any, TypeVar, cast
 
 import attrs
 
 from ratatoskr.errors import UnsupportedParameter
-from ratatoskr.providers import DeclaresGenerateParameters, DeclaresModelParameters, DeclaresParameters, Provider
+from ratatoskr.providers import Provider
 from ratatoskr.types import GenerateOptions, ParameterValidationPolicy, SamplingOptions
 
 __all__ = ["OptionsT", "UnsupportedParameterWarning", "check_parameters", "supported_parameters"]
@@ -26,13 +26,15 @@ class UnsupportedParameterWarning(UserWarning):
 
 def supported_parameters(provider: Provider, options: SamplingOptions) -> frozenset[str] | None:
     """The options ``provider`` declares for this request's model (and capability); ``None`` when it does not say."""
-    if isinstance(provider, DeclaresModelParameters):
-        return provider.parameters_for(options.model)
-    if isinstance(options, GenerateOptions) and isinstance(provider, DeclaresGenerateParameters):
-        return provider.generate_parameters
-    if isinstance(provider, DeclaresParameters):
-        return provider.supported_parameters
-    return None
+    # getattr rather than isinstance against the runtime_checkable protocols (DeclaresModelParameters,
+    # DeclaresGenerateParameters, DeclaresParameters): this runs on every chat and generate call, and a protocol
+    # isinstance check is slow (it looks up every member by name, through the ABC machinery). Same answers.
+    parameters_for = getattr(provider, "parameters_for", None)
+    if parameters_for is not None:
+        return cast("frozenset[str] | None", parameters_for(options.model))
+    if isinstance(options, GenerateOptions) and hasattr(provider, "generate_parameters"):
+        return cast("frozenset[str] | None", provider.generate_parameters)
+    return cast("frozenset[str] | None", getattr(provider, "supported_parameters", None))
 
 
 def check_parameters(

@@ -52,6 +52,8 @@ async def once(content: bytes) -> AsyncGenerator[bytes, None]:
 
 async def close(response: httpx.Response) -> None:
     """Close the response even when the caller's scope is cancelled (a shielded, bounded close)."""
+    if response.is_closed:
+        return  # httpx closes a body read to its end itself: no cancel scope for nothing (every call gets here)
     with anyio.move_on_after(DRAIN_SECONDS, shield=True):
         await response.aclose()
 

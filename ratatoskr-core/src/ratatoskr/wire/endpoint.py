@@ -38,6 +38,7 @@ from contextlib import aclosing, contextmanager
 from typing import TYPE_CHECKING, Any, TypeVar
 
 import anyio
+from anyio.lowlevel import current_token
 from attrs import evolve, field, frozen
 
 from ratatoskr.errors import InvalidInput, RatatoskrError, RequestTimeout, ResponseFormatError, ResponseTooLarge
@@ -241,9 +242,12 @@ class Endpoint:
             # transport-error mapping that _body already does). The deadline moves on only when a chunk
             # completed an event: keep-alives and comments are not progress. Cost measured by
             # bench/bench_chat.py.
+            # The backend is looked up once per stream: anyio.CancelScope() and anyio.current_time() each look it
+            # up again (sniffio) on every call, which costs as much as the scope itself.
+            backend = current_token().backend_class
             try:
                 while True:
-                    with anyio.CancelScope(deadline=wait) as scope:
+                    with backend.create_cancel_scope(deadline=wait) as scope:
                         try:
                             chunk = await source.__anext__()
                         except StopAsyncIteration:
@@ -254,7 +258,7 @@ class Endpoint:
                     if not items:
                         continue
                     budget.used = 0
-                    wait, why = anyio.current_time() + limits.idle, idle_why
+                    wait, why = backend.current_time() + limits.idle, idle_why
                     if end <= wait:
                         wait, why = end, end_why
                     for item in items:
