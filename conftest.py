@@ -1,6 +1,14 @@
 """Repository-wide test setup: every async test runs on asyncio and on trio."""
 
+import sys
+
 import pytest
+
+# Bytecode caches on, even under PYTHONDONTWRITEBYTECODE=1 (set in some sandboxes and CI images): every xdist worker
+# imports the whole tree and ~300 assertion-rewritten test modules, and the CLI/server subprocess tests import it
+# again; without __pycache__ each of them compiles everything from source, which cost ~25 CPU-seconds of a ~105 s
+# run on the 2-core dev machine. The caches are build output (gitignored), never read by a test.
+sys.dont_write_bytecode = False
 
 
 @pytest.fixture(params=["asyncio", "trio"])
