@@ -21,7 +21,7 @@ from ratatoskr import (
     UsageEvent,
 )
 from ratatoskr.history import History, RecordingGateway, default_history_path
-from ratatoskr.plugins import PluginManager, hookimpl
+from ratatoskr.plugins import PluginManager, provider_plugin
 from ratatoskr.testing import Fail, FakeChatProvider
 
 
@@ -34,12 +34,7 @@ def provider() -> FakeChatProvider:
 def gateway(
     provider: FakeChatProvider, ratatoskr_plugins: PluginManager, ratatoskr_gateway_factory: Callable[..., Any]
 ) -> Any:
-    class Plugin:
-        @hookimpl
-        def ratatoskr_chat_providers(self, settings: Any) -> list[Any]:
-            return [provider]
-
-    ratatoskr_plugins.register(Plugin(), "fake")
+    ratatoskr_plugins.register(provider_plugin(provider, "chat"), "fake")
     return ratatoskr_gateway_factory()
 
 

@@ -58,9 +58,7 @@ class ProviderPlugin:
     per capability: the object simply has one attribute per capability it serves.
     """
 
-    def __init__(
-        self, factory: ProviderFactory[Any], capabilities: Sequence[Capability], hooks: Mapping[str, Any], module: str
-    ) -> None:
+    def __init__(self, factory: Any, capabilities: Sequence[Capability], hooks: Mapping[str, Any], module: str) -> None:
         self.factory = factory
         self.capabilities = tuple(capabilities)
         self.__name__ = module  # what ``ratatoskr plugins`` shows as the plugin's module
@@ -73,10 +71,11 @@ class ProviderPlugin:
 
     def __repr__(self) -> str:
         caps = ", ".join(cap.value for cap in self.capabilities)
-        return f"<ProviderPlugin {self.__name__}: {self.factory.name} for {caps}>"
+        name = getattr(self.factory, "name", type(self.factory).__name__)
+        return f"<ProviderPlugin {self.__name__}: {name} for {caps}>"
 
 
-def _returning(factory: ProviderFactory[Any], name: str) -> Any:
+def _returning(factory: Any, name: str) -> Any:
     def hook() -> list[Any]:
         return [factory]
 
@@ -84,10 +83,11 @@ def _returning(factory: ProviderFactory[Any], name: str) -> Any:
     return hookimpl(hook)
 
 
-def provider_plugin(factory: ProviderFactory[Any], *capabilities: Capability | str, **hooks: Any) -> ProviderPlugin:
+def provider_plugin(factory: Any, *capabilities: Capability | str, **hooks: Any) -> ProviderPlugin:
     """The plugin of a provider distribution: ``plugin = provider_plugin(acme, "chat", "embed")``.
 
     Each named capability's hook returns ``[factory]``, so the core builds one provider object for all of them.
+    ``factory`` may also be a ready provider object (as in tests: ``provider_plugin(FakeChatProvider(...), "chat")``).
     Other hooks go in as keywords with their hook name (``ratatoskr_register_commands=add_commands``); they are
     marked with :data:`hookimpl` here. Point the entry point at the result: ``acme = "ratatoskr_acme.plugin:plugin"``.
     """

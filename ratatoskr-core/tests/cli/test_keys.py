@@ -12,7 +12,7 @@ from collections.abc import Callable
 from pathlib import Path
 
 import pytest
-from ratatoskr.plugins import PluginManager
+from ratatoskr.plugins import PluginManager, provider_plugin
 
 from .conftest import Result
 
@@ -148,7 +148,6 @@ def test_list_reads_a_third_party_plugins_declared_key(
     home: Path, cli: Callable[..., Result], plugins: PluginManager, config_file: Path, monkeypatch: pytest.MonkeyPatch
 ) -> None:
     from attrs import frozen
-    from ratatoskr import hookimpl
     from ratatoskr.config_schema import setting
     from ratatoskr.provider_factory import ProviderConfig, ProviderFactory
 
@@ -158,12 +157,7 @@ def test_list_reads_a_third_party_plugins_declared_key(
 
     acme = ProviderFactory("acme", AcmeConfig, lambda config: None)
 
-    class Plugin:
-        @hookimpl
-        def ratatoskr_chat_providers(self) -> list[object]:
-            return [acme]
-
-    plugins.register(Plugin(), "acme")
+    plugins.register(provider_plugin(acme, "chat"), "acme")
     monkeypatch.setenv("ACME_API_KEY", "acme-secret")
     monkeypatch.setenv("WORK_KEY", "named-secret")
     config_file.write_text('[providers.openai]\napi_key_env = "WORK_KEY"\n', encoding="utf-8")

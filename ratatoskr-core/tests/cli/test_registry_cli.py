@@ -7,8 +7,8 @@ from collections.abc import Callable
 from pathlib import Path
 
 import pytest
-from ratatoskr import ModelInfo, ModelMetadata, PricingInfo, hookimpl
-from ratatoskr.plugins import PluginManager
+from ratatoskr import ModelInfo, ModelMetadata, PricingInfo
+from ratatoskr.plugins import PluginManager, provider_plugin
 
 from .conftest import Result
 
@@ -52,12 +52,7 @@ class Catalogue:
 def catalogue(plugins: PluginManager) -> Catalogue:
     source = Catalogue()
 
-    class Plugin:
-        @hookimpl
-        def ratatoskr_metadata_providers(self, settings: object) -> list[Catalogue]:
-            return [source]
-
-    plugins.register(Plugin(), "catalogue")
+    plugins.register(provider_plugin(source, "metadata"), "catalogue")
     return source
 
 

@@ -8,7 +8,7 @@ from typing import Any
 
 import pytest
 from ratatoskr import hookimpl
-from ratatoskr.plugins import PluginManager
+from ratatoskr.plugins import PluginManager, provider_plugin
 from ratatoskr.types import (
     ChatEvent,
     ChatOptions,
@@ -64,12 +64,7 @@ class Thinker:
 def thinker(plugins: PluginManager) -> Thinker:
     provider = Thinker()
 
-    class Plugin:
-        @hookimpl
-        def ratatoskr_chat_providers(self, settings: Any) -> list[Thinker]:
-            return [provider]
-
-    plugins.register(Plugin(), "thinker")
+    plugins.register(provider_plugin(provider, "chat"), "thinker")
     return provider
 
 
