@@ -156,11 +156,13 @@ _HOMES = (
     "ratatoskr.gateway",
     "ratatoskr.sync",
 )
-_PUBLIC = frozenset(__all__)
 
 
 def __getattr__(name: str) -> Any:
-    if name in _PUBLIC:
+    # Every name in a home's __all__ resolves, not only the documented ones in ours: the type checker sees the
+    # homes through star imports, so what it accepts (``from ratatoskr import Kinds``) must also work at run time.
+    # Private and dunder names (probed by tools) never trigger the imports.
+    if not name.startswith("_"):
         for home in _HOMES:
             module = import_module(home)
             if name in module.__all__:
