@@ -13,10 +13,11 @@ float32, so ``temperature=0.2`` arrives as 0.2, not 0.20000000298023224.
 
 from __future__ import annotations
 
+import enum
 import json
 import struct
 from collections.abc import Callable
-from typing import Any
+from typing import Any, TypeVar
 
 import attrs
 from ratatoskr.types import (
@@ -33,21 +34,18 @@ from ratatoskr.types import (
 from ratatoskr_server._generated import ratatoskr_pb2 as pb
 
 _F32 = struct.Struct("f")
+E = TypeVar("E", bound=enum.Enum)
 
-ROLE_TO_PB: dict[Role, Any] = {
-    Role.SYSTEM: pb.ROLE_SYSTEM,
-    Role.USER: pb.ROLE_USER,
-    Role.ASSISTANT: pb.ROLE_ASSISTANT,
-    Role.TOOL: pb.ROLE_TOOL,
-}
-ROLE_FROM_PB: dict[int, Role] = {v: k for k, v in ROLE_TO_PB.items()}
-FINISH_TO_PB: dict[FinishReason, Any] = {
-    FinishReason.STOP: pb.FINISH_REASON_STOP,
-    FinishReason.LENGTH: pb.FINISH_REASON_LENGTH,
-    FinishReason.TOOL_CALLS: pb.FINISH_REASON_TOOL_CALLS,
-    FinishReason.CONTENT_FILTER: pb.FINISH_REASON_CONTENT_FILTER,
-}
-FINISH_FROM_PB: dict[int, FinishReason] = {v: k for k, v in FINISH_TO_PB.items()}
+
+def enum_tables(kind: type[E], prefix: str) -> tuple[dict[E, Any], dict[int, E]]:
+    """Our enum's members to the proto enum's values and back: member ``NAME`` is the proto's ``PREFIX + NAME``
+    (the proto names its values so), so the tables are read off the generated module, never written twice."""
+    to_pb: dict[E, Any] = {member: getattr(pb, prefix + member.name) for member in kind}
+    return to_pb, {value: member for member, value in to_pb.items()}
+
+
+ROLE_TO_PB, ROLE_FROM_PB = enum_tables(Role, "ROLE_")
+FINISH_TO_PB, FINISH_FROM_PB = enum_tables(FinishReason, "FINISH_REASON_")
 # NONE=1 ... XHIGH=6, as in the original
 EFFORT_TO_PB: dict[ReasoningEffort, Any] = {e: i for i, e in enumerate(ReasoningEffort, start=1)}
 EFFORT_FROM_PB: dict[int, ReasoningEffort] = {v: k for k, v in EFFORT_TO_PB.items()}

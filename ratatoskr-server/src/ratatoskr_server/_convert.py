@@ -34,44 +34,17 @@ from ratatoskr.types import (
     Token,
 )
 
+from ratatoskr_server._codec_base import enum_tables
 from ratatoskr_server._codec_chat import _opt, preset_parameters_from_pb, preset_parameters_to_pb
 from ratatoskr_server._generated import ratatoskr_pb2 as pb
 
 #: What a malformed payload raises while it is decoded or encoded.
 DECODE_ERRORS = (ValueError, TypeError, KeyError, AttributeError, OverflowError)
 
-NLI_TO_PB: dict[NliLabel, Any] = {
-    NliLabel.ENTAILMENT: pb.NLI_LABEL_ENTAILMENT,
-    NliLabel.CONTRADICTION: pb.NLI_LABEL_CONTRADICTION,
-    NliLabel.NEUTRAL: pb.NLI_LABEL_NEUTRAL,
-}
-NLI_FROM_PB: dict[int, NliLabel] = {v: k for k, v in NLI_TO_PB.items()}
-STANCE_TO_PB: dict[StanceLabel, Any] = {
-    StanceLabel.FAVOR: pb.STANCE_LABEL_FAVOR,
-    StanceLabel.AGAINST: pb.STANCE_LABEL_AGAINST,
-    StanceLabel.NEUTRAL: pb.STANCE_LABEL_NEUTRAL,
-}
-STANCE_FROM_PB: dict[int, StanceLabel] = {v: k for k, v in STANCE_TO_PB.items()}
-CAPABILITY_TO_PB: dict[ModelCapability, Any] = {
-    ModelCapability.CHAT: pb.MODEL_CAPABILITY_CHAT,
-    ModelCapability.GENERATE: pb.MODEL_CAPABILITY_GENERATE,
-    ModelCapability.EMBED: pb.MODEL_CAPABILITY_EMBED,
-    ModelCapability.NLI: pb.MODEL_CAPABILITY_NLI,
-    ModelCapability.CLASSIFY: pb.MODEL_CAPABILITY_CLASSIFY,
-    ModelCapability.STANCE: pb.MODEL_CAPABILITY_STANCE,
-    ModelCapability.CHAT_STREAMING: pb.MODEL_CAPABILITY_CHAT_STREAMING,
-    ModelCapability.TOOL_USE: pb.MODEL_CAPABILITY_TOOL_USE,
-    ModelCapability.TOKEN_COUNTING: pb.MODEL_CAPABILITY_TOKEN_COUNTING,
-    ModelCapability.LOCAL_INFERENCE: pb.MODEL_CAPABILITY_LOCAL_INFERENCE,
-}
-CAPABILITY_FROM_PB: dict[int, ModelCapability] = {v: k for k, v in CAPABILITY_TO_PB.items()}
-STATUS_TO_PB: dict[ModelStatusKind, Any] = {
-    ModelStatusKind.AVAILABLE: pb.MODEL_STATUS_AVAILABLE,
-    ModelStatusKind.LOADING: pb.MODEL_STATUS_LOADING,
-    ModelStatusKind.READY: pb.MODEL_STATUS_READY,
-    ModelStatusKind.UNAVAILABLE: pb.MODEL_STATUS_UNAVAILABLE,
-}
-STATUS_FROM_PB: dict[int, ModelStatusKind] = {v: k for k, v in STATUS_TO_PB.items()}
+NLI_TO_PB, NLI_FROM_PB = enum_tables(NliLabel, "NLI_LABEL_")
+STANCE_TO_PB, STANCE_FROM_PB = enum_tables(StanceLabel, "STANCE_LABEL_")
+CAPABILITY_TO_PB, CAPABILITY_FROM_PB = enum_tables(ModelCapability, "MODEL_CAPABILITY_")
+STATUS_TO_PB, STATUS_FROM_PB = enum_tables(ModelStatusKind, "MODEL_STATUS_")
 
 
 @contextmanager
