@@ -22,9 +22,15 @@ SECTIONS = [
     ("Classic NLP results", ("ratatoskr.types.inference",)),
     (
         "Models, parameters and presets",
-        ("ratatoskr.types.model", "ratatoskr.types.parameter", "ratatoskr.types.preset", "ratatoskr.metadata"),
+        (
+            "ratatoskr.types.capability",
+            "ratatoskr.types.model",
+            "ratatoskr.types.parameter",
+            "ratatoskr.types.preset",
+            "ratatoskr.metadata",
+        ),
     ),
-    ("Dispatch: retry, routing, cache, validation", ("ratatoskr.registry",)),
+    ("Dispatch: retry, routing, cache, validation", ("ratatoskr.dispatch",)),
     ("Errors", ("ratatoskr.errors",)),
 ]
 ALIASES = {

@@ -10,7 +10,7 @@ from typing import Any
 
 from ratatoskr import PluginManager
 from ratatoskr.provider_factory import ProviderFactory
-from ratatoskr.providers import Capability
+from ratatoskr.providers import CHAIN_CAPABILITIES
 from ratatoskr.sections import CORE_SECTIONS
 
 ROOT = Path(__file__).resolve().parents[1]
@@ -38,7 +38,7 @@ def test_every_installed_provider_and_core_section_has_a_key_table() -> None:
     pm = PluginManager(env={})
     pm.load_entrypoints()
     factories: set[ProviderFactory[Any]] = set()
-    for cap in Capability:
+    for cap in CHAIN_CAPABILITIES:
         for result in getattr(pm.pluggy.hook, f"ratatoskr_{cap.value}_providers")(settings=None):
             factories.update(item for item in result or () if isinstance(item, ProviderFactory))
     assert {f.name for f in factories} >= {

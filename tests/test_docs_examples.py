@@ -47,8 +47,8 @@ def test_the_provider_guide_shows_a_complete_three_capability_provider_in_under_
 async def test_the_guides_provider_is_built_once_and_serves_its_three_capabilities() -> None:
     plugin = _module(_block("providers.md", "A complete provider with three capabilities"), "acme_plugin")
     gateway = _gateway(plugin, {"providers": {"acme": {"models": ["m"]}}}, secrets={"acme": {"api_key": "k"}})
-    (chat,) = gateway.registry.chain(Capability.CHAT)
-    assert gateway.registry.chain(Capability.EMBED) == (chat,) == gateway.registry.chain(Capability.TOKENIZE)
+    (chat,) = gateway.dispatcher.chain(Capability.CHAT)
+    assert gateway.dispatcher.chain(Capability.EMBED) == (chat,) == gateway.dispatcher.chain(Capability.TOKENIZE)
     assert chat.config.api_key == "k" and chat.models == frozenset({"m"})
     assert (await gateway.chat([Message.user("hi")], options=ChatOptions(model="acme:m"))).content == "HI"
     assert (await gateway.embed("four", "acme:m")).values == (4.0, 1.0)
@@ -63,10 +63,10 @@ def test_the_guides_provider_config_is_checked_by_the_core() -> None:
         _gateway(plugin, {"providers": {"acme": {"timeout": 0}}}, secrets={"acme": {"api_key": "k"}})
     with pytest.warns(ProviderNotUsableWarning, match="ACME_API_KEY"):
         gateway = _gateway(plugin, {"providers": {"acme": {}}})
-    assert "acme" in gateway.registry.unusable
+    assert "acme" in gateway.dispatcher.unusable
     with warnings.catch_warnings():
         warnings.simplefilter("error")
-        assert _gateway(plugin, {}).registry.chain(Capability.CHAT) == ()  # no table, no key: simply off
+        assert _gateway(plugin, {}).dispatcher.chain(Capability.CHAT) == ()  # no table, no key: simply off
 
 
 async def test_the_testing_guides_example_passes() -> None:

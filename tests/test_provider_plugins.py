@@ -10,7 +10,7 @@ from typing import Any
 
 import pytest
 from ratatoskr.plugins import ENTRY_POINT_GROUP, ProviderPlugin
-from ratatoskr.providers import Capability
+from ratatoskr.providers import CHAIN_CAPABILITIES
 from ratatoskr.testing import build_plugin
 
 #: entry-point name -> (its table, the environment) that turn the provider on.
@@ -45,7 +45,7 @@ def test_one_provider_object_serves_every_capability_its_plugin_names(name: str)
     built = build_plugin(plugin, {"providers": {name: table}}, env=env, name=name)
     assert built.unusable == {}
     (provider,) = built.chains[plugin.capabilities[0]]
-    for cap in Capability:
+    for cap in CHAIN_CAPABILITIES:
         assert built.chains[cap] == ([provider] if cap in plugin.capabilities else []), cap
 
 

@@ -106,7 +106,7 @@ def test_third_party_plugin_is_discovered_with_its_distribution(on_path: Path) -
 
 async def test_third_party_plugin_takes_part_in_the_fallback_chain(on_path: Path) -> None:
     gateway = EmbeddedGateway.from_settings(Settings.from_dict({}))
-    chain = [p.name for p in gateway.registry.chain(Capability.EMBED)]
+    chain = [p.name for p in gateway.dispatcher.chain(Capability.EMBED)]
     assert chain[0] == "acme" and "demo" not in chain  # the demo is never a fallback
     served = await gateway.embed("hello", "acme-model")
     assert (served.provider, served.values) == ("acme", (1.0, 2.0, 3.0))
@@ -120,7 +120,7 @@ def test_blocking_the_plugin_removes_it(on_path: Path) -> None:
     pm.load_entrypoints()
     assert "acme" not in [p.name for p in pm.plugins()]
     gateway = EmbeddedGateway.from_settings(Settings.from_dict({}), plugins=pm)
-    assert "acme" not in gateway.registry.provider_names()
+    assert "acme" not in gateway.dispatcher.provider_names()
 
 
 def _cli(args: list[str], site: Path, **env: str) -> subprocess.CompletedProcess[str]:

@@ -93,4 +93,4 @@ def test_config_file_turns_on_cache_routing_and_disables_the_demo(tmp_path: Path
     gw = EmbeddedGateway.from_settings(Settings.load(config, env={}))
     assert gw.cache is not None
     assert gw.default_model("embed") == "my-model"
-    assert "demo" not in gw.registry.provider_names()
+    assert "demo" not in gw.dispatcher.provider_names()

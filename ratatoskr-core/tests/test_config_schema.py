@@ -131,10 +131,10 @@ def test_an_unusable_provider_is_recorded_and_warned_about_and_the_others_keep_w
     settings = Settings.from_dict({"providers": {"acme": {}}})  # no key anywhere
     with pytest.warns(ProviderNotUsableWarning, match="acme is not usable: .*needs api_key"):
         gateway = EmbeddedGateway.from_settings(settings, plugins=pm)
-    assert set(gateway.registry.unusable) == {"acme"}
-    error = gateway.registry.unusable["acme"]
+    assert set(gateway.dispatcher.unusable) == {"acme"}
+    error = gateway.dispatcher.unusable["acme"]
     assert isinstance(error, ConfigurationError) and error.provider == "acme"
-    assert [p.name for p in gateway.registry.chain(Capability.CHAT)] == ["other"]
+    assert [p.name for p in gateway.dispatcher.chain(Capability.CHAT)] == ["other"]
     with pytest.raises(InvalidSetting, match="unknown key 'timout'"):  # a typo is refused, not "not usable"
         EmbeddedGateway.from_settings(Settings.from_dict({"providers": {"acme": {"timout": 1}}}), plugins=pm)
 

@@ -24,9 +24,9 @@ from ratatoskr import (
     Usage,
     UsageEvent,
 )
+from ratatoskr.dispatch.pricing import ProviderCost, usage_cost
+from ratatoskr.dispatch.routing import RoutingConfig, RoutingStrategy
 from ratatoskr.providers import Capability
-from ratatoskr.registry.pricing import ProviderCost, usage_cost
-from ratatoskr.registry.routing import RoutingConfig, RoutingStrategy
 from ratatoskr.testing import FakeChatProvider
 
 USAGE = Usage(prompt_tokens=1_000, completion_tokens=500, total_tokens=1_500)
@@ -141,7 +141,7 @@ async def test_strategy_cost_picks_the_cheaper_of_two_providers_serving_one_mode
         reply = await gateway.chat([Message.user("x")], None, ChatOptions(model="shared/model"))
         assert (reply.provider, reply.content) == (served, f"from {served}")
         assert reply.usage.cost.total == pytest.approx(dollars)  # type: ignore[union-attr]  # each at its own price
-        assert gateway.registry.providers_by_cost("shared/model") == [
+        assert gateway.dispatcher.providers_by_cost("shared/model") == [
             ProviderCost("cheap", 0.5, 1.0),
             ProviderCost("dear", 2.0, 8.0),
         ]
@@ -161,7 +161,7 @@ async def test_cost_strategy_per_capability_and_unknown_prices_last() -> None:
         .model_registry(only_dear)
         .build()
     )
-    plan = gateway.registry.plan(Capability.CHAT, "other/model")
+    plan = gateway.dispatcher.plan(Capability.CHAT, "other/model")
     assert [p.name for p, _ in plan.candidates] == ["dear", "cheap"]  # a known price beats an unknown one
 
 
@@ -183,8 +183,8 @@ def test_equal_prices_go_by_latency_and_latency_strategy_by_ewma() -> None:
 async def test_latency_strategy_follows_measured_latency() -> None:
     dear, cheap = two_providers()
     gateway = EmbeddedGateway.builder().provider(dear).provider(cheap).routing({"strategy": "latency"}).build()
-    gateway.registry.latency("dear").observe(2.0)
-    gateway.registry.latency("cheap").observe(0.05)
+    gateway.dispatcher.latency("dear").observe(2.0)
+    gateway.dispatcher.latency("cheap").observe(0.05)
     reply = await gateway.chat([Message.user("x")], None, ChatOptions(model="any"))
     assert reply.provider == "cheap"
 

@@ -18,20 +18,20 @@ from ratatoskr import (
     RetryPolicy,
 )
 from ratatoskr.demo.provider import DemoProvider
-from ratatoskr.providers import Capability, protocol_for
-from ratatoskr.registry.chain import ProviderRegistry
+from ratatoskr.dispatch.dispatcher import Dispatcher
+from ratatoskr.providers import CHAIN_CAPABILITIES, Capability, protocol_for
 from ratatoskr.testing import Fail, FakeChatProvider, FakeEmbeddingProvider
 
 NO_RETRY = RetryPolicy.disabled()
 
 
-def gateway(*providers: object, **registry: object) -> EmbeddedGateway:
-    chains: dict[Capability, list[object]] = {cap: [] for cap in Capability}
+def gateway(*providers: object, **dispatcher: object) -> EmbeddedGateway:
+    chains: dict[Capability, list[object]] = {cap: [] for cap in CHAIN_CAPABILITIES}
     for provider in providers:
-        for cap in Capability:
+        for cap in CHAIN_CAPABILITIES:
             if isinstance(provider, protocol_for(cap)):
                 chains[cap].append(provider)
-    return EmbeddedGateway(ProviderRegistry(chains, retry=NO_RETRY, **registry))  # type: ignore[arg-type]
+    return EmbeddedGateway(Dispatcher(chains, retry=NO_RETRY, **dispatcher))  # type: ignore[arg-type]
 
 
 async def test_the_demo_is_never_a_fallback() -> None:
@@ -40,7 +40,7 @@ async def test_the_demo_is_never_a_fallback() -> None:
     with pytest.raises(AllProvidersFailed) as info:
         await gw.embed("hello", "typo-model")
     assert [a.provider for a in info.value.attempts] == ["real"]
-    assert "demo" not in [p.name for p in gw.registry.chain(Capability.EMBED)]
+    assert "demo" not in [p.name for p in gw.dispatcher.chain(Capability.EMBED)]
     alone = gateway(DemoProvider())
     with pytest.raises(NoProvider, match="embed"):
         await alone.embed("hello", "anything")

@@ -1,4 +1,4 @@
-"""Fallback semantics of the provider registry, through the gateway."""
+"""Fallback semantics of the dispatcher, through the gateway."""
 
 import pytest
 from ratatoskr import (
@@ -141,7 +141,7 @@ async def test_latency_is_recorded_per_provider() -> None:
     gw = gateway(first)
     await gw.embed("a", "m")
     await gw.embed("b", "m")
-    tracker = gw.registry.latency("first")
+    tracker = gw.dispatcher.latency("first")
     assert tracker.count == 2
     assert tracker.average is not None and tracker.average > 0
 

@@ -1,11 +1,11 @@
 import pytest
 from ratatoskr import (
+    Capability,
     ChatOptions,
     EmbeddedGateway,
     GenerateOptions,
     InvalidInput,
     Message,
-    ModelCapability,
     ModelGateway,
     ModelStatusKind,
     NoProvider,
@@ -95,10 +95,10 @@ async def test_a_missing_capability_raises_no_provider_naming_it(call, capabilit
 async def test_capabilities_follow_the_configured_chains() -> None:
     gw = EmbeddedGateway.builder().provider(FakeChatProvider("c")).provider(FakeEmbeddingProvider("e")).build()
     assert await gw.capabilities() == {
-        ModelCapability.CHAT,
-        ModelCapability.CHAT_STREAMING,
-        ModelCapability.TOOL_USE,
-        ModelCapability.EMBED,
+        Capability.CHAT,
+        Capability.CHAT_STREAMING,
+        Capability.TOOL_USE,
+        Capability.EMBED,
     }
 
 

@@ -82,7 +82,7 @@ async def test_fixture_registers_an_inline_plugin_for_one_test(ratatoskr_plugins
     gw = ratatoskr_gateway_factory()
     assert (await gw.embed("x", "m")).provider == "inline"
     off = ratatoskr_gateway_factory({"providers": {"inline": {"enabled": False}}})
-    assert off.registry.chain(Capability.EMBED) == ()
+    assert off.dispatcher.chain(Capability.EMBED) == ()
 
 
 def test_plugin_modules_of_the_workspace_are_cheap_to_import() -> None:

@@ -54,7 +54,7 @@ async def test_a_bad_cache_is_one_warning_and_the_seed_still_serves(
     with pytest.warns(RegistryWarning, match=needle) as caught:
         gateway = EmbeddedGateway.builder().settings(_settings(tmp_path)).plugins(False).build()
     assert len(caught) == 1 and str(tmp_path / "cache.json") in str(caught[0].message)
-    assert len(gateway.models) == 24
+    assert len(gateway.model_registry) == 24
     assert (await gateway.resolve_preset("free", "agentic")).model.endswith(":free")  # type: ignore[union-attr]
 
 
@@ -105,15 +105,15 @@ def test_refresh_is_due_when_missing_or_old(tmp_path: Path) -> None:
 def test_background_refresh_downloads_for_the_next_start(registry_server: dict[str, object], tmp_path: Path) -> None:
     settings = _settings(tmp_path, url=registry_server["url"], refresh="background")
     first = EmbeddedGateway.builder().settings(settings).plugins(False).build()
-    assert first.models.get("acme/new-model") is None  # this start keeps what it loaded
-    thread = first.models.background_refresh
+    assert first.model_registry.get("acme/new-model") is None  # this start keeps what it loaded
+    thread = first.model_registry.background_refresh
     assert thread is not None and thread.daemon
     thread.join(10)
     assert not thread.is_alive()
     assert json.loads((tmp_path / "cache.json").read_text())["models"][0]["info"]["id"] == "acme/new-model"
     second = EmbeddedGateway.builder().settings(settings).plugins(False).build()
-    assert second.models.get("acme/new-model") is not None  # used from the next start
-    assert second.models.background_refresh is None  # fresh: not fetched again
+    assert second.model_registry.get("acme/new-model") is not None  # used from the next start
+    assert second.model_registry.background_refresh is None  # fresh: not fetched again
     assert registry_server["hits"] == 1
 
 

@@ -7,7 +7,7 @@ from importlib import resources
 
 import pytest
 from ratatoskr.metadata.registry import ModelRegistry
-from ratatoskr.types import ModelCapability, ParameterName
+from ratatoskr.types import Capability, ParameterName
 
 # §7: 23 OpenRouter chat models and one HuggingFace embedding model.
 OPENROUTER_CHAT = {
@@ -92,7 +92,7 @@ def test_chat_models_are_openrouter_chat_models_with_prices_and_parameters(seed:
         meta = seed.get(model)
         assert meta is not None, model
         assert meta.info.provider == "openrouter", model
-        assert meta.info.capabilities == (ModelCapability.CHAT,), model
+        assert meta.info.capabilities == (Capability.CHAT,), model
         assert meta.info.context_window and meta.info.context_window > 0, model
         assert meta.pricing is not None and meta.pricing.prompt_cost_per_mtok is not None, model
         assert meta.pricing.completion_cost_per_mtok is not None, model
@@ -114,7 +114,7 @@ def test_the_embedding_model(seed: ModelRegistry) -> None:
     meta = seed.get(EMBEDDING)
     assert meta is not None
     assert meta.info.provider == "huggingface"
-    assert meta.info.capabilities == (ModelCapability.EMBED,)
+    assert meta.info.capabilities == (Capability.EMBED,)
     assert meta.pricing is None and not meta.parameters
 
 

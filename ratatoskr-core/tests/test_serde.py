@@ -5,6 +5,7 @@ import json
 from hypothesis import given
 from hypothesis import strategies as st
 from ratatoskr import (
+    Capability,
     ContentEvent,
     DoneEvent,
     FinishReason,
@@ -94,7 +95,8 @@ def test_merge_overrides_parameters_per_key_and_unions_capabilities() -> None:
     registry.load_payload([newer], source="b")
     meta = registry.get("x/y")
     assert meta is not None
-    assert [c.value for c in meta.info.capabilities] == ["Chat", "ToolUse", "Generate"]
+    assert meta.info.capabilities == (Capability.CHAT, Capability.TOOL_USE, Capability.GENERATE)
+    assert unstructure(meta)["info"]["capabilities"] == ["Chat", "ToolUse", "Generate"]
     assert not meta.parameters[ParameterName("tools")].is_supported
     assert meta.parameters[ParameterName("temperature")].availability == "mutable"
     assert meta.max_output_tokens == 64000

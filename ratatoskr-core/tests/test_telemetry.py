@@ -21,11 +21,11 @@ from ratatoskr import (
     StreamError,
     UnsupportedParameter,
 )
+from ratatoskr.dispatch.cache import ResponseCache
+from ratatoskr.dispatch.discovery import ParameterDiscovery
+from ratatoskr.dispatch.dispatcher import Dispatcher
+from ratatoskr.dispatch.telemetry import Telemetry
 from ratatoskr.providers import Capability
-from ratatoskr.registry.cache import ResponseCache
-from ratatoskr.registry.chain import ProviderRegistry
-from ratatoskr.registry.discovery import ParameterDiscovery
-from ratatoskr.registry.telemetry import Telemetry
 from ratatoskr.testing import Fail, FakeChatProvider, FakeEmbeddingProvider
 from ratatoskr.types import ChatEvent, ChatResponse, ContentEvent, DoneEvent, ToolDefinition, Usage, UsageEvent
 
@@ -93,8 +93,8 @@ def gateway(*providers: Any, telemetry: Telemetry, **kw: Any) -> EmbeddedGateway
     chains: dict[Capability, list[Any]] = {Capability.CHAT: [], Capability.EMBED: []}
     for p in providers:
         chains[Capability.CHAT if isinstance(p, FakeChatProvider) else Capability.EMBED].append(p)
-    registry = ProviderRegistry(chains, retry=RetryPolicy.disabled(), telemetry=telemetry, **kw)
-    return EmbeddedGateway(registry, cache=ResponseCache(CacheConfig()))
+    dispatcher = Dispatcher(chains, retry=RetryPolicy.disabled(), telemetry=telemetry, **kw)
+    return EmbeddedGateway(dispatcher, cache=ResponseCache(CacheConfig()))
 
 
 def tokens(instruments: Sequence[FakeInstrument]) -> list[tuple[float, str]]:

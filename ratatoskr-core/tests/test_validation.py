@@ -67,7 +67,7 @@ async def test_a_parameter_the_provider_refused_is_not_sent_again() -> None:
         await gw.chat(MSGS, options=ChatOptions(model="m", seed=3, temperature=0.5))
     sent = provider.calls[-1][1][2]
     assert (sent.seed, sent.temperature) == (None, 0.5)
-    (record,) = gw.registry.discovery.records()  # type: ignore[union-attr]
+    (record,) = gw.dispatcher.discovery.records()  # type: ignore[union-attr]
     assert (record.provider, record.model, record.parameter) == ("lenient", "m", "seed")
     await gw.chat(MSGS, options=ChatOptions(model="other", seed=3))  # another model: not refused there
     assert provider.calls[-1][1][2].seed == 3
@@ -91,7 +91,7 @@ async def test_under_the_error_policy_a_refused_parameter_moves_the_request_on()
 def test_discovery_forgets_after_its_ttl(monkeypatch: pytest.MonkeyPatch) -> None:
     import time
 
-    from ratatoskr.registry.discovery import ParameterDiscovery
+    from ratatoskr.dispatch.discovery import ParameterDiscovery
 
     now = [1000.0]
     monkeypatch.setattr(time, "monotonic", lambda: now[0])
@@ -106,7 +106,7 @@ def test_discovery_ttl_zero_turns_it_off_and_bad_values_are_refused() -> None:
     from ratatoskr import ConfigurationError, Settings
 
     off = EmbeddedGateway.builder().settings(Settings.from_dict({"gateway": {"discovery_ttl": 0}})).plugins(False)
-    assert off.build().registry.discovery is None
+    assert off.build().dispatcher.discovery is None
     with pytest.raises(ConfigurationError, match="discovery_ttl"):
         EmbeddedGateway.builder().settings(Settings.from_dict({"gateway": {"discovery_ttl": "1d"}})).plugins(
             False

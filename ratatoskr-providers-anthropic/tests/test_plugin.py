@@ -58,14 +58,14 @@ def test_bad_values_are_named(key: str, value: Any) -> None:
 async def test_gateway_routes_chat_and_reports_unsupported_parameters(
     ratatoskr_plugins, ratatoskr_gateway_factory, cassette
 ) -> None:  # type: ignore[no-untyped-def]
-    from ratatoskr.registry.validation import UnsupportedParameterWarning
+    from ratatoskr.dispatch.validation import UnsupportedParameterWarning
 
     ratatoskr_plugins.register(plugin.plugin, "anthropic")
     gateway = ratatoskr_gateway_factory(
         {"providers": {"anthropic": {}}}, secrets={"anthropic": {"api_key": "sk-ant-test-key"}}
     )
     try:
-        assert [p.name for p in gateway.registry.chain(Capability.CHAT)] == ["anthropic"]
+        assert [p.name for p in gateway.dispatcher.chain(Capability.CHAT)] == ["anthropic"]
         with cassette("count_tokens"):
             assert await gateway.count_tokens("Hello, world", "claude-sonnet-4-5") == 10
         with cassette("messages_stream_text"), pytest.warns(UnsupportedParameterWarning, match="seed"):

@@ -75,7 +75,9 @@ async def test_a_gateway_routes_chat_generate_and_embed_to_it(
     ratatoskr_plugins.register(plugin.plugin, "google")
     gateway = ratatoskr_gateway_factory({"providers": {"google": {"api_key": "k", "base_url": gemini.url}}})
     # a price for this provider's model in the registry: results carry their cost
-    gateway.models.merge([ModelMetadata(ModelInfo("google:gemini-2.5-flash", "google"), pricing=PricingInfo(0.3, 2.5))])
+    gateway.model_registry.merge(
+        [ModelMetadata(ModelInfo("google:gemini-2.5-flash", "google"), pricing=PricingInfo(0.3, 2.5))]
+    )
     try:
         reply = await gateway.chat([Message.user("Hello")], None, ChatOptions(model="google:gemini-2.5-flash"))
         assert (reply.content, reply.provider, reply.usage.total_tokens) == ("Hi!", "google", 5)

@@ -23,6 +23,7 @@ from ratatoskr.errors import (
     StreamError,
 )
 from ratatoskr.types import (
+    Capability,
     ChatOptions,
     FinishReason,
     Message,
@@ -260,7 +261,7 @@ async def test_models_list_every_page_and_metadata(gemini: Gemini) -> None:
         status = await google.model_status(MODEL)
         missing = await google.model_status("gemini-0")
     assert [(m.id, m.context_window) for m in models] == [(MODEL, 1048576), ("text-embedding-004", 2048)]
-    assert [c.value for c in models[1].capabilities] == ["Embed"]
+    assert models[1].capabilities == (Capability.EMBED,)
     assert meta.info.id == MODEL and meta.max_output_tokens == 65536 and meta.pricing is None
     temperature = meta.parameters[ParameterName("temperature")]
     assert temperature.range is not None and (temperature.range.max, temperature.range.default) == (2.0, 1.0)

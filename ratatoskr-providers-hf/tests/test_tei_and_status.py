@@ -6,7 +6,7 @@ import math
 
 import pytest
 from ratatoskr.errors import ModelNotAvailable
-from ratatoskr.types import ModelCapability, ModelStatusKind, NliLabel
+from ratatoskr.types import Capability, ModelStatusKind, NliLabel
 
 TEI = "http://tei.test:8080"
 NLI = "cross-encoder/nli-deberta-v3-small"
@@ -51,7 +51,7 @@ async def test_tei_status_and_listing(make_provider, cassette) -> None:
         listed = await provider.list_models()
     assert ready.kind is ModelStatusKind.READY and ready.provider == "huggingface"
     assert other.kind is ModelStatusKind.UNAVAILABLE
-    assert [(m.id, m.capabilities) for m in listed] == [("BAAI/bge-small-en-v1.5", (ModelCapability.EMBED,))]
+    assert [(m.id, m.capabilities) for m in listed] == [("BAAI/bge-small-en-v1.5", (Capability.EMBED,))]
 
 
 async def test_serverless_status_from_the_hub(make_provider, cassette) -> None:
@@ -79,9 +79,9 @@ async def test_serverless_listing_with_capabilities_and_seen_dimensions(make_pro
         )
     with cassette("hub_status"):
         listed = {m.id: m for m in await provider.list_models()}
-    assert listed["sentence-transformers/all-MiniLM-L6-v2"].capabilities == (ModelCapability.EMBED,)
+    assert listed["sentence-transformers/all-MiniLM-L6-v2"].capabilities == (Capability.EMBED,)
     assert listed["sentence-transformers/all-MiniLM-L6-v2"].dimensions == 3
-    assert listed["facebook/bart-large-mnli"].capabilities == (ModelCapability.CLASSIFY, ModelCapability.STANCE)
+    assert listed["facebook/bart-large-mnli"].capabilities == (Capability.CLASSIFY, Capability.STANCE)
     assert listed["someone/never-published"].capabilities == ()
 
 

@@ -10,9 +10,9 @@ import pytest
 from ratatoskr.errors import AllProvidersFailed, ConfigurationError, ModelNotAvailable
 from ratatoskr.gateway import EmbeddedGateway
 from ratatoskr.plugins import PluginManager
-from ratatoskr.providers import PRIORITY_LOCAL, Capability
+from ratatoskr.providers import CHAIN_CAPABILITIES, PRIORITY_LOCAL, Capability
 from ratatoskr.testing import FakeEmbeddingProvider
-from ratatoskr.types import ModelCapability, NliLabel
+from ratatoskr.types import NliLabel
 from ratatoskr_providers_local import BUNDLED_ID, LocalProvider, plugin
 
 from .conftest import make_provider
@@ -28,18 +28,18 @@ def gateway_factory(
 
 async def test_plugin_registers_one_provider_for_every_capability(gateway_factory: Callable[..., Any]) -> None:
     gateway = gateway_factory({"providers": {"local": {"download": False}}})
-    chains = {cap: gateway.registry.chain(cap) for cap in Capability}
+    chains = {cap: gateway.dispatcher.chain(cap) for cap in CHAIN_CAPABILITIES}
     local = chains[Capability.EMBED][0]
     assert isinstance(local, LocalProvider) and local.priority == PRIORITY_LOCAL
     for cap in (Capability.NLI, Capability.CLASSIFY, Capability.STANCE, Capability.TOKENIZE):
         assert chains[cap] == (local,)
     assert not chains[Capability.CHAT]
-    assert ModelCapability.LOCAL_INFERENCE in await gateway.capabilities()
+    assert Capability.LOCAL_INFERENCE in await gateway.capabilities()
 
 
 async def test_on_by_default_and_off_with_enabled_false(gateway_factory: Callable[..., Any]) -> None:
-    assert gateway_factory({}).registry.chain(Capability.EMBED)
-    assert not gateway_factory({"providers": {"local": {"enabled": False}}}).registry.chain(Capability.EMBED)
+    assert gateway_factory({}).dispatcher.chain(Capability.EMBED)
+    assert not gateway_factory({"providers": {"local": {"enabled": False}}}).dispatcher.chain(Capability.EMBED)
 
 
 def test_bad_config_is_a_configuration_error(gateway_factory: Callable[..., Any]) -> None:

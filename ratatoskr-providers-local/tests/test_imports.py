@@ -16,7 +16,7 @@ from ratatoskr.providers import Capability
 from ratatoskr_providers_local import LocalProvider
 
 gateway = EmbeddedGateway.from_settings(Settings.from_dict({{}}))
-local = [p for p in gateway.registry.chain(Capability.EMBED) if isinstance(p, LocalProvider)]
+local = [p for p in gateway.dispatcher.chain(Capability.EMBED) if isinstance(p, LocalProvider)]
 print(json.dumps({{"built": len(local), "heavy": [m for m in {HEAVY!r} if m in sys.modules]}}))
 """
 

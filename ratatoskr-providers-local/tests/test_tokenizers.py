@@ -1,4 +1,4 @@
-"""Token counting and tokenizing: the registry's resolution rules, byte offsets, no special tokens."""
+"""Token counting and tokenizing: the resolution rules, byte offsets, no special tokens."""
 
 from __future__ import annotations
 
@@ -8,7 +8,7 @@ import pytest
 from ratatoskr.errors import ConfigurationError, ModelNotAvailable
 from ratatoskr_providers_local import LocalConfig
 from ratatoskr_providers_local._sources import DATA_DIR
-from ratatoskr_providers_local._tokenizers import TokenizerRegistry, TokenizerSource
+from ratatoskr_providers_local._tokenizers import Tokenizers, TokenizerSource
 
 from .conftest import TINY_NLI, make_provider
 
@@ -39,7 +39,7 @@ async def test_long_text_is_counted_in_full() -> None:
 
 
 def test_resolution_exact_then_longest_prefix_then_alias() -> None:
-    registry = TokenizerRegistry(
+    tokenizers = Tokenizers(
         LocalConfig(
             download=False,
             tokenizers={
@@ -50,25 +50,25 @@ def test_resolution_exact_then_longest_prefix_then_alias() -> None:
             },
         )
     )
-    assert registry.source_for("my-model") == TokenizerSource("file", MINILM_TOKENIZER)
-    assert registry.source_for("my-model-v2-large") == TokenizerSource("file", MINILM_TOKENIZER)  # longest prefix
-    assert registry.source_for("mystery") == TokenizerSource("hf", "org/other")
-    assert registry.source_for("claude-3-opus") == TokenizerSource("file", MINILM_TOKENIZER)  # config beats default
-    assert registry.source_for("claude-sonnet-4") == TokenizerSource("hf", "Xenova/claude-tokenizer")
-    assert registry.source_for("anthropic/claude-sonnet-4") == TokenizerSource("hf", "Xenova/claude-tokenizer")
-    assert registry.source_for("gpt-4o-mini") == TokenizerSource("hf", "Xenova/gpt-4o")
-    assert registry.source_for(str(TINY_NLI)) == TokenizerSource("file", str(TINY_NLI / "tokenizer.json"))
+    assert tokenizers.source_for("my-model") == TokenizerSource("file", MINILM_TOKENIZER)
+    assert tokenizers.source_for("my-model-v2-large") == TokenizerSource("file", MINILM_TOKENIZER)  # longest prefix
+    assert tokenizers.source_for("mystery") == TokenizerSource("hf", "org/other")
+    assert tokenizers.source_for("claude-3-opus") == TokenizerSource("file", MINILM_TOKENIZER)  # config beats default
+    assert tokenizers.source_for("claude-sonnet-4") == TokenizerSource("hf", "Xenova/claude-tokenizer")
+    assert tokenizers.source_for("anthropic/claude-sonnet-4") == TokenizerSource("hf", "Xenova/claude-tokenizer")
+    assert tokenizers.source_for("gpt-4o-mini") == TokenizerSource("hf", "Xenova/gpt-4o")
+    assert tokenizers.source_for(str(TINY_NLI)) == TokenizerSource("file", str(TINY_NLI / "tokenizer.json"))
 
 
 def test_alias_cycle_is_a_configuration_error() -> None:
-    registry = TokenizerRegistry(LocalConfig(tokenizers={"a": "alias:b", "b": "alias:c", "c": "alias:a"}))
+    tokenizers = Tokenizers(LocalConfig(tokenizers={"a": "alias:b", "b": "alias:c", "c": "alias:a"}))
     with pytest.raises(ConfigurationError, match="cycle: a -> b -> c -> a"):
-        registry.source_for("a")
+        tokenizers.source_for("a")
 
 
 def test_bad_source_is_a_configuration_error() -> None:
     with pytest.raises(ConfigurationError, match="hf:REPO"):
-        TokenizerRegistry(LocalConfig(tokenizers={"x": "nonsense"}))
+        Tokenizers(LocalConfig(tokenizers={"x": "nonsense"}))
 
 
 async def test_local_file_mapping(tmp_path: Path) -> None:

@@ -6,6 +6,7 @@ import json
 
 import pytest
 from ratatoskr.types import (
+    Capability,
     ChatOptions,
     ContentEvent,
     DoneEvent,
@@ -14,7 +15,6 @@ from ratatoskr.types import (
     GenerateDone,
     GenerateOptions,
     Message,
-    ModelCapability,
     ModelStatusKind,
     ReasoningConfig,
     ReasoningEvent,
@@ -158,7 +158,7 @@ async def test_list_models_and_model_status(provider, cassette) -> None:  # type
         pulled = await provider.model_status("llama3")
         missing = await provider.model_status("mistral")
     assert [i.id for i in infos] == ["codellama:13b", "llama3:latest", "all-minilm:latest"]
-    assert ModelCapability.EMBED in infos[2].capabilities and ModelCapability.CHAT in infos[0].capabilities
+    assert Capability.EMBED in infos[2].capabilities and Capability.CHAT in infos[0].capabilities
     assert pulled.kind is ModelStatusKind.AVAILABLE
     assert missing.kind is ModelStatusKind.UNAVAILABLE and "ollama pull mistral" in (missing.reason or "")
 

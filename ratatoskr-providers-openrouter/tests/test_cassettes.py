@@ -10,12 +10,12 @@ import vcr
 from ratatoskr import errors
 from ratatoskr.testing import RecordingClient
 from ratatoskr.types import (
+    Capability,
     ChatOptions,
     ContentEvent,
     DoneEvent,
     FinishReason,
     Message,
-    ModelCapability,
     ParameterAvailability,
     ParameterName,
     ParameterRange,
@@ -125,13 +125,13 @@ async def test_model_metadata_from_the_live_list_is_cached() -> None:
     assert len(sent.requests) == 1, "one GET /models for all of it"
     assert mini.info.context_window == 128000 and mini.max_output_tokens == 16384
     assert mini.pricing == PricingInfo(0.15, 0.6)
-    assert ModelCapability.TOOL_USE in mini.info.capabilities
+    assert Capability.TOOL_USE in mini.info.capabilities
     assert mini.parameters[ParameterName("temperature")] == ParameterAvailability.mutable(ParameterRange(0.0, 2.0))
     assert mini.parameters[ParameterName("response_format")].is_supported
     assert not mini.parameters[ParameterName("reasoning")].is_supported
     assert not mini.parameters[ParameterName("top_k")].is_supported
     assert r1.parameters[ParameterName("reasoning")].is_supported and r1.parameters[ParameterName("top_k")].is_supported
-    assert ModelCapability.TOOL_USE not in r1.info.capabilities
+    assert Capability.TOOL_USE not in r1.info.capabilities
     assert r1.pricing == PricingInfo(0.0, 0.0)
     assert auto.pricing is None  # "-1": variable pricing
     assert [m.id for m in listed] == ["openai/gpt-4o-mini", MODEL, "openrouter/auto"]

@@ -122,3 +122,15 @@ def test_cost_and_extra_prices_travel() -> None:
     assert CC.usage_from_pb(CC.usage_to_pb(Usage(1, 2, 3))).cost is None
     meta = ModelMetadata(ModelInfo("m", "p"), pricing=PricingInfo(1.0, 2.0, cached_cost_per_mtok=0.1))
     assert _convert.metadata_from_pb_message(_convert.metadata_to_pb(meta)).pricing == meta.pricing
+
+
+def test_the_one_capability_enum_maps_to_the_proto_model_capability() -> None:
+    from ratatoskr.types import Capability
+    from ratatoskr_server import _convert as C
+    from ratatoskr_server._generated import ratatoskr_pb2 as pb
+
+    sent = C.capabilities_to_pb([Capability.CHAT, Capability.TOKENIZE, Capability.METADATA, Capability.TOOL_USE])
+    assert sent == [pb.MODEL_CAPABILITY_CHAT, pb.MODEL_CAPABILITY_TOKEN_COUNTING, pb.MODEL_CAPABILITY_TOOL_USE]
+    every = [c for c in Capability if c is not Capability.METADATA]  # the proto has no metadata value
+    assert C.capabilities_from_list(C.capabilities_to_pb(every)) == tuple(every)
+    assert C.capabilities_from_list([99]) == ()  # a newer daemon's value is skipped

@@ -1,4 +1,4 @@
-"""Every validation policy against every chat provider: the registry's validation stage alone decides what happens to
+"""Every validation policy against every chat provider: the dispatcher's validation stage alone decides what happens to
 an option a provider does not declare; codecs encode whatever they are given (issue 9 §3).
 
 For each provider, the option is the first one it does not declare (a provider that declares every option is still
@@ -16,7 +16,7 @@ import pytest
 from conformance_kit import SCENARIOS, ConformanceCase
 from loopback import LoopbackServer
 from ratatoskr import EmbeddedGateway, RetryPolicy, UnsupportedParameter, UnsupportedParameterWarning
-from ratatoskr.registry.validation import supported_parameters
+from ratatoskr.dispatch.validation import supported_parameters
 from ratatoskr.types import CHAT_PARAMETERS, ChatOptions, ResponseFormat
 
 TEXT = SCENARIOS[0]  # a plain text answer

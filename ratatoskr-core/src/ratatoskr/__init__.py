@@ -14,16 +14,16 @@ __version__ = "0.2.0"
 if TYPE_CHECKING:  # what the type checker sees; at run time __getattr__ below loads each name on first use
     from ratatoskr.builder import GatewayBuilder
     from ratatoskr.config import ProviderSettings, Settings
+    from ratatoskr.dispatch.cache import CacheConfig
+    from ratatoskr.dispatch.retry import RetryPolicy
+    from ratatoskr.dispatch.routing import RoutingConfig
+    from ratatoskr.dispatch.validation import UnsupportedParameterWarning
     from ratatoskr.errors import *
     from ratatoskr.gateway import EmbeddedGateway
     from ratatoskr.metadata.registry import ModelRegistry, RegistryWarning
     from ratatoskr.plugins import PluginManager, hookimpl
     from ratatoskr.protocol import ModelGateway
     from ratatoskr.providers import *
-    from ratatoskr.registry.cache import CacheConfig
-    from ratatoskr.registry.retry import RetryPolicy
-    from ratatoskr.registry.routing import RoutingConfig
-    from ratatoskr.registry.validation import UnsupportedParameterWarning
     from ratatoskr.streams import ChatAccumulator
     from ratatoskr.sync import SyncGateway
     from ratatoskr.types.chat import *
@@ -69,7 +69,6 @@ __all__ = [
     "InvalidSetting",
     "Message",
     "MetadataProvider",
-    "ModelCapability",
     "ModelGateway",
     "ModelInfo",
     "ModelMetadata",
@@ -147,10 +146,10 @@ _HOMES = (
     "ratatoskr.plugins",
     "ratatoskr.protocol",
     "ratatoskr.streams",
-    "ratatoskr.registry.cache",
-    "ratatoskr.registry.retry",
-    "ratatoskr.registry.routing",
-    "ratatoskr.registry.validation",
+    "ratatoskr.dispatch.cache",
+    "ratatoskr.dispatch.retry",
+    "ratatoskr.dispatch.routing",
+    "ratatoskr.dispatch.validation",
     "ratatoskr.metadata.registry",
     "ratatoskr.builder",
     "ratatoskr.gateway",

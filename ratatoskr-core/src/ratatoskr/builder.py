@@ -24,16 +24,16 @@ from typing import Any
 
 from ratatoskr.config import Settings
 from ratatoskr.config_schema import did_you_mean, read_table
+from ratatoskr.dispatch.cache import CacheConfig, ResponseCache
+from ratatoskr.dispatch.discovery import ParameterDiscovery
+from ratatoskr.dispatch.dispatcher import Dispatcher
+from ratatoskr.dispatch.retry import RetryPolicy
+from ratatoskr.dispatch.routing import RoutingConfig
 from ratatoskr.errors import ConfigurationError, InvalidSetting, RatatoskrError
 from ratatoskr.gateway import EmbeddedGateway
 from ratatoskr.metadata.registry import ModelRegistry
 from ratatoskr.plugins import PluginManager
-from ratatoskr.providers import Capability, Provider, protocol_for
-from ratatoskr.registry.cache import CacheConfig, ResponseCache
-from ratatoskr.registry.chain import ProviderRegistry
-from ratatoskr.registry.discovery import ParameterDiscovery
-from ratatoskr.registry.retry import RetryPolicy
-from ratatoskr.registry.routing import RoutingConfig
+from ratatoskr.providers import CHAIN_CAPABILITIES, Capability, Provider, protocol_for
 from ratatoskr.sections import DefaultsSection, GatewaySection, RoutingSection, check_sections
 from ratatoskr.types import ParameterValidationPolicy
 
@@ -53,7 +53,7 @@ class GatewayBuilder:
         self._retry: RetryPolicy | None = None
         self._validation: ParameterValidationPolicy | None = None
         self._cache: CacheConfig | Any | None = _UNSET
-        self._registry: ModelRegistry | None = None
+        self._model_registry: ModelRegistry | None = None
 
     def settings(self, settings: Settings | None) -> GatewayBuilder:
         self._settings = settings
@@ -72,7 +72,7 @@ class GatewayBuilder:
 
     def provider(self, provider: Provider, *capabilities: Capability | str) -> GatewayBuilder:
         caps = tuple(Capability(c) for c in capabilities) or tuple(
-            cap for cap in Capability if isinstance(provider, protocol_for(cap))
+            cap for cap in CHAIN_CAPABILITIES if isinstance(provider, protocol_for(cap))
         )
         if not caps:
             raise ConfigurationError(f"{provider!r} implements no provider protocol")
@@ -99,7 +99,7 @@ class GatewayBuilder:
         return self
 
     def model_registry(self, registry: ModelRegistry) -> GatewayBuilder:
-        self._registry = registry
+        self._model_registry = registry
         return self
 
     def build(self) -> EmbeddedGateway:
@@ -114,7 +114,7 @@ class GatewayBuilder:
         if settings is None:
             settings = Settings.load() if plugins is not None else Settings.from_dict({})
 
-        chains: dict[Capability, list[Provider]] = {cap: [] for cap in Capability}
+        chains: dict[Capability, list[Provider]] = {cap: [] for cap in CHAIN_CAPABILITIES}
         unusable: dict[str, RatatoskrError] = {}
         if plugins is not None:
             installed = plugins.installed()
@@ -139,7 +139,7 @@ class GatewayBuilder:
             for info in (plugins.plugins() if plugins is not None else ())
             if info.capabilities
         }
-        registry = ProviderRegistry(
+        dispatcher = Dispatcher(
             chains,
             known=known,
             routing=self._routing or RoutingConfig.from_config(_routing(settings)),
@@ -153,16 +153,16 @@ class GatewayBuilder:
             table = settings.data.get("cache")
             cache_config = CacheConfig.from_config(dict(table)) if table is not None else None
 
-        models = self._registry
-        if models is None:
+        model_registry = self._model_registry
+        if model_registry is None:
             from ratatoskr.metadata.layers import configured_registry
 
-            models = configured_registry(settings)  # seed, download, local file; never waits on the network
+            model_registry = configured_registry(settings)  # seed, download, local file; never waits on the network
 
         defaults = read_table(DefaultsSection, settings.section("defaults"), where="defaults").models()
         return EmbeddedGateway(
-            registry,
-            models=models,
+            dispatcher,
+            model_registry=model_registry,
             cache=ResponseCache(cache_config) if cache_config is not None else None,
             defaults=dict(defaults),
             plugins=plugins,

@@ -1,6 +1,6 @@
 """The error hierarchy of Ratatoskr.
 
-Every error raised by the gateway, its registry or a provider derives from :class:`RatatoskrError`.
+Every error raised by the gateway, its dispatcher or a provider derives from :class:`RatatoskrError`.
 Each class knows two things the dispatch pipeline needs:
 
 - ``transient``: a retry of the same call may succeed (rate limits, 5xx, timeouts, dropped connections).

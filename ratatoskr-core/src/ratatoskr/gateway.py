@@ -1,8 +1,8 @@
 """``EmbeddedGateway``: the in-process ``ModelGateway``.
 
 Every method takes the same road: resolve the model string (``ratatoskr:<tier>/<capability>`` presets, then
-``provider:model`` pins in the registry), consult the response cache where the operation is deterministic, then
-dispatch along the capability's fallback chain (:mod:`ratatoskr.registry.chain`).
+``provider:model`` pins), consult the response cache where the operation is deterministic, then
+dispatch along the capability's fallback chain (:mod:`ratatoskr.dispatch.dispatcher`).
 """
 
 from __future__ import annotations
@@ -13,15 +13,16 @@ from typing import TYPE_CHECKING, Any, TypeVar
 
 import attrs
 
+from ratatoskr.dispatch.cache import ResponseCache
+from ratatoskr.dispatch.dispatcher import Dispatcher
+from ratatoskr.dispatch.explain import STATUS_CAPABILITIES, ChainReport, explain, list_models
+from ratatoskr.dispatch.pricing import Pricing
 from ratatoskr.errors import InvalidInput, ResponseFormatError
 from ratatoskr.metadata.registry import PRESET_SCHEME, ModelRegistry
-from ratatoskr.providers import Capability, Kinds, RunsLocally, ToolCalling
-from ratatoskr.registry.cache import ResponseCache
-from ratatoskr.registry.chain import ProviderRegistry
-from ratatoskr.registry.explain import STATUS_CAPABILITIES, ChainReport, explain, list_models
-from ratatoskr.registry.pricing import Pricing
+from ratatoskr.providers import CHAIN_CAPABILITIES, Kinds, RunsLocally, ToolCalling
 from ratatoskr.streams import normalise_chat_stream, normalise_generate_stream
 from ratatoskr.types import (
+    Capability,
     ChatEvent,
     ChatOptions,
     ChatResponse,
@@ -31,7 +32,6 @@ from ratatoskr.types import (
     GenerateOptions,
     GenerateResponse,
     Message,
-    ModelCapability,
     ModelInfo,
     ModelMetadata,
     ModelStatus,
@@ -92,18 +92,20 @@ class EmbeddedGateway:
 
     def __init__(
         self,
-        registry: ProviderRegistry,
+        dispatcher: Dispatcher,
         *,
-        models: ModelRegistry | None = None,
+        model_registry: ModelRegistry | None = None,
         cache: ResponseCache | None = None,
         defaults: Mapping[str, str] | None = None,
         plugins: PluginManager | None = None,
     ) -> None:
-        self.registry = registry
-        self.models = models if models is not None else ModelRegistry.with_seed()
+        #: The fallback chains and the dispatch loop every call takes.
+        self.dispatcher = dispatcher
+        #: Model metadata and presets (the seed, the downloaded and the local registry files).
+        self.model_registry = model_registry if model_registry is not None else ModelRegistry.with_seed()
         self.cache = cache
         if cache is not None:
-            cache.telemetry = registry.telemetry  # hits and misses are counted with the rest of the road
+            cache.telemetry = dispatcher.telemetry  # hits and misses are counted with the rest of the road
         self.defaults = {**DEFAULT_MODELS, **(defaults or {})}
         self.plugins = plugins
         import cachebox  # deferred with the gateway: `import ratatoskr` stays cheap
@@ -111,8 +113,8 @@ class EmbeddedGateway:
         #: Fetched metadata, bounded (least recently used out first).
         self._metadata_cache: cachebox.LRUCache[str, ModelMetadata] = cachebox.LRUCache(1000)
         #: Prices from the model registry: ``usage.cost`` of results, ``providers_by_cost``, cost routing.
-        self.pricing = Pricing(lambda m: self.models.get(m) or self._metadata_cache.get(m))
-        registry.prices = self.pricing.price
+        self.pricing = Pricing(lambda m: self.model_registry.get(m) or self._metadata_cache.get(m))
+        dispatcher.prices = self.pricing.price
 
     @classmethod
     def builder(cls) -> GatewayBuilder:
@@ -134,7 +136,7 @@ class EmbeddedGateway:
         await self.aclose()
 
     async def aclose(self) -> None:
-        await self.registry.aclose()
+        await self.dispatcher.aclose()
 
     def default_model(self, capability: str) -> str:
         return self.defaults[capability]
@@ -143,7 +145,7 @@ class EmbeddedGateway:
 
     def _preset(self, model: str) -> PresetResolution | None:
         if model.startswith(PRESET_SCHEME):
-            return self.models.resolve_uri(model)
+            return self.model_registry.resolve_uri(model)
         return None
 
     def _model(self, model: str) -> str:
@@ -177,7 +179,7 @@ class EmbeddedGateway:
     ) -> ChatResponse:
         """One chat answer. Without ``options``, the default chat model (``[defaults] chat``) answers."""
         options = self._chat_options(messages, options)
-        response = await self.registry.call_with_options(
+        response = await self.dispatcher.call_with_options(
             Kinds.CHAT, "chat", options, lambda p, o: p.chat(messages, tools, o)
         )
         return self.pricing.result(response, options.model)
@@ -191,7 +193,7 @@ class EmbeddedGateway:
         """The answer as it is written; close the generator (``aclose``) to stop early: that closes the
         provider's stream and its connection before it returns."""
         options = self._chat_options(messages, options)
-        provider, sent, events = await self.registry.open_stream(
+        provider, sent, events = await self.dispatcher.open_stream(
             Kinds.CHAT, "chat_stream", options, lambda p, o: p.chat_stream(messages, tools, o)
         )
         async with aclosing(normalise_chat_stream(events, provider.name, sent.model)) as normalised:
@@ -201,7 +203,7 @@ class EmbeddedGateway:
     async def generate(self, prompt: str, options: GenerateOptions) -> GenerateResponse:
         _need_text("prompt", prompt)
         options = self._with_preset(options)
-        response = await self.registry.call_with_options(
+        response = await self.dispatcher.call_with_options(
             Kinds.GENERATE, "generate", options, lambda p, o: p.generate(prompt, o)
         )
         return self.pricing.result(response, options.model)
@@ -209,7 +211,7 @@ class EmbeddedGateway:
     async def generate_stream(self, prompt: str, options: GenerateOptions) -> AsyncGenerator[GenerateEvent, None]:
         _need_text("prompt", prompt)
         options = self._with_preset(options)
-        provider, sent, events = await self.registry.open_stream(
+        provider, sent, events = await self.dispatcher.open_stream(
             Kinds.GENERATE, "generate_stream", options, lambda p, o: p.generate_stream(prompt, o)
         )
         async with aclosing(normalise_generate_stream(events, provider.name, sent.model)) as normalised:
@@ -228,7 +230,7 @@ class EmbeddedGateway:
         model = self._model(model)
         return await self._cached(
             ("embed", model, text),
-            lambda: self.registry.call(Kinds.EMBED, "embed", model, lambda p, m: p.embed(text, m)),
+            lambda: self.dispatcher.call(Kinds.EMBED, "embed", model, lambda p, m: p.embed(text, m)),
         )
 
     async def embed_batch(self, texts: Sequence[str], model: str) -> list[Embedding]:
@@ -239,7 +241,7 @@ class EmbeddedGateway:
         model = self._model(model)
 
         async def call(items: list[str]) -> list[Embedding]:
-            result = await self.registry.call(Kinds.EMBED, "embed_batch", model, lambda p, m: p.embed_batch(items, m))
+            result = await self.dispatcher.call(Kinds.EMBED, "embed_batch", model, lambda p, m: p.embed_batch(items, m))
             return _one_per_input(result, items)
 
         if self.cache is None:
@@ -252,7 +254,9 @@ class EmbeddedGateway:
         model = self._model(model)
         return await self._cached(
             ("nli", model, premise, hypothesis),
-            lambda: self.registry.call(Kinds.NLI, "infer_nli", model, lambda p, m: p.infer_nli(premise, hypothesis, m)),
+            lambda: self.dispatcher.call(
+                Kinds.NLI, "infer_nli", model, lambda p, m: p.infer_nli(premise, hypothesis, m)
+            ),
         )
 
     async def infer_nli_batch(self, pairs: Sequence[tuple[str, str]], model: str) -> list[NliResult]:
@@ -267,7 +271,7 @@ class EmbeddedGateway:
         items = [(p, h) for p, h in pairs]
 
         async def call(batch: list[tuple[str, str]]) -> list[NliResult]:
-            result = await self.registry.call(
+            result = await self.dispatcher.call(
                 Kinds.NLI, "infer_nli_batch", model, lambda p, m: p.infer_nli_batch(batch, m)
             )
             return _one_per_input(result, batch)
@@ -299,7 +303,7 @@ class EmbeddedGateway:
         labels = list(labels)
         return await self._cached(
             ("classify", model, text, tuple(labels), multi_label, hypothesis_template),
-            lambda: self.registry.call(
+            lambda: self.dispatcher.call(
                 Kinds.CLASSIFY,
                 "classify_zero_shot",
                 model,
@@ -315,7 +319,7 @@ class EmbeddedGateway:
         model = self._model(model)
         return await self._cached(
             ("stance", model, text, target),
-            lambda: self.registry.call(
+            lambda: self.dispatcher.call(
                 Kinds.STANCE, "classify_stance", model, lambda p, m: p.classify_stance(text, target, m)
             ),
         )
@@ -324,19 +328,19 @@ class EmbeddedGateway:
         if not isinstance(text, str):
             raise InvalidInput(f"text must be a string, got {type(text).__name__}")
         model = self._model(model)
-        return await self.registry.call(Kinds.TOKENIZE, "count_tokens", model, lambda p, m: p.count_tokens(text, m))
+        return await self.dispatcher.call(Kinds.TOKENIZE, "count_tokens", model, lambda p, m: p.count_tokens(text, m))
 
     async def tokenize(self, text: str, model: str) -> list[Token]:
         if not isinstance(text, str):
             raise InvalidInput(f"text must be a string, got {type(text).__name__}")
         model = self._model(model)
-        return await self.registry.call(Kinds.TOKENIZE, "tokenize", model, lambda p, m: p.tokenize(text, m))
+        return await self.dispatcher.call(Kinds.TOKENIZE, "tokenize", model, lambda p, m: p.tokenize(text, m))
 
     # ---- introspection -----------------------------------------------------------------------------------
 
     async def list_models(self) -> list[ModelInfo]:
         """Every model the providers list; one that cannot answer is a :class:`ProviderWarning`, not a failure."""
-        return await list_models(self.registry.all_providers())
+        return await list_models(self.dispatcher.all_providers())
 
     async def explain(self, model: str, capability: Capability | str | None = None) -> list[ChainReport]:
         """What a call for ``model`` would do, per capability (every one with providers, or just ``capability``):
@@ -344,11 +348,14 @@ class EmbeddedGateway:
         ``model_status``."""
         model = self._model(model)
         if capability is not None:
-            return [await explain(self.registry, Capability(capability), model)]
+            cap = Capability.parse(capability)
+            if cap not in CHAIN_CAPABILITIES:
+                raise InvalidInput(f"{cap.value} has no fallback chain (one of: {', '.join(CHAIN_CAPABILITIES)})")
+            return [await explain(self.dispatcher, cap, model)]
         prefix, pin, _ = model.partition(":")
-        pinned = self.registry.capabilities_of(prefix) if pin else frozenset()
-        caps = [c for c in STATUS_CAPABILITIES if (c in pinned if pinned else self.registry.chain(c))]
-        return [await explain(self.registry, cap, model) for cap in caps or STATUS_CAPABILITIES]
+        pinned = self.dispatcher.capabilities_of(prefix) if pin else frozenset()
+        caps = [c for c in STATUS_CAPABILITIES if (c in pinned if pinned else self.dispatcher.chain(c))]
+        return [await explain(self.dispatcher, cap, model) for cap in caps or STATUS_CAPABILITIES]
 
     async def model_status(self, model: str) -> ModelStatus:
         """The status reported by the provider that would serve ``model`` first (see :meth:`explain`)."""
@@ -363,41 +370,41 @@ class EmbeddedGateway:
 
     async def model_metadata(self, model: str) -> ModelMetadata | None:
         model = self._model(model)
-        return self.models.get(model) or self._metadata_cache.get(model)
+        return self.model_registry.get(model) or self._metadata_cache.get(model)
 
     async def fetch_model_metadata(self, model: str) -> ModelMetadata:
         model = self._model(model)
-        found = await self.registry.call(Kinds.METADATA, "fetch_metadata", model, lambda p, m: p.fetch_metadata(m))
+        found = await self.dispatcher.call(Kinds.METADATA, "fetch_metadata", model, lambda p, m: p.fetch_metadata(m))
         self._metadata_cache[model] = found
         return found
 
-    async def capabilities(self) -> frozenset[ModelCapability]:
+    async def capabilities(self) -> frozenset[Capability]:
         """What this gateway can do: every capability some provider serves (pinned-only ones included)."""
-        caps: set[ModelCapability] = set()
-        chain = self.registry.providers_for
+        caps: set[Capability] = set()
+        chain = self.dispatcher.providers_for
         if chain(Capability.CHAT):
-            caps |= {ModelCapability.CHAT, ModelCapability.CHAT_STREAMING}
+            caps |= {Capability.CHAT, Capability.CHAT_STREAMING}
             if any(isinstance(p, ToolCalling) and p.supports_tools for p in chain(Capability.CHAT)):
-                caps.add(ModelCapability.TOOL_USE)
-        simple = {
-            Capability.GENERATE: ModelCapability.GENERATE,
-            Capability.EMBED: ModelCapability.EMBED,
-            Capability.NLI: ModelCapability.NLI,
-            Capability.CLASSIFY: ModelCapability.CLASSIFY,
-            Capability.STANCE: ModelCapability.STANCE,
-            Capability.TOKENIZE: ModelCapability.TOKEN_COUNTING,
-        }
-        caps |= {mc for cap, mc in simple.items() if chain(cap)}
-        if any(isinstance(p, RunsLocally) and p.local for p in self.registry.all_providers()):
-            caps.add(ModelCapability.LOCAL_INFERENCE)
+                caps.add(Capability.TOOL_USE)
+        served = (
+            Capability.GENERATE,
+            Capability.EMBED,
+            Capability.NLI,
+            Capability.CLASSIFY,
+            Capability.STANCE,
+            Capability.TOKENIZE,
+        )  # metadata is not reported: the original's capabilities have no such value
+        caps |= {cap for cap in served if chain(cap)}
+        if any(isinstance(p, RunsLocally) and p.local for p in self.dispatcher.all_providers()):
+            caps.add(Capability.LOCAL_INFERENCE)
         return frozenset(caps)
 
     async def resolve_preset(self, tier: str, capability: str) -> PresetResolution | None:
-        return self.models.preset(tier, capability)
+        return self.model_registry.preset(tier, capability)
 
     async def list_presets(self) -> dict[str, frozenset[str]]:
-        return self.models.presets()
+        return self.model_registry.presets()
 
     def __repr__(self) -> str:
-        names = ", ".join(sorted(self.registry.provider_names())) or "no providers"
+        names = ", ".join(sorted(self.dispatcher.provider_names())) or "no providers"
         return f"<EmbeddedGateway {names}>"

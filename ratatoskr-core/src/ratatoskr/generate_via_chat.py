@@ -1,6 +1,6 @@
 """Text generation expressed through chat, for providers whose API has no separate completion endpoint.
 
-The prompt becomes one user message; every generate option is carried over to the chat options (the registry has
+The prompt becomes one user message; every generate option is carried over to the chat options (the dispatcher has
 already checked them against the provider's ``supported_parameters``), and the stream keeps content, usage and the
 finish reason.
 """

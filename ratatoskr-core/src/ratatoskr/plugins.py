@@ -30,7 +30,7 @@ import pluggy
 from ratatoskr import hookspecs
 from ratatoskr.errors import ConfigurationError, InvalidSetting, RatatoskrError
 from ratatoskr.provider_factory import ProviderFactory
-from ratatoskr.providers import Capability, Provider
+from ratatoskr.providers import CHAIN_CAPABILITIES, Capability, Provider
 
 __all__ = [
     "ENTRY_POINT_GROUP",
@@ -47,7 +47,7 @@ ENTRY_POINT_GROUP = "ratatoskr"
 #: Mark a function as an implementation of a Ratatoskr hook.
 hookimpl = pluggy.HookimplMarker(hookspecs.PROJECT)
 
-_CAPABILITY_HOOKS: dict[Capability, str] = {cap: f"ratatoskr_{cap.value}_providers" for cap in Capability}
+_CAPABILITY_HOOKS: dict[Capability, str] = {cap: f"ratatoskr_{cap.value}_providers" for cap in CHAIN_CAPABILITIES}
 
 
 class ProviderPlugin:
@@ -92,7 +92,12 @@ def provider_plugin(factory: Any, *capabilities: Capability | str, **hooks: Any)
     marked with :data:`hookimpl` here. Point the entry point at the result: ``acme = "ratatoskr_acme.plugin:plugin"``.
     """
     module = sys._getframe(1).f_globals.get("__name__", "__main__")  # as namedtuple names its caller's module
-    return ProviderPlugin(factory, [Capability(cap) for cap in capabilities], hooks, module)
+    caps = [Capability.parse(cap) for cap in capabilities]
+    for cap in caps:
+        if cap not in _CAPABILITY_HOOKS:
+            names = ", ".join(c.value for c in CHAIN_CAPABILITIES)
+            raise ConfigurationError(f"provider_plugin: {cap.value} has no provider hook (one of: {names})")
+    return ProviderPlugin(factory, caps, hooks, module)
 
 
 class ProviderNotUsableWarning(UserWarning):
@@ -103,7 +108,7 @@ class ProviderNotUsableWarning(UserWarning):
 class BuiltProviders:
     """What the plugins' provider hooks gave for one settings object."""
 
-    #: Capability → its providers, in registration order (the registry sorts them).
+    #: Capability → its providers, in registration order (the dispatcher sorts them).
     chains: Mapping[Capability, list[Provider]]
     #: Provider name → why it cannot be built (a typed error); a call that needs it fails with that reason.
     unusable: Mapping[str, RatatoskrError]
@@ -215,7 +220,7 @@ class PluginManager:
         built: dict[int, list[Provider]] = {}
         unusable: dict[str, RatatoskrError] = {}
         known = {name for name, _ in self._pm.list_name_plugin()}
-        chains: dict[Capability, list[Provider]] = {cap: [] for cap in Capability}
+        chains: dict[Capability, list[Provider]] = {cap: [] for cap in CHAIN_CAPABILITIES}
         for cap, hook_name in _CAPABILITY_HOOKS.items():
             proto = protocol_for(cap)
             for result in getattr(self._pm.hook, hook_name)(settings=settings):

@@ -10,6 +10,7 @@ from collections.abc import AsyncGenerator, Mapping, Sequence
 from typing import Protocol, runtime_checkable
 
 from ratatoskr.types import (
+    Capability,
     ChatEvent,
     ChatOptions,
     ChatResponse,
@@ -19,7 +20,6 @@ from ratatoskr.types import (
     GenerateOptions,
     GenerateResponse,
     Message,
-    ModelCapability,
     ModelInfo,
     ModelMetadata,
     ModelStatus,
@@ -103,7 +103,7 @@ class ModelGateway(Protocol):
     async def fetch_model_metadata(self, model: str) -> ModelMetadata:
         """Metadata fetched from a provider (network), then cached."""
 
-    async def capabilities(self) -> frozenset[ModelCapability]:
+    async def capabilities(self) -> frozenset[Capability]:
         """What this gateway can do with its configured providers."""
 
     async def resolve_preset(self, tier: str, capability: str) -> PresetResolution | None:

@@ -3,7 +3,7 @@
 A provider is a small object with a ``name``, a ``priority`` (higher runs earlier in the fallback chain),
 ``models`` (the model names it serves, or ``None`` for "any model") and the async methods of one capability.
 It raises :class:`~ratatoskr.errors.ModelNotAvailable` for a model it does not serve, which moves the request
-to the next provider. The registry strips a ``provider:`` pin from the model before the call, so a provider
+to the next provider. The dispatcher strips a ``provider:`` pin from the model before the call, so a provider
 always sees its own model name.
 
 Optional extras any provider may add, each a small runtime-checkable protocol the gateway tests with
@@ -15,9 +15,10 @@ clients and sessions), :class:`ToolCalling` (``supports_tools``), :class:`RunsLo
 
 from __future__ import annotations
 
-import enum
 from collections.abc import AsyncGenerator, Sequence
 from typing import TYPE_CHECKING, Any, Final, Generic, Protocol, TypeVar, runtime_checkable
+
+from ratatoskr.types.capability import Capability
 
 if TYPE_CHECKING:
     from ratatoskr.types import (
@@ -40,6 +41,7 @@ if TYPE_CHECKING:
     )
 
 __all__ = [
+    "CHAIN_CAPABILITIES",
     "PRIORITY_DEMO",
     "PRIORITY_LOCAL",
     "PRIORITY_REMOTE",
@@ -71,19 +73,6 @@ __all__ = [
 PRIORITY_LOCAL = 100
 PRIORITY_REMOTE = 50
 PRIORITY_DEMO = -1000
-
-
-class Capability(enum.StrEnum):
-    """One fallback chain per capability."""
-
-    CHAT = "chat"
-    GENERATE = "generate"
-    EMBED = "embed"
-    NLI = "nli"
-    CLASSIFY = "classify"
-    STANCE = "stance"
-    TOKENIZE = "tokenize"
-    METADATA = "metadata"
 
 
 @runtime_checkable
@@ -202,7 +191,7 @@ class Closeable(Protocol):
 class DeclaresParameters(Protocol):
     """Declares the chat/generate options it takes; ``None`` means "does not say" (everything is sent).
 
-    ``parameters_for(model)`` may narrow the set per model; the registry's validation stage alone decides
+    ``parameters_for(model)`` may narrow the set per model; the dispatcher's validation stage alone decides
     what happens to the rest (warn / error / ignore)."""
 
     supported_parameters: frozenset[str] | None
@@ -290,6 +279,14 @@ _KINDS: dict[Capability, ProviderKind[Provider]] = {
 }
 
 
+#: The capabilities with a fallback chain, a provider protocol and a plugin hook (``ratatoskr_<value>_providers``):
+#: chat, generate, embed, nli, classify, stance, tokenize, metadata. The other capabilities describe models.
+CHAIN_CAPABILITIES: Final[tuple[Capability, ...]] = tuple(_KINDS)
+
+
 def protocol_for(capability: Capability) -> type[Provider]:
     """The provider protocol of ``capability`` (``Capability.CHAT`` → :class:`ChatProvider`)."""
-    return _KINDS[capability].protocol
+    kind = _KINDS.get(capability)
+    if kind is None:
+        raise ValueError(f"{capability.value} has no provider protocol (it describes models, not providers)")
+    return kind.protocol

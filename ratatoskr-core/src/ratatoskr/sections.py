@@ -1,7 +1,7 @@
 """The core's top-level config sections, declared as config tables, and the check of the whole file's shape.
 
-``[gateway]``, ``[retry]`` (:class:`~ratatoskr.registry.retry.RetryPolicy`), ``[routing]``, ``[cache]``
-(:class:`~ratatoskr.registry.cache.CacheConfig`), ``[defaults]`` and ``[registry]``
+``[gateway]``, ``[retry]`` (:class:`~ratatoskr.dispatch.retry.RetryPolicy`), ``[routing]``, ``[cache]``
+(:class:`~ratatoskr.dispatch.cache.CacheConfig`), ``[defaults]`` and ``[registry]``
 (:class:`~ratatoskr.metadata.settings.RegistrySection`) are read here through the one converter;
 ``[providers.NAME]`` tables by each provider's factory;
 plugins declare their own sections (``[server]``) with the ``ratatoskr_config_sections`` hook. Any other top-level
@@ -16,10 +16,10 @@ from typing import TYPE_CHECKING, Any
 from attrs import frozen
 
 from ratatoskr.config_schema import ConfigTable, at_least, did_you_mean, read_table, setting
+from ratatoskr.dispatch.cache import CacheConfig
+from ratatoskr.dispatch.retry import RetryPolicy
 from ratatoskr.errors import InvalidSetting
 from ratatoskr.metadata.settings import RegistrySection
-from ratatoskr.registry.cache import CacheConfig
-from ratatoskr.registry.retry import RetryPolicy
 from ratatoskr.types import ParameterValidationPolicy
 
 if TYPE_CHECKING:
@@ -60,7 +60,7 @@ class RoutingSection(ConfigTable):
     strategy: str | dict[str, str] | None = setting(
         None,
         doc='How each request\'s chain is ordered: "priority" (default), "cost" or "latency"; or a table of them '
-        "per capability (see ratatoskr.registry.routing).",
+        "per capability (see ratatoskr.dispatch.routing).",
         validator=lambda _, attribute, value: _check_strategy(attribute, value),
     )
 
@@ -74,7 +74,7 @@ class RoutingSection(ConfigTable):
         return out
 
     def routing(self) -> dict[str, Any]:
-        """The table for :meth:`~ratatoskr.registry.routing.RoutingConfig.from_config`: preferences and strategy."""
+        """The table for :meth:`~ratatoskr.dispatch.routing.RoutingConfig.from_config`: preferences and strategy."""
         out: dict[str, Any] = dict(self.preferred())
         if self.strategy is not None:
             out["strategy"] = self.strategy
@@ -82,8 +82,8 @@ class RoutingSection(ConfigTable):
 
 
 def _check_strategy(attribute: Any, value: object) -> None:
+    from ratatoskr.dispatch.routing import RoutingConfig
     from ratatoskr.errors import ConfigurationError
-    from ratatoskr.registry.routing import RoutingConfig
 
     if value is not None:
         try:

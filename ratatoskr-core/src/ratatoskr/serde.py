@@ -18,6 +18,7 @@ from ratatoskr.config_schema import ConfigTable, structure_table_hook
 from ratatoskr.errors import InvalidInput
 from ratatoskr.types import chat as _chat
 from ratatoskr.types import generate as _gen
+from ratatoskr.types.capability import Capability
 from ratatoskr.types.model import ModelStatus, ModelStatusKind
 from ratatoskr.types.parameter import ParameterAvailability, ParameterName, ParameterRange
 
@@ -31,6 +32,10 @@ converter.register_structure_hook_factory(
     lambda t: isinstance(t, type) and issubclass(t, ConfigTable), structure_table_hook
 )
 converter.register_unstructure_hook(ParameterName, str)
+# Capabilities are written with the original registry's spellings ("Chat", "ToolUse", "TokenCounting") and read in
+# any spelling ("chat", "tool_use", "ToolUse"): registry files stay compatible both ways.
+converter.register_unstructure_hook(Capability, lambda cap: cap.registry_name)
+converter.register_structure_hook(Capability, lambda value, _: Capability.parse(value))
 
 
 def _drop_none(cls: type) -> Any:

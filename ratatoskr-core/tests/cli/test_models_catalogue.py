@@ -8,7 +8,7 @@ from collections.abc import Callable
 from typing import Any
 
 import pytest
-from ratatoskr import ModelCapability, ModelInfo, ModelStatus, ModelStatusKind, hookimpl
+from ratatoskr import Capability, ModelInfo, ModelStatus, ModelStatusKind, hookimpl
 from ratatoskr.plugins import PluginManager
 from ratatoskr.testing import FakeChatProvider, FakeEmbeddingProvider
 
@@ -20,8 +20,8 @@ class RemoteChat(FakeChatProvider):
 
     async def list_models(self) -> list[ModelInfo]:
         return [
-            ModelInfo("openai/gpt-4o", self.name, (ModelCapability.CHAT,)),
-            ModelInfo("house-model", self.name, (ModelCapability.CHAT,)),
+            ModelInfo("openai/gpt-4o", self.name, (Capability.CHAT,)),
+            ModelInfo("house-model", self.name, (Capability.CHAT,)),
         ]
 
 
@@ -35,7 +35,7 @@ class LocalEmbedder(FakeEmbeddingProvider):
             ModelInfo(
                 "sentence-transformers/all-MiniLM-L6-v2",
                 self.name,
-                (ModelCapability.EMBED, ModelCapability.LOCAL_INFERENCE),
+                (Capability.EMBED, Capability.LOCAL_INFERENCE),
             )
         ]
 

@@ -7,8 +7,8 @@ import math
 import pytest
 from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
+from ratatoskr.dispatch.retry import RetryPolicy, _wait
 from ratatoskr.errors import RateLimited
-from ratatoskr.registry.retry import RetryPolicy, _wait
 from ratatoskr.wire._retry_after import MAX_RETRY_AFTER, parse_retry_after, sanitise_wait
 
 NOW = 1_700_000_000.0

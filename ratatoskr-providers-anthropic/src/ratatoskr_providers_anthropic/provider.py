@@ -14,10 +14,11 @@ from typing import TYPE_CHECKING
 from ratatoskr.errors import ModelNotAvailable, ModelNotFound, RatatoskrError, ResponseFormatError, StreamError
 from ratatoskr.generate_via_chat import generate_stream_via_chat, generate_via_chat
 from ratatoskr.providers import PRIORITY_REMOTE
+from ratatoskr.types.capability import Capability
 from ratatoskr.types.chat import CHAT_PARAMETERS, ChatEvent, ChatOptions, ChatResponse, Message, ToolDefinition
 from ratatoskr.types.generate import GenerateEvent, GenerateOptions, GenerateResponse
 from ratatoskr.types.inference import Token
-from ratatoskr.types.model import ModelCapability, ModelInfo, ModelStatus, ModelStatusKind
+from ratatoskr.types.model import ModelInfo, ModelStatus, ModelStatusKind
 from ratatoskr.wire.base import HttpProvider
 from ratatoskr.wire.endpoint import Limits
 from ratatoskr.wire.http import decode_json
@@ -43,11 +44,11 @@ __all__ = ["AnthropicProvider"]
 #: Seconds to wait for an answer; long generations should stream. Connecting gets 10 s.
 DEFAULT_TIMEOUT = 600.0
 _CHAT_CAPABILITIES = (
-    ModelCapability.CHAT,
-    ModelCapability.CHAT_STREAMING,
-    ModelCapability.GENERATE,
-    ModelCapability.TOOL_USE,
-    ModelCapability.TOKEN_COUNTING,
+    Capability.CHAT,
+    Capability.CHAT_STREAMING,
+    Capability.GENERATE,
+    Capability.TOOL_USE,
+    Capability.TOKENIZE,
 )
 
 

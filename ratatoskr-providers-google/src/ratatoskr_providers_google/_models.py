@@ -7,7 +7,7 @@ from collections.abc import Mapping
 from typing import Any
 
 from ratatoskr.types import (
-    ModelCapability,
+    Capability,
     ModelInfo,
     ModelMetadata,
     ParameterAvailability,
@@ -20,10 +20,10 @@ from ratatoskr_providers_google._wire import NAME
 __all__ = ["model_id", "model_info", "model_metadata"]
 
 _CHAT = (
-    ModelCapability.CHAT,
-    ModelCapability.CHAT_STREAMING,
-    ModelCapability.GENERATE,
-    ModelCapability.TOOL_USE,
+    Capability.CHAT,
+    Capability.CHAT_STREAMING,
+    Capability.GENERATE,
+    Capability.TOOL_USE,
 )
 _OPAQUE = ("stop", "seed", "presence_penalty", "frequency_penalty", "response_format", "tool_choice")
 
@@ -39,13 +39,13 @@ def _number(value: Any) -> float | None:
 
 def model_info(raw: Mapping[str, Any]) -> ModelInfo:
     methods = set(raw.get("supportedGenerationMethods") or ())
-    caps: list[ModelCapability] = []
+    caps: list[Capability] = []
     if "generateContent" in methods:
         caps += _CHAT
     if methods & {"embedContent", "batchEmbedContents"}:
-        caps.append(ModelCapability.EMBED)
+        caps.append(Capability.EMBED)
     if "countTokens" in methods:
-        caps.append(ModelCapability.TOKEN_COUNTING)
+        caps.append(Capability.TOKENIZE)
     window = raw.get("inputTokenLimit")
     return ModelInfo(
         model_id(str(raw.get("name", ""))),
@@ -60,7 +60,7 @@ def model_metadata(raw: Mapping[str, Any]) -> ModelMetadata:
     info = model_info(raw)
     most = raw.get("outputTokenLimit") if isinstance(raw.get("outputTokenLimit"), int) else None
     params: dict[ParameterName, ParameterAvailability] = {}
-    if ModelCapability.CHAT in info.capabilities:
+    if Capability.CHAT in info.capabilities:
         top = _number(raw.get("maxTemperature")) or 2.0
         params[ParameterName("temperature")] = ParameterAvailability.mutable(
             ParameterRange(0.0, top, _number(raw.get("temperature")))

@@ -24,7 +24,7 @@ from typing import Any
 import anyio
 from attrs import frozen
 from ratatoskr.errors import NotAvailableOffline, RequestTimeout, ResponseFormatError
-from ratatoskr.types import ModelCapability
+from ratatoskr.types import Capability
 
 from ratatoskr_providers_hf._config import NAME
 
@@ -43,16 +43,16 @@ __all__ = [
 #: The provider key of HF's own serverless inference in the Hub's provider mapping.
 HF_INFERENCE = "hf-inference"
 
-_TASK_CAPABILITIES: Mapping[str, tuple[ModelCapability, ...]] = {
-    "feature-extraction": (ModelCapability.EMBED,),
-    "sentence-similarity": (ModelCapability.EMBED,),
-    "text-classification": (ModelCapability.NLI,),
-    "zero-shot-classification": (ModelCapability.CLASSIFY, ModelCapability.STANCE),
+_TASK_CAPABILITIES: Mapping[str, tuple[Capability, ...]] = {
+    "feature-extraction": (Capability.EMBED,),
+    "sentence-similarity": (Capability.EMBED,),
+    "text-classification": (Capability.NLI,),
+    "zero-shot-classification": (Capability.CLASSIFY, Capability.STANCE),
 }
-_TEI_CAPABILITIES: Mapping[str, tuple[ModelCapability, ...]] = {
-    "embedding": (ModelCapability.EMBED,),
+_TEI_CAPABILITIES: Mapping[str, tuple[Capability, ...]] = {
+    "embedding": (Capability.EMBED,),
     # TEI has no zero-shot route; an NLI classifier serves zero-shot and stance through /predict pairs.
-    "classifier": (ModelCapability.NLI, ModelCapability.CLASSIFY, ModelCapability.STANCE),
+    "classifier": (Capability.NLI, Capability.CLASSIFY, Capability.STANCE),
 }
 
 
@@ -83,7 +83,7 @@ async def bounded_lookup(lookup: Callable[[], Awaitable[Any]], hub_url: str) -> 
         ) from exc
 
 
-def capabilities_for_task(task: str | None) -> tuple[ModelCapability, ...]:
+def capabilities_for_task(task: str | None) -> tuple[Capability, ...]:
     return _TASK_CAPABILITIES.get(task or "", ())
 
 
@@ -133,7 +133,7 @@ class TeiInfo:
     id2label: dict[int, str] | None
 
     @property
-    def capabilities(self) -> tuple[ModelCapability, ...]:
+    def capabilities(self) -> tuple[Capability, ...]:
         return _TEI_CAPABILITIES.get(self.model_type, ())
 
 

@@ -5,7 +5,7 @@ from __future__ import annotations
 from typing import TYPE_CHECKING
 
 from ratatoskr.errors import RatatoskrError
-from ratatoskr.types import ModelCapability, ModelInfo, ModelStatus, ModelStatusKind
+from ratatoskr.types import Capability, ModelInfo, ModelStatus, ModelStatusKind
 
 from ratatoskr_providers_local._offline import download_policy
 from ratatoskr_providers_local._runtime import read_json
@@ -17,13 +17,13 @@ if TYPE_CHECKING:
 __all__ = ["list_local_models", "status_without_loading"]
 
 NAME = "local"
-_EMBED = (ModelCapability.EMBED, ModelCapability.TOKEN_COUNTING, ModelCapability.LOCAL_INFERENCE)
+_EMBED = (Capability.EMBED, Capability.TOKENIZE, Capability.LOCAL_INFERENCE)
 _NLI = (
-    ModelCapability.NLI,
-    ModelCapability.CLASSIFY,
-    ModelCapability.STANCE,
-    ModelCapability.TOKEN_COUNTING,
-    ModelCapability.LOCAL_INFERENCE,
+    Capability.NLI,
+    Capability.CLASSIFY,
+    Capability.STANCE,
+    Capability.TOKENIZE,
+    Capability.LOCAL_INFERENCE,
 )
 
 

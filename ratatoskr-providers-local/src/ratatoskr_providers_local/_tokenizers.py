@@ -1,4 +1,4 @@
-"""The tokenizer registry: which tokenizer counts the tokens of a model, and loading it.
+"""The local tokenizers: which tokenizer counts the tokens of a model, and loading it.
 
 A mapping goes from a model name (or name prefix) to a source: ``hf:REPO`` (the repo's tokenizer.json via
 huggingface-hub), ``file:PATH`` (a tokenizer.json on disk) or ``alias:NAME`` (use NAME's mapping).
@@ -26,7 +26,7 @@ from ratatoskr_providers_local._sources import DATA_DIR, http_errors, pull_hint,
 if TYPE_CHECKING:
     from tokenizers import Tokenizer
 
-__all__ = ["DEFAULT_TOKENIZERS", "TokenizerRegistry", "TokenizerSource"]
+__all__ = ["DEFAULT_TOKENIZERS", "Tokenizers", "TokenizerSource"]
 
 NAME = "local"
 MAX_ALIAS_DEPTH = 16
@@ -66,7 +66,7 @@ class TokenizerSource:
         )
 
 
-class TokenizerRegistry:
+class Tokenizers:
     def __init__(self, config: LocalConfig) -> None:
         self.config = config
         self.mappings = {k: TokenizerSource.parse(v) for k, v in {**DEFAULT_TOKENIZERS, **config.tokenizers}.items()}

@@ -63,19 +63,19 @@ def _pull_tokenizer(model: str, config: Any) -> int:
     from attrs import evolve
     from ratatoskr.errors import RatatoskrError
 
-    from ratatoskr_providers_local._tokenizers import TokenizerRegistry
+    from ratatoskr_providers_local._tokenizers import Tokenizers
 
-    registry = TokenizerRegistry(evolve(config, download=True))
+    tokenizers = Tokenizers(evolve(config, download=True))
     try:
-        source = registry.source_for(model)
+        source = tokenizers.source_for(model)
         if source.kind == "hf":
             advice = _offline_advice(config, model, "--tokenizer ")
-            if advice is not None and not registry.is_cached(source.target):
+            if advice is not None and not tokenizers.is_cached(source.target):
                 print(f"error: {advice}", file=sys.stderr)
                 return 1
-            path = registry.tokenizer_file(source.target, model)
+            path = tokenizers.tokenizer_file(source.target, model)
         else:
-            registry.get(model)  # bundled or a file on disk: check that it loads
+            tokenizers.get(model)  # bundled or a file on disk: check that it loads
             path = Path(source.target)
     except RatatoskrError as exc:
         print(f"error: {exc}", file=sys.stderr)
@@ -98,12 +98,12 @@ def pull(model: str, /, *, tokenizer: bool = False, models_dir: Path | None = No
 
     from ratatoskr_providers_local._runtime import verify_sha256
     from ratatoskr_providers_local._sources import download, locate, resolve
-    from ratatoskr_providers_local._tokenizers import TokenizerRegistry
+    from ratatoskr_providers_local._tokenizers import Tokenizers
 
     console = Console(stderr=True)
     config = _config(models_dir)
     source = resolve(model, config)
-    if tokenizer or (source is None and TokenizerRegistry(config).has_mapping(model)):
+    if tokenizer or (source is None and Tokenizers(config).has_mapping(model)):
         return _pull_tokenizer(model, config)
     if source is None:
         console.print(f"[red]error:[/] {model!r} is not a HuggingFace repo id, short name, directory or tokenizer name")

@@ -33,7 +33,7 @@ from ratatoskr_providers_local._config import LocalConfig
 from ratatoskr_providers_local._introspection import list_local_models, status_without_loading
 from ratatoskr_providers_local._manager import ModelManager
 from ratatoskr_providers_local._sources import SHORT_NAMES, Source, locate, resolve
-from ratatoskr_providers_local._tokenizers import TokenizerRegistry
+from ratatoskr_providers_local._tokenizers import Tokenizers
 
 if TYPE_CHECKING:  # these import numpy: loaded with the first model, not with the provider
     from tokenizers import Encoding
@@ -100,7 +100,7 @@ class LocalProvider:
         self.config = config or LocalConfig()
         self.priority = self.config.priority
         self.manager = ModelManager(self.config.ram_budget_bytes)
-        self.tokenizers = TokenizerRegistry(self.config)
+        self.tokenizers = Tokenizers(self.config)
         self._limiter: anyio.CapacityLimiter | None = None
         self._batchers: dict[str, tuple[object, MicroBatcher[Any, Any]]] = {}
         import cachebox  # deferred: building the provider (at CLI start-up) stays cheap

@@ -14,10 +14,11 @@ from typing import TYPE_CHECKING, Any
 
 from ratatoskr.errors import RatatoskrError, ResponseFormatError, StreamError
 from ratatoskr.providers import PRIORITY_REMOTE
+from ratatoskr.types.capability import Capability
 from ratatoskr.types.chat import CHAT_PARAMETERS, ChatEvent, ChatOptions, ChatResponse, Message, ToolDefinition
 from ratatoskr.types.generate import GenerateDone, GenerateEvent, GenerateOptions, GenerateResponse, TextEvent
 from ratatoskr.types.inference import Embedding
-from ratatoskr.types.model import ModelCapability, ModelInfo, ModelStatus, ModelStatusKind
+from ratatoskr.types.model import ModelInfo, ModelStatus, ModelStatusKind
 from ratatoskr.wire.base import HttpProvider
 from ratatoskr.wire.endpoint import Limits
 
@@ -43,12 +44,12 @@ __all__ = ["OllamaProvider"]
 DEFAULT_TIMEOUT = 600.0
 DEFAULT_EMBED_BATCH = 64
 _CHAT = (
-    ModelCapability.CHAT,
-    ModelCapability.CHAT_STREAMING,
-    ModelCapability.GENERATE,
-    ModelCapability.LOCAL_INFERENCE,
+    Capability.CHAT,
+    Capability.CHAT_STREAMING,
+    Capability.GENERATE,
+    Capability.LOCAL_INFERENCE,
 )
-_EMBED = (ModelCapability.EMBED, ModelCapability.LOCAL_INFERENCE)
+_EMBED = (Capability.EMBED, Capability.LOCAL_INFERENCE)
 
 
 def _same_model(a: str, b: str) -> bool:

@@ -21,7 +21,7 @@ _DIRECT = tuple(sorted(GENERATE_PARAMETERS & (PASSTHROUGH | {"max_tokens"})))
 def completions_request(
     prompt: str, options: GenerateOptions, *, stream: bool, provider: str, stream_usage: bool = True
 ) -> dict[str, Any]:
-    """The body of ``POST /completions``. Every option given is encoded (validation is the registry's); the
+    """The body of ``POST /completions``. Every option given is encoded (validation is the dispatcher's); the
     endpoint has no reasoning field, so ``reasoning`` goes as ``reasoning_effort`` (servers that know it use it,
     the others refuse the request, which then says so)."""
     body: dict[str, Any] = {"model": options.model, "prompt": prompt}

@@ -88,7 +88,7 @@ class OpenAIProvider(OpenAICompatibleClient):
         self.generate_endpoint = generate_endpoint
         self.embed_batch_size = embed_batch_size
         self.embed_dimensions = embed_dimensions
-        #: What generate takes (the registry's validation reads it): the /completions endpoint has no reasoning.
+        #: What generate takes (the dispatcher's validation reads it): the /completions endpoint has no reasoning.
         self.generate_parameters = GENERATE_PARAMETERS & supported_parameters - (
             {"reasoning"} if generate_endpoint == "completions" else set()
         )

@@ -4,7 +4,8 @@ from __future__ import annotations
 
 from typing import Any
 
-from ratatoskr.types.model import ModelCapability, ModelInfo, ModelMetadata, PricingInfo
+from ratatoskr.types.capability import Capability
+from ratatoskr.types.model import ModelInfo, ModelMetadata, PricingInfo
 from ratatoskr.types.parameter import ParameterAvailability, ParameterName, ParameterRange
 
 __all__ = ["model_info", "model_metadata", "parameters_from", "price_per_mtok"]
@@ -62,16 +63,16 @@ def parameters_from(supported: Any, defaults: Any = None) -> dict[ParameterName,
     return out
 
 
-def _capabilities(item: dict[str, Any]) -> tuple[ModelCapability, ...]:
+def _capabilities(item: dict[str, Any]) -> tuple[Capability, ...]:
     architecture = item.get("architecture") or {}
     outputs = architecture.get("output_modalities") or ["text"]
-    caps: list[ModelCapability] = []
+    caps: list[Capability] = []
     if "text" in outputs:
-        caps += [ModelCapability.CHAT, ModelCapability.CHAT_STREAMING, ModelCapability.GENERATE]
+        caps += [Capability.CHAT, Capability.CHAT_STREAMING, Capability.GENERATE]
     if "tools" in (item.get("supported_parameters") or ()):
-        caps.append(ModelCapability.TOOL_USE)
+        caps.append(Capability.TOOL_USE)
     if "embeddings" in outputs:
-        caps.append(ModelCapability.EMBED)
+        caps.append(Capability.EMBED)
     return tuple(caps)
 
 

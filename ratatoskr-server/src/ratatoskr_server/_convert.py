@@ -15,9 +15,9 @@ from typing import Any
 
 from ratatoskr.errors import RatatoskrError
 from ratatoskr.types import (
+    Capability,
     ClassifyResult,
     Embedding,
-    ModelCapability,
     ModelInfo,
     ModelMetadata,
     ModelStatus,
@@ -43,7 +43,14 @@ DECODE_ERRORS = (ValueError, TypeError, KeyError, AttributeError, OverflowError)
 
 NLI_TO_PB, NLI_FROM_PB = enum_tables(NliLabel, "NLI_LABEL_")
 STANCE_TO_PB, STANCE_FROM_PB = enum_tables(StanceLabel, "STANCE_LABEL_")
-CAPABILITY_TO_PB, CAPABILITY_FROM_PB = enum_tables(ModelCapability, "MODEL_CAPABILITY_")
+#: Capability → the proto's ModelCapability: it spells tokenize TOKEN_COUNTING (the original's name) and has no
+#: metadata value (a model's metadata capability is not sent).
+CAPABILITY_TO_PB: dict[Capability, Any] = {
+    cap: getattr(pb, "MODEL_CAPABILITY_" + ("TOKEN_COUNTING" if cap is Capability.TOKENIZE else cap.name))
+    for cap in Capability
+    if cap is not Capability.METADATA
+}
+CAPABILITY_FROM_PB: dict[int, Capability] = {value: cap for cap, value in CAPABILITY_TO_PB.items()}
 STATUS_TO_PB, STATUS_FROM_PB = enum_tables(ModelStatusKind, "MODEL_STATUS_")
 
 
@@ -143,11 +150,11 @@ def tokens_from_pb(m: pb.TokenizeResponse) -> list[Token]:
 # ---- models -------------------------------------------------------------------------------------------------
 
 
-def capabilities_to_pb(caps: Sequence[ModelCapability] | frozenset[ModelCapability]) -> list[Any]:
-    return [CAPABILITY_TO_PB[ModelCapability(c)] for c in caps]
+def capabilities_to_pb(caps: Sequence[Capability] | frozenset[Capability]) -> list[Any]:
+    return [CAPABILITY_TO_PB[cap] for cap in map(Capability, caps) if cap in CAPABILITY_TO_PB]
 
 
-def capabilities_from_list(values: Sequence[int]) -> tuple[ModelCapability, ...]:
+def capabilities_from_list(values: Sequence[int]) -> tuple[Capability, ...]:
     """Known capabilities in order; an unknown number (a newer daemon's) is skipped."""
     return tuple(CAPABILITY_FROM_PB[v] for v in values if v in CAPABILITY_FROM_PB)
 
@@ -245,11 +252,11 @@ def metadata_from_pb(m: pb.ModelMetadataResponse) -> ModelMetadata | None:
     return metadata_from_pb_message(m.metadata) if m.found and m.HasField("metadata") else None
 
 
-def capabilities(caps: frozenset[ModelCapability]) -> pb.CapabilitiesResponse:
+def capabilities(caps: frozenset[Capability]) -> pb.CapabilitiesResponse:
     return pb.CapabilitiesResponse(capabilities=sorted(capabilities_to_pb(caps)))
 
 
-def capabilities_from_pb(m: pb.CapabilitiesResponse) -> frozenset[ModelCapability]:
+def capabilities_from_pb(m: pb.CapabilitiesResponse) -> frozenset[Capability]:
     return frozenset(capabilities_from_list(m.capabilities))
 
 

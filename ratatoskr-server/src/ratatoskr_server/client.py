@@ -22,6 +22,7 @@ import grpc
 import sniffio
 from ratatoskr.errors import ConfigurationError, InvalidInput, ResponseFormatError
 from ratatoskr.types import (
+    Capability,
     ChatEvent,
     ChatOptions,
     ChatResponse,
@@ -31,7 +32,6 @@ from ratatoskr.types import (
     GenerateOptions,
     GenerateResponse,
     Message,
-    ModelCapability,
     ModelInfo,
     ModelMetadata,
     ModelStatus,
@@ -315,7 +315,7 @@ class ServiceClient:
             raise ResponseFormatError(f"{DAEMON} FetchModelMetadata answered found=false", provider=DAEMON)
         return found
 
-    async def capabilities(self) -> frozenset[ModelCapability]:
+    async def capabilities(self) -> frozenset[Capability]:
         return await self._call("GetCapabilities", pb.CapabilitiesRequest(), C.capabilities_from_pb)
 
     async def resolve_preset(self, tier: str, capability: str) -> PresetResolution | None:

@@ -300,7 +300,7 @@ class RatatoskrService(pb_grpc.RatatoskrServicer):
         # Outside the gate on purpose: a saturated daemon still answers its health check.
         if isinstance(request, Undecodable):
             await _abort(context, request.error())
-        names = getattr(getattr(self.gateway, "registry", None), "provider_names", None)
+        names = getattr(getattr(self.gateway, "dispatcher", None), "provider_names", None)
         providers = sorted(names()) if callable(names) else []
         return pb.HealthResponse(
             healthy=True,

@@ -1,7 +1,7 @@
 """What ``models`` adds from the model registry: context window and price, filters, and for ``models --all`` whether
 each catalogue model is usable now with this configuration, and why not.
 
-"Usable now" walks the same plan a real call would (:meth:`ProviderRegistry.plan`), with no network: a remote
+"Usable now" walks the same plan a real call would (:meth:`Dispatcher.plan`), with no network: a remote
 provider that would be tried counts as usable (its key is set, its table is on) and is not asked online; a provider
 that runs on this machine is asked (``model_status``: are the files there?), which is a local check.
 """
@@ -17,8 +17,7 @@ if TYPE_CHECKING:
     from ratatoskr.cli.context import CliContext
     from ratatoskr.metadata.registry import ModelRegistry
     from ratatoskr.protocol import ModelGateway
-    from ratatoskr.providers import Capability
-    from ratatoskr.types import ModelCapability, ModelInfo, ModelMetadata
+    from ratatoskr.types import Capability, ModelInfo, ModelMetadata
 
 __all__ = [
     "Usability",
@@ -56,20 +55,20 @@ def with_registry_facts(found: Iterable[ModelInfo], registry: ModelRegistry) -> 
 def filter_models(
     found: Iterable[ModelInfo],
     *,
-    capability: ModelCapability | None,
+    capability: Capability | None,
     provider: str | None,
     local: bool,
     local_providers: frozenset[str],
 ) -> list[ModelInfo]:
     """``--capability``, ``--provider`` and ``--local`` (served by a provider that runs on this machine)."""
-    from ratatoskr.types import ModelCapability
+    from ratatoskr.types import Capability
 
     def keep(info: ModelInfo) -> bool:
         if capability is not None and capability not in info.capabilities:
             return False
         if provider is not None and info.provider != provider:
             return False
-        is_local = info.provider in local_providers or ModelCapability.LOCAL_INFERENCE in info.capabilities
+        is_local = info.provider in local_providers or Capability.LOCAL_INFERENCE in info.capabilities
         return is_local or not local
 
     return [info for info in found if keep(info)]
@@ -77,14 +76,14 @@ def filter_models(
 
 def local_providers(gateway: ModelGateway) -> frozenset[str]:
     """The providers of this gateway that run inference on this machine."""
-    from ratatoskr.providers import Capability, RunsLocally
+    from ratatoskr.providers import CHAIN_CAPABILITIES, RunsLocally
 
-    registry = getattr(gateway, "registry", None)
-    if registry is None:  # a daemon: its providers are not ours to inspect
+    dispatcher = getattr(gateway, "dispatcher", None)
+    if dispatcher is None:  # a daemon: its providers are not ours to inspect
         return frozenset()
     found: set[str] = set()
-    for cap in Capability:
-        for provider in registry.chain(cap):
+    for cap in CHAIN_CAPABILITIES:
+        for provider in dispatcher.chain(cap):
             name: str = provider.name
             if isinstance(provider, RunsLocally) and provider.local:
                 found.add(name)
@@ -106,14 +105,10 @@ class Usability:
 
 
 def _capability(info: ModelInfo) -> Capability | None:
-    from ratatoskr.providers import Capability
+    """The model's first capability that has a fallback chain (a provider serves it)."""
+    from ratatoskr.providers import CHAIN_CAPABILITIES
 
-    by_value = {c.value: c for c in Capability}
-    for cap in info.capabilities:
-        key = "tokenize" if cap.value == "TokenCounting" else cap.value.lower()
-        if key in by_value:
-            return by_value[key]
-    return None
+    return next((cap for cap in info.capabilities if cap in CHAIN_CAPABILITIES), None)
 
 
 async def usability(gateway: ModelGateway, entry: ModelMetadata) -> Usability:
@@ -123,12 +118,12 @@ async def usability(gateway: ModelGateway, entry: ModelMetadata) -> Usability:
 
     info = entry.info
     cap = _capability(info)
-    registry = getattr(gateway, "registry", None)
+    dispatcher = getattr(gateway, "dispatcher", None)
     if cap is None:
         return Usability(info.id, None, None, "the registry lists no capability a provider serves")
-    if registry is None:
+    if dispatcher is None:
         return Usability(info.id, cap.value, None, f"ask the daemon: ratatoskr status {info.id}")
-    plan = registry.plan(cap, info.id)
+    plan = dispatcher.plan(cap, info.id)
     reasons = [f"{a.provider}: {a.message}" for a in plan.declined]
     for provider, name in plan.candidates:
         who: str = provider.name
@@ -159,7 +154,7 @@ def catalogue_row(entry: ModelMetadata, use: Usability) -> dict[str, Any]:
 def print_catalogue(
     ctx: CliContext,
     registry: ModelRegistry,
-    wanted: ModelCapability | None,
+    wanted: Capability | None,
     *,
     provider: str | None,
     local: bool,
@@ -167,7 +162,7 @@ def print_catalogue(
 ) -> int:
     """``models --all``: the registry's catalogue, each model usable now or not (see the module docstring)."""
     from ratatoskr.cli._output import print_json, print_table
-    from ratatoskr.types import ModelCapability
+    from ratatoskr.types import Capability
 
     entries = [e for e in registry.list() if wanted is None or wanted in e.info.capabilities]
 
@@ -179,7 +174,7 @@ def print_catalogue(
     for entry, use in zip(entries, uses, strict=True):
         if provider is not None and provider not in (entry.info.provider, use.provider):
             continue
-        is_local = use.provider in on_this_machine or ModelCapability.LOCAL_INFERENCE in entry.info.capabilities
+        is_local = use.provider in on_this_machine or Capability.LOCAL_INFERENCE in entry.info.capabilities
         if local and not is_local:
             continue
         rows.append((entry, use))

@@ -12,12 +12,12 @@ from ratatoskr.cli.context import CliContext, Ctx
 from ratatoskr.cli.options import JsonFlag
 
 if TYPE_CHECKING:
+    from ratatoskr.dispatch.explain import ChainReport
     from ratatoskr.errors import AllProvidersFailed, ProviderAttempt
     from ratatoskr.metadata.registry import ModelRegistry
     from ratatoskr.protocol import ModelGateway
-    from ratatoskr.registry.explain import ChainReport
     from ratatoskr.types import (
-        ModelCapability,
+        Capability,
         ModelInfo,
         ModelMetadata,
         ModelStatus,
@@ -81,20 +81,11 @@ MODEL_COLUMNS: tuple[tuple[str, Callable[[ModelInfo], object]], ...] = (
 )
 
 
-def model_capability(name: str) -> ModelCapability:
+def model_capability(name: str) -> Capability:
     """A capability as typed on the command line (``embed``, ``tool-use``, ``TokenCounting``, ``tokenize``)."""
-    from ratatoskr.errors import InvalidInput
-    from ratatoskr.types import ModelCapability
+    from ratatoskr.types import Capability
 
-    def key(text: str) -> str:
-        return text.lower().replace("-", "").replace("_", "")
-
-    aliases = {"tokenize": ModelCapability.TOKEN_COUNTING, "tokens": ModelCapability.TOKEN_COUNTING}
-    found = aliases.get(key(name)) or next((c for c in ModelCapability if key(c.value) == key(name)), None)
-    if found is None:
-        names = ", ".join(c.value for c in ModelCapability)
-        raise InvalidInput(f"unknown capability {name!r} (one of: {names})")
-    return found
+    return Capability.parse(name)
 
 
 def models(
@@ -280,7 +271,7 @@ def _print_metadata(meta: ModelMetadata) -> None:
     rows: list[tuple[str, Any]] = [
         ("model", info.id),
         ("provider", info.provider),
-        ("capabilities", ", ".join(c.value.lower() for c in info.capabilities) or None),
+        ("capabilities", ", ".join(c.value for c in info.capabilities) or None),
         ("context window", info.context_window),
         ("max output", meta.max_output_tokens),
         ("dimensions", info.dimensions),

@@ -15,7 +15,7 @@ from ratatoskr.errors import InvalidInput
 if TYPE_CHECKING:
     from ratatoskr.metadata.editing import RegistryFile
     from ratatoskr.protocol import ModelGateway
-    from ratatoskr.types import ModelCapability, ModelMetadata, PricingInfo
+    from ratatoskr.types import Capability, ModelMetadata, PricingInfo
 
 __all__ = ["PathOption", "model_add", "model_list", "model_refresh", "model_remove", "open_file"]
 
@@ -72,17 +72,10 @@ def model_list(*, all_models: AllFlag = False, path: PathOption = None, as_json:
     return 0
 
 
-def _capabilities(names: list[str] | None) -> tuple[ModelCapability, ...]:
-    from ratatoskr.types import ModelCapability
+def _capabilities(names: list[str] | None) -> tuple[Capability, ...]:
+    from ratatoskr.types import Capability
 
-    by_name = {c.value.lower(): c for c in ModelCapability}
-    found = []
-    for name in names or ():
-        cap = by_name.get(name.lower().replace("_", "").replace("-", ""))
-        if cap is None:
-            raise InvalidInput(f"unknown capability {name!r} (known: {', '.join(c.value for c in ModelCapability)})")
-        found.append(cap)
-    return tuple(dict.fromkeys(found))
+    return tuple(dict.fromkeys(Capability.parse(name) for name in names or ()))
 
 
 def _non_negative(name: str, value: float | None) -> None:
@@ -117,8 +110,8 @@ def model_add(
     provider
         The provider that serves it (required unless --fetch).
     capability
-        Chat, ChatStreaming, Generate, ToolUse, Embed, Nli, Classify, Stance, TokenCounting, LocalInference
-        (repeatable; default Chat).
+        chat, chat_streaming, generate, tool_use, embed, nli, classify, stance, tokenize, local_inference
+        (repeatable; default chat; the registry file's spellings such as ToolUse work too).
     context_window
         Context window in tokens.
     max_output_tokens
@@ -140,7 +133,7 @@ def model_add(
     """
     import attrs
 
-    from ratatoskr.types import ModelCapability, ModelInfo, ModelMetadata, PricingInfo
+    from ratatoskr.types import Capability, ModelInfo, ModelMetadata, PricingInfo
 
     for name, value in (("context-window", context_window), ("max-output-tokens", max_output_tokens)):
         if value is not None and value <= 0:
@@ -162,7 +155,7 @@ def model_add(
     elif provider is None:
         raise InvalidInput("pass --provider (the provider that serves it), or --fetch to ask the providers")
     else:
-        base = ModelMetadata(ModelInfo(model, provider, caps or (ModelCapability.CHAT,)))
+        base = ModelMetadata(ModelInfo(model, provider, caps or (Capability.CHAT,)))
     info = attrs.evolve(
         base.info,
         provider=provider or base.info.provider,

@@ -4,7 +4,8 @@ Each submodule's ``__all__`` says what it defines; this package's ``__all__`` is
 listed once, where it is defined.
 """
 
-from ratatoskr.types import chat, generate, inference, model, parameter, preset
+from ratatoskr.types import capability, chat, generate, inference, model, parameter, preset
+from ratatoskr.types.capability import *
 from ratatoskr.types.chat import *
 from ratatoskr.types.generate import *
 from ratatoskr.types.inference import *
@@ -13,6 +14,7 @@ from ratatoskr.types.parameter import *
 from ratatoskr.types.preset import *
 
 __all__ = []
+__all__ += capability.__all__
 __all__ += chat.__all__
 __all__ += generate.__all__
 __all__ += inference.__all__

@@ -5,9 +5,10 @@ from __future__ import annotations
 from collections.abc import Iterable
 from typing import TYPE_CHECKING
 
+from ratatoskr.types.capability import Capability
+
 if TYPE_CHECKING:
     from ratatoskr.types.chat import ReasoningBlock, ToolCall
-    from ratatoskr.types.model import ModelCapability
 
 
 def floats(values: Iterable[float]) -> tuple[float, ...]:
@@ -26,8 +27,8 @@ def tool_calls(values: Iterable[ToolCall]) -> tuple[ToolCall, ...]:
     return tuple(values)
 
 
-def capabilities(values: Iterable[ModelCapability]) -> tuple[ModelCapability, ...]:
-    return tuple(values)
+def capabilities(values: Iterable[Capability | str]) -> tuple[Capability, ...]:
+    return tuple(Capability.parse(v) if not isinstance(v, Capability) else v for v in values)
 
 
 def reasoning_blocks(values: Iterable[ReasoningBlock]) -> tuple[ReasoningBlock, ...]:

@@ -1,4 +1,4 @@
-"""Model introspection types: capabilities, info, status, metadata and pricing."""
+"""Model introspection types: info, status, metadata and pricing (capabilities: :mod:`ratatoskr.types.capability`)."""
 
 from __future__ import annotations
 
@@ -8,11 +8,11 @@ import attrs
 from attrs import field, frozen
 
 from ratatoskr.types import _convert
+from ratatoskr.types.capability import Capability
 from ratatoskr.types.parameter import ParameterAvailability, ParameterName
 
 __all__ = [
     "Cost",
-    "ModelCapability",
     "ModelInfo",
     "ModelMetadata",
     "ModelStatus",
@@ -21,28 +21,13 @@ __all__ = [
 ]
 
 
-class ModelCapability(enum.StrEnum):
-    """What a model or gateway can do. Serialised in PascalCase like the original registry JSON."""
-
-    CHAT = "Chat"
-    CHAT_STREAMING = "ChatStreaming"
-    GENERATE = "Generate"
-    TOOL_USE = "ToolUse"
-    EMBED = "Embed"
-    NLI = "Nli"
-    CLASSIFY = "Classify"
-    STANCE = "Stance"
-    TOKEN_COUNTING = "TokenCounting"
-    LOCAL_INFERENCE = "LocalInference"
-
-
 @frozen
 class ModelInfo:
     """A model a provider serves: id, provider, capabilities, context window, embedding dimensions."""
 
     id: str
     provider: str
-    capabilities: tuple[ModelCapability, ...] = field(default=(), converter=_convert.capabilities)
+    capabilities: tuple[Capability, ...] = field(default=(), converter=_convert.capabilities)
     context_window: int | None = None
     dimensions: int | None = None
 

@@ -22,7 +22,7 @@ Modules (import them directly; this package re-exports nothing so that importing
 - :mod:`ratatoskr.wire.openai_client`: ``OpenAICompatibleClient``, the base of the OpenAI and OpenRouter
   providers (chat, stream, generate through chat, list models, ``classify_error``).
 - :mod:`ratatoskr.wire.options`: ``unmapped``: the options a codec has no field for, to send under their own
-  name (a codec encodes everything it is given; validation is the registry's).
+  name (a codec encodes everything it is given; validation is the dispatcher's).
 - :mod:`ratatoskr.wire.openai_server`: the inverse codec (request JSON to our types, answers to response and
   chunk JSON), for loopback stub servers and round-trip tests.
 

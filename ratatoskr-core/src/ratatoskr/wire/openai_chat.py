@@ -145,7 +145,7 @@ def build_request(
 ) -> dict[str, Any]:
     """The request body for ``POST /chat/completions``.
 
-    Every option set in ``options`` is encoded: deciding what a provider may receive is the registry's validation
+    Every option set in ``options`` is encoded: deciding what a provider may receive is the dispatcher's validation
     stage, not the codec's. ``raw_provider_options`` is merged last (deeply for objects), so it can override
     anything.
     """

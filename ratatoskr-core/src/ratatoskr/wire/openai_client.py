@@ -16,11 +16,12 @@ from typing import TYPE_CHECKING, Any, ClassVar
 from ratatoskr.errors import EmptyResponse, ModelNotAvailable, ModelNotFound, RatatoskrError
 from ratatoskr.generate_via_chat import generate_stream_via_chat, generate_via_chat
 from ratatoskr.providers import PRIORITY_REMOTE
+from ratatoskr.types.capability import Capability
 from ratatoskr.types.chat import CHAT_PARAMETERS as _CHAT_PARAMETERS
 from ratatoskr.types.chat import ChatEvent, ChatOptions, ChatResponse, Message, ToolDefinition
 from ratatoskr.types.generate import GENERATE_PARAMETERS as _GENERATE_PARAMETERS
 from ratatoskr.types.generate import GenerateEvent, GenerateOptions, GenerateResponse
-from ratatoskr.types.model import ModelCapability, ModelInfo, ModelStatus, ModelStatusKind
+from ratatoskr.types.model import ModelInfo, ModelStatus, ModelStatusKind
 from ratatoskr.wire.base import HttpProvider
 from ratatoskr.wire.endpoint import Limits
 from ratatoskr.wire.failure import HttpFailure, generic_error
@@ -158,7 +159,7 @@ class OpenAICompatibleClient(HttpProvider):
         return [item for item in data if isinstance(item, dict) and item.get("id")]
 
     async def list_models(self) -> list[ModelInfo]:
-        caps = (ModelCapability.CHAT, ModelCapability.CHAT_STREAMING, ModelCapability.GENERATE)
+        caps = (Capability.CHAT, Capability.CHAT_STREAMING, Capability.GENERATE)
         return [
             ModelInfo(item["id"], self.name, caps, item.get("context_length") or item.get("max_model_len"))
             for item in await self.fetch_models()

@@ -1,6 +1,6 @@
 """The options a codec has no field of its own for: encoded under their own name, never dropped.
 
-A codec encodes whatever it is given; deciding what a provider may receive is the registry's validation stage.
+A codec encodes whatever it is given; deciding what a provider may receive is the dispatcher's validation stage.
 An option the API has no field for reaches the codec only with ``validation = "ignore"``; :func:`unmapped`
 hands it back (as JSON, through the one converter) so the codec sends it and the API answers for itself.
 """

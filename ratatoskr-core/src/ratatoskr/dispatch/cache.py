@@ -12,8 +12,8 @@ from typing import Any, TypeVar
 from attrs import frozen
 
 from ratatoskr.config_schema import ConfigTable, positive, read_table, setting
+from ratatoskr.dispatch.telemetry import Telemetry
 from ratatoskr.errors import ResponseFormatError
-from ratatoskr.registry.telemetry import Telemetry
 
 __all__ = ["CacheConfig", "ResponseCache"]
 
@@ -43,7 +43,7 @@ class ResponseCache:
         self._cache: Any = cachebox.TTLCache(config.max_entries, config.ttl)
         self.hits = 0
         self.misses = 0
-        #: Where lookups are counted (``ratatoskr.cache.lookups``); the gateway sets its registry's.
+        #: Where lookups are counted (``ratatoskr.cache.lookups``); the gateway sets its dispatcher's.
         self.telemetry: Telemetry | None = None
 
     def _count(self, key: Hashable, hits: int, misses: int) -> None:

@@ -1,7 +1,7 @@
 """Introspection over the chains: which provider would serve a model (``ratatoskr status``) and every model the
 providers list (``ratatoskr models``), without failing as a whole when one provider cannot answer.
 
-:func:`explain` walks the same :class:`~ratatoskr.registry.plan.Plan` a real call would, asking each candidate
+:func:`explain` walks the same :class:`~ratatoskr.dispatch.plan.Plan` a real call would, asking each candidate
 whether it can serve the model now (``model_status``) instead of calling it.
 """
 
@@ -13,15 +13,15 @@ from collections.abc import Iterable
 import attrs
 from attrs import frozen
 
+from ratatoskr.dispatch.dispatcher import Dispatcher, typed_error
 from ratatoskr.errors import ModelNotAvailable, ProviderAttempt, RatatoskrError
-from ratatoskr.providers import Capability, ListsModels, Provider, ReportsModelStatus
-from ratatoskr.registry.chain import ProviderRegistry, typed_error
+from ratatoskr.providers import CHAIN_CAPABILITIES, Capability, ListsModels, Provider, ReportsModelStatus
 from ratatoskr.types import ModelInfo, ModelStatus, ModelStatusKind
 
 __all__ = ["ChainReport", "ProviderWarning", "explain", "list_models"]
 
 #: The capabilities ``status`` reports on when none is named (metadata is not a way to use a model).
-STATUS_CAPABILITIES = tuple(c for c in Capability if c is not Capability.METADATA)
+STATUS_CAPABILITIES = tuple(c for c in CHAIN_CAPABILITIES if c is not Capability.METADATA)
 
 
 class ProviderWarning(UserWarning):
@@ -43,9 +43,9 @@ class ChainReport:
     def served(self) -> bool:
         return self.status is not None
 
-    def error(self, registry: ProviderRegistry) -> RatatoskrError:
+    def error(self, dispatcher: Dispatcher) -> RatatoskrError:
         """The error a real call would end with when nothing would serve the model."""
-        return registry.exhausted(registry.plan(self.capability, self.model), self.attempts)
+        return dispatcher.exhausted(dispatcher.plan(self.capability, self.model), self.attempts)
 
 
 async def _status(provider: Provider, model: str) -> ModelStatus:
@@ -55,9 +55,9 @@ async def _status(provider: Provider, model: str) -> ModelStatus:
     return status if status.provider is not None else attrs.evolve(status, provider=provider.name)
 
 
-async def explain(registry: ProviderRegistry, capability: Capability, model: str) -> ChainReport:
+async def explain(dispatcher: Dispatcher, capability: Capability, model: str) -> ChainReport:
     """Walk the chain for ``model`` as a call would, asking each candidate for its status instead of calling it."""
-    plan = registry.plan(capability, model)
+    plan = dispatcher.plan(capability, model)
     attempts = list(plan.declined)
     for provider, name in plan.candidates:
         try:
@@ -71,7 +71,7 @@ async def explain(registry: ProviderRegistry, capability: Capability, model: str
             attempts.append(ProviderAttempt(provider.name, reason, declined=True))
             continue
         return ChainReport(capability, model, status, tuple(attempts), plan.note)
-    order = {p.name: i for i, p in enumerate(registry.chain(capability))}
+    order = {p.name: i for i, p in enumerate(dispatcher.chain(capability))}
     attempts.sort(key=lambda a: order.get(a.provider, len(order)))
     return ChainReport(capability, model, None, tuple(attempts), plan.note)
 

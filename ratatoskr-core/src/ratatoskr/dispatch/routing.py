@@ -14,7 +14,7 @@ from collections.abc import Callable, Mapping, Sequence
 from typing import TYPE_CHECKING, Any, TypeVar
 
 from ratatoskr.errors import ConfigurationError
-from ratatoskr.providers import Capability
+from ratatoskr.providers import CHAIN_CAPABILITIES, Capability
 
 if TYPE_CHECKING:
     from ratatoskr.types import PricingInfo
@@ -48,9 +48,9 @@ class RoutingConfig:
         self.preferred: dict[Capability, tuple[str, ...]] = {k: tuple(v) for k, v in (preferred or {}).items()}
         if strategy is None or isinstance(strategy, str):
             every = RoutingStrategy(strategy or RoutingStrategy.PRIORITY)
-            self.strategy: dict[Capability, RoutingStrategy] = dict.fromkeys(Capability, every)
+            self.strategy: dict[Capability, RoutingStrategy] = dict.fromkeys(CHAIN_CAPABILITIES, every)
         else:
-            self.strategy = dict.fromkeys(Capability, RoutingStrategy.PRIORITY)
+            self.strategy = dict.fromkeys(CHAIN_CAPABILITIES, RoutingStrategy.PRIORITY)
             self.strategy.update({Capability(k): RoutingStrategy(v) for k, v in strategy.items()})
 
     @classmethod
@@ -61,10 +61,9 @@ class RoutingConfig:
             if key == "strategy":
                 strategy = _strategy_config(value)
                 continue
-            try:
-                cap = Capability(key)
-            except ValueError:
-                names = ", ".join(c.value for c in Capability)
+            cap = _chain_capability(key)
+            if cap is None:
+                names = ", ".join(c.value for c in CHAIN_CAPABILITIES)
                 raise ConfigurationError(f"[routing] key {key!r} is not a capability ({names}) or strategy") from None
             names_ = [value] if isinstance(value, str) else value
             if not isinstance(names_, list | tuple) or not all(isinstance(n, str) for n in names_):
@@ -109,13 +108,29 @@ class RoutingConfig:
         return sorted(providers, key=lambda p: (cost(p), speed(p)))
 
 
+def _chain_capability(key: str) -> Capability | None:
+    """``key`` as a capability with a fallback chain (``chat``, ``embed``, ...), or None."""
+    try:
+        cap = Capability(key)
+    except ValueError:
+        return None
+    return cap if cap in CHAIN_CAPABILITIES else None
+
+
+def _strategy_key(key: str) -> Capability:
+    cap = _chain_capability(key)
+    if cap is None:
+        raise ValueError(f"{key!r} is not a capability")
+    return cap
+
+
 def _strategy_config(value: Any) -> RoutingStrategy | dict[Capability, RoutingStrategy]:
     known = ", ".join(s.value for s in RoutingStrategy)
     try:
         if isinstance(value, str):
             return RoutingStrategy(value)
         if isinstance(value, Mapping):
-            return {Capability(k): RoutingStrategy(v) for k, v in value.items()}
+            return {_strategy_key(k): RoutingStrategy(v) for k, v in value.items()}
     except ValueError as exc:
         raise ConfigurationError(f"routing.strategy: {exc} (strategies: {known}; keys: capabilities)") from None
     raise ConfigurationError(f"routing.strategy must be one of {known}, or a table of them per capability")

@@ -1,6 +1,6 @@
-"""The provider registry: one fallback chain per capability, and the dispatch loop every call takes.
+"""The dispatcher: one fallback chain per capability, and the dispatch loop every call takes.
 
-For each provider the plan (:mod:`ratatoskr.registry.plan`) puts in front of a request: (chat/generate) validate
+For each provider the plan (:mod:`ratatoskr.dispatch.plan`) puts in front of a request: (chat/generate) validate
 the options, call it under the retry policy, record telemetry. ``ModelNotAvailable`` moves on at once; a transient
 error moves on once its retries are spent; any other error stops the chain. Anything a provider raises that is not
 a :class:`~ratatoskr.errors.RatatoskrError` becomes a :class:`~ratatoskr.errors.ProviderBug` (cause chained),
@@ -18,6 +18,13 @@ from typing import Any, TypeVar, cast
 
 import attrs
 
+from ratatoskr.dispatch.discovery import ParameterDiscovery
+from ratatoskr.dispatch.plan import PIN_ALIASES, Plan, build_plan
+from ratatoskr.dispatch.pricing import ProviderCost, providers_by_cost
+from ratatoskr.dispatch.retry import RetryPolicy
+from ratatoskr.dispatch.routing import LatencyTracker, RoutingConfig
+from ratatoskr.dispatch.telemetry import StreamSpan, Telemetry
+from ratatoskr.dispatch.validation import OptionsT, check_parameters
 from ratatoskr.errors import (
     AllProvidersFailed,
     ModelNotAvailable,
@@ -27,14 +34,7 @@ from ratatoskr.errors import (
     RatatoskrError,
     UnsupportedParameter,
 )
-from ratatoskr.providers import Capability, Closeable, ExplicitOnly, Provider, ProviderKind
-from ratatoskr.registry.discovery import ParameterDiscovery
-from ratatoskr.registry.plan import PIN_ALIASES, Plan, build_plan
-from ratatoskr.registry.pricing import ProviderCost, providers_by_cost
-from ratatoskr.registry.retry import RetryPolicy
-from ratatoskr.registry.routing import LatencyTracker, RoutingConfig
-from ratatoskr.registry.telemetry import StreamSpan, Telemetry
-from ratatoskr.registry.validation import OptionsT, check_parameters
+from ratatoskr.providers import CHAIN_CAPABILITIES, Capability, Closeable, ExplicitOnly, Provider, ProviderKind
 from ratatoskr.types import (
     ChatResponse,
     GenerateDone,
@@ -44,7 +44,7 @@ from ratatoskr.types import (
     UsageEvent,
 )
 
-__all__ = ["PIN_ALIASES", "ProviderRegistry"]
+__all__ = ["PIN_ALIASES", "Dispatcher"]
 
 T = TypeVar("T")
 A = TypeVar("A")
@@ -79,7 +79,7 @@ def typed_error(exc: Exception, provider: str) -> RatatoskrError:
     return error
 
 
-class ProviderRegistry:
+class Dispatcher:
     """The fallback chains of a gateway, and the dispatch loop over them.
 
     :param chains: the providers of each capability (sorted here by priority, then reordered by ``routing``).
@@ -112,7 +112,7 @@ class ProviderRegistry:
         self.unusable: dict[str, RatatoskrError] = dict(unusable or {})
         self._chains: dict[Capability, tuple[Provider, ...]] = {}
         self._by_name: dict[str, dict[Capability, Provider]] = {}
-        for cap in Capability:
+        for cap in CHAIN_CAPABILITIES:
             # Stable sort: equal priorities keep registration order.
             ordered = sorted(chains.get(cap, ()), key=lambda p: -p.priority)
             for provider in ordered:

@@ -1,7 +1,7 @@
 """Parameter discovery: remember the options a provider refused at run time, so the next request avoids them.
 
 A provider that declares no ``supported_parameters`` (or declares too many) can still refuse an option for one
-model, by raising :class:`~ratatoskr.errors.UnsupportedParameter`. That call fails; the registry records the refusal
+model, by raising :class:`~ratatoskr.errors.UnsupportedParameter`. That call fails; the dispatcher records the refusal
 here, and validation treats the option as unsupported for that provider and model from then on (``warn``: it is
 dropped with a warning; ``error``: the request goes to the next provider). Records expire after ``ttl`` seconds,
 because providers add support over time.

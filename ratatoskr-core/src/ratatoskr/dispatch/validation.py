@@ -47,7 +47,7 @@ def check_parameters(
 
     An option is unsupported when the provider's declared parameters leave it out, or when the provider
     refused it for this model before (``refused``, from parameter discovery). ``warn``: drop each unsupported
-    option with a warning naming it; ``error``: raise UnsupportedParameter (the registry then tries the next
+    option with a warning naming it; ``error``: raise UnsupportedParameter (the dispatcher then tries the next
     provider); ``ignore``: send everything.
     """
     if policy is ParameterValidationPolicy.IGNORE:

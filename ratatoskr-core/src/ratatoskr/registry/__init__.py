@@ -1,1 +1,0 @@
-"""The provider registry and the stages of the dispatch pipeline, one module each."""
