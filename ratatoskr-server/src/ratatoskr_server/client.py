@@ -20,7 +20,7 @@ import anyio.to_thread
 import attrs
 import grpc
 import sniffio
-from ratatoskr.errors import ConfigurationError, InvalidInput, ResponseFormatError
+from ratatoskr.errors import ConfigurationError, InvalidInput, ModelNotAvailable, ResponseFormatError
 from ratatoskr.types import (
     Capability,
     ChatEvent,
@@ -310,9 +310,11 @@ class ServiceClient:
         return await self._call("GetModelMetadata", pb.ModelMetadataRequest(model=model), C.metadata_from_pb)
 
     async def fetch_model_metadata(self, model: str) -> ModelMetadata:
+        """Metadata fetched by the daemon's providers; a ``found=false`` reply is ``ModelNotAvailable`` (as the
+        original's client maps it: a daemon that has no metadata for ``model``)."""
         found = await self._call("FetchModelMetadata", pb.ModelMetadataRequest(model=model), C.metadata_from_pb)
         if found is None:
-            raise ResponseFormatError(f"{DAEMON} FetchModelMetadata answered found=false", provider=DAEMON)
+            raise ModelNotAvailable(model, provider=DAEMON, reason="the daemon has no metadata for it (found=false)")
         return found
 
     async def capabilities(self) -> frozenset[Capability]:
