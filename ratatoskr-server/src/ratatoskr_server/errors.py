@@ -6,7 +6,10 @@ The status code is for any gRPC client; a Python client rebuilds the SAME error 
 - ``ratatoskr-error-bases``: its Ratatoskr base classes, nearest first (``ProviderError,RatatoskrError``), so an
   error class the client does not know (a third-party plugin's) comes back as its nearest known base;
 - ``ratatoskr-error-bin``: UTF-8 JSON ``{"message", "retry_after", "attributes"}``; ``attributes`` holds the
-  error's own fields (``provider``, ``status``, ``model``, ``limit``, ...), restored as they were;
+  error's own fields (``provider``, ``status``, ``model``, ``limit``, ...), restored as they were. An
+  ``AllProvidersFailed`` adds ``"attempts": [{"provider", "declined", "error": {"class", "bases", "message",
+  "retry_after", "attributes"}}]``, one per provider tried, so the client rebuilds ``.attempts`` with each
+  provider's own typed error (messages are shortened when the list would outgrow gRPC's metadata limit);
 - ``ratatoskr-retry-after``: seconds, only when the error carries a retry delay (for non-Python clients).
 
 A status without that metadata (the transport failed, an old or foreign server) is mapped by its code alone.
@@ -63,6 +66,16 @@ _KNOWN: dict[str, type[E.RatatoskrError]] = {
     name: cls for name in E.__all__ if isinstance(cls := getattr(E, name), type) and issubclass(cls, E.RatatoskrError)
 }
 _SCALARS = (str, int, float, bool, type(None))
+#: gRPC refuses a reply whose trailing metadata passes 16 KiB, and may refuse one over 8 KiB: the status message
+#: and the JSON body are kept under these sizes (long texts are shortened, never the classes or the attempts).
+_DETAILS_MAX = 2000
+_BODY_BUDGET = 5 * 1024
+#: How deep nested ``AllProvidersFailed`` attempts travel.
+_MAX_DEPTH = 3
+
+
+def _short(text: str, limit: int | None) -> str:
+    return text if limit is None or len(text) <= limit else text[:limit] + "..."
 
 
 def status_code(exc: BaseException) -> grpc.StatusCode:
@@ -76,17 +89,65 @@ def status_code(exc: BaseException) -> grpc.StatusCode:
     return grpc.StatusCode.INTERNAL  # ApiError (transient or not) and anything else
 
 
+def _bases(exc: E.RatatoskrError) -> list[str]:
+    return [c.__name__ for c in type(exc).__mro__[1:] if issubclass(c, E.RatatoskrError)]
+
+
+def _body(exc: E.RatatoskrError, limit: int | None = None, top: int | None = None, depth: int = 0) -> dict[str, Any]:
+    """The JSON body of ``exc``: message, retry delay, scalar attributes and (``AllProvidersFailed``) its attempts;
+    texts cut at ``limit`` characters (the message at ``top``); ``limit=-1``: attempts with their classes only."""
+    attributes = {
+        k: _short(v, limit) if isinstance(v, str) else v
+        for k, v in vars(exc).items()
+        if not k.startswith("__") and k != "message" and isinstance(v, _SCALARS)
+    }
+    if depth and limit == -1:  # no texts: the numbers (status, retry delay) are short and say the most
+        numbers = {k: v for k, v in attributes.items() if not isinstance(v, str) and v is not None}
+        return {"attributes": numbers} if numbers else {}
+    message = _short(exc.message, top if depth == 0 else limit)
+    body: dict[str, Any] = {"message": message, "retry_after": exc.retry_after, "attributes": attributes}
+    if isinstance(exc, E.AllProvidersFailed) and exc.attempts and depth < _MAX_DEPTH:
+        body["attempts"] = [
+            {
+                "provider": a.provider,
+                "declined": a.declined,
+                "error": {"class": type(a.error).__name__, "bases": _bases(a.error)}
+                | _body(a.error, limit, top, depth + 1),
+            }
+            for a in exc.attempts
+        ]
+    return body
+
+
+#: (attempt text limit, message limit) tried in turn until the body fits ``_BODY_BUDGET``.
+_STEPS = ((None, None), (1000, _DETAILS_MAX), (300, _DETAILS_MAX), (80, 1000), (24, 500), (-1, 500))
+
+
+def _encoded_body(exc: E.RatatoskrError) -> bytes:
+    """``exc``'s body as UTF-8 JSON, within ``_BODY_BUDGET``: long texts are shortened step by step, then the
+    attempts keep only their providers and classes; a chain so long that even that does not fit leaves them out."""
+    for limit, top in _STEPS:
+        body = _body(exc, limit, top)
+        raw = _dumps(body)
+        if len(raw) <= _BODY_BUDGET:
+            return raw
+    body.pop("attempts", None)
+    return _dumps(body)
+
+
+def _dumps(body: dict[str, Any]) -> bytes:
+    return json.dumps(body, ensure_ascii=False, separators=(",", ":")).encode()
+
+
 def to_status(exc: BaseException) -> tuple[grpc.StatusCode, str, tuple[tuple[str, str | bytes], ...]]:
     """Code, details and trailing metadata for ``exc``; anything that is not a Ratatoskr error is INTERNAL."""
     if not isinstance(exc, E.RatatoskrError):
-        return grpc.StatusCode.INTERNAL, f"internal error in {DAEMON}: {type(exc).__name__}: {exc}", ()
-    bases = [c.__name__ for c in type(exc).__mro__[1:] if issubclass(c, E.RatatoskrError)]
-    attributes = {k: v for k, v in vars(exc).items() if not k.startswith("__") and isinstance(v, _SCALARS)}
-    body = {"message": exc.message, "retry_after": exc.retry_after, "attributes": attributes}
+        text = f"internal error in {DAEMON}: {type(exc).__name__}: {exc}"
+        return grpc.StatusCode.INTERNAL, _short(text, _DETAILS_MAX), ()
     metadata: list[tuple[str, str | bytes]] = [
         (CLASS_KEY, type(exc).__name__),
-        (BASES_KEY, ",".join(bases)),
-        (BODY_KEY, json.dumps(body, ensure_ascii=False).encode()),
+        (BASES_KEY, ",".join(_bases(exc))),
+        (BODY_KEY, _encoded_body(exc)),
     ]
     if exc.retry_after is not None:
         metadata.append((RETRY_AFTER_KEY, repr(float(exc.retry_after))))
@@ -110,9 +171,10 @@ def details(exc: E.RatatoskrError, code: grpc.StatusCode) -> str:
         return f"Model not found: {exc.model}"
     if isinstance(exc, E.CapabilityNotSupported):
         return f"Not implemented: {exc.operation}"
+    text = _short(str(exc), _DETAILS_MAX)
     if isinstance(exc, E.ContextLengthExceeded) and exc.limit is not None:
-        return f"{exc}; context length exceeded: {exc.limit} tokens"  # the original's client reads the last number
-    return str(exc)
+        return f"{text}; context length exceeded: {exc.limit} tokens"  # the original's client reads the last number
+    return text
 
 
 # ---- client side --------------------------------------------------------------------------------------------
@@ -126,10 +188,31 @@ def _metadata(call: Any) -> dict[str, str | bytes]:
     return dict(items)
 
 
+def _known(names: Sequence[Any]) -> type[E.RatatoskrError] | None:
+    return next((_KNOWN[n] for n in names if isinstance(n, str) and n in _KNOWN), None)
+
+
+def _attempts(entries: Any) -> tuple[E.ProviderAttempt, ...]:
+    """The ``attempts`` of an ``AllProvidersFailed`` body, each with its own error class rebuilt."""
+    out: list[E.ProviderAttempt] = []
+    for entry in entries if isinstance(entries, list) else ():
+        error = entry.get("error") if isinstance(entry, dict) else None
+        if not isinstance(error, dict):
+            continue
+        bases = error.get("bases")
+        cls = _known([error.get("class"), *(bases if isinstance(bases, list) else ())]) or E.RatatoskrError
+        provider = entry.get("provider")
+        rebuilt = _rebuild(cls, error)
+        rebuilt.attribute_to(str(provider))
+        out.append(E.ProviderAttempt(str(provider), rebuilt, declined=entry.get("declined") is True))
+    return tuple(out)
+
+
 def _rebuild(cls: type[E.RatatoskrError], body: dict[str, Any]) -> E.RatatoskrError:
     """An instance of ``cls`` with the daemon's message and attributes, without calling its ``__init__``
-    (each class has its own constructor arguments; the attributes it set are what we restore)."""
-    message = str(body.get("message", ""))
+    (each class has its own constructor arguments; the attributes it set are what we restore), and an
+    ``AllProvidersFailed``'s attempts."""
+    message = str(body.get("message") or (cls.__doc__ or cls.__name__).strip().splitlines()[0])
     exc = cls.__new__(cls)
     Exception.__init__(exc, message)
     exc.message = message
@@ -139,6 +222,8 @@ def _rebuild(cls: type[E.RatatoskrError], body: dict[str, Any]) -> E.RatatoskrEr
         for key, value in attributes.items():
             if isinstance(key, str) and key.isidentifier() and not key.startswith("__"):
                 setattr(exc, key, value)
+    if isinstance(exc, E.AllProvidersFailed) and "attempts" in body:
+        exc.attempts = _attempts(body["attempts"])
     return exc
 
 
@@ -175,8 +260,7 @@ def from_rpc_error(error: grpc.RpcError, method: str) -> E.RatatoskrError:
     code: grpc.StatusCode | None = getattr(error, "code", lambda: None)()
     details: str = getattr(error, "details", lambda: "")() or ""
     metadata = _metadata(error)
-    names = [metadata.get(CLASS_KEY, ""), *str(metadata.get(BASES_KEY, "")).split(",")]
-    cls = next((_KNOWN[n] for n in names if isinstance(n, str) and n in _KNOWN), None)
+    cls = _known([metadata.get(CLASS_KEY, ""), *str(metadata.get(BASES_KEY, "")).split(",")])
     if cls is None:
         return _by_code(code, details, method)
     raw = metadata.get(BODY_KEY, b"")

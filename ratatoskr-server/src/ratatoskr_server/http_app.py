@@ -65,20 +65,34 @@ _STATUS: dict[type[E.RatatoskrError], tuple[int, str, str | None]] = {
 }
 
 
+def _exhausted(exc: E.AllProvidersFailed) -> tuple[int, str, str | None]:
+    """An exhausted chain: 503 when a provider failed transiently (try again later), 502 when one failed for
+    good, 404 when every provider declined (none serves the model), as gRPC's UNAVAILABLE / NOT_FOUND split."""
+    if exc.is_transient:
+        return 503, "server_error", "overloaded"
+    if any(not a.declined for a in exc.attempts):
+        return 502, "upstream_error", None
+    return 404, "invalid_request_error", "model_not_found"
+
+
 def error_status(exc: BaseException) -> tuple[int, dict[str, Any], list[tuple[bytes, bytes]]]:
     """HTTP status, OpenAI error body and extra headers for ``exc``."""
     if isinstance(exc, HttpError):
         status, kind, code = exc.http_status, "invalid_request_error", exc.code
     elif isinstance(exc, E.RatatoskrError):
         status, kind, code = next((_STATUS[c] for c in type(exc).__mro__ if c in _STATUS), (500, "server_error", None))
+        if isinstance(exc, E.AllProvidersFailed) and not isinstance(exc, E.NoProvider):
+            status, kind, code = _exhausted(exc)
         if isinstance(exc, E.AuthenticationFailed | E.PermissionDenied) and exc.provider not in (None, "ratd"):
             status, kind = 502, "upstream_error"  # the daemon's provider key was refused: not the client's fault
     else:
         status, kind, code = 500, "server_error", None
     message = str(exc) if isinstance(exc, E.RatatoskrError) else f"internal error in ratd: {type(exc).__name__}"
-    body = {"error": {"message": message, "type": kind, "param": None, "code": code}}
+    body: dict[str, dict[str, Any]] = {"error": {"message": message, "type": kind, "param": None, "code": code}}
     if isinstance(exc, E.RatatoskrError) and not isinstance(exc, HttpError):
         body["error"]["ratatoskr_error"] = type(exc).__name__
+        if isinstance(exc, E.AllProvidersFailed) and exc.attempts:
+            body["error"]["attempts"] = [_attempt(a) for a in exc.attempts]
     headers: list[tuple[bytes, bytes]] = []
     retry = exc.retry_after if isinstance(exc, E.RatatoskrError) else None
     if retry is not None:
@@ -86,6 +100,23 @@ def error_status(exc: BaseException) -> tuple[int, dict[str, Any], list[tuple[by
     if status == 401:
         headers.append((b"www-authenticate", b'Bearer realm="ratd"'))
     return status, body, headers
+
+
+def _attempt(attempt: E.ProviderAttempt) -> dict[str, Any]:
+    """One provider's part in an ``AllProvidersFailed``: who, whether it declined, its error class and message,
+    and its retry delay and upstream HTTP status when it had them."""
+    out: dict[str, Any] = {
+        "provider": attempt.provider,
+        "declined": attempt.declined,
+        "error": attempt.kind,
+        "message": attempt.message,
+    }
+    if attempt.error.retry_after is not None:
+        out["retry_after"] = attempt.error.retry_after
+    status = getattr(attempt.error, "status", None)
+    if isinstance(status, int):
+        out["status"] = status
+    return out
 
 
 def dumps(value: Any) -> bytes:
