@@ -4,6 +4,7 @@ from ratatoskr import (
     ChatOptions,
     EmbeddedGateway,
     Message,
+    ParameterProblem,
     UnsupportedParameter,
     UnsupportedParameterWarning,
 )
@@ -111,3 +112,35 @@ def test_discovery_ttl_zero_turns_it_off_and_bad_values_are_refused() -> None:
         EmbeddedGateway.builder().settings(Settings.from_dict({"gateway": {"discovery_ttl": "1d"}})).plugins(
             False
         ).build()
+
+
+class Bounded(FakeChatProvider):
+    """Takes temperature up to 1 (declared, as Anthropic does) and sends 1.0 instead under warn."""
+
+    def parameter_problems(self, options: ChatOptions) -> list[ParameterProblem]:
+        if options.temperature is not None and options.temperature > 1:
+            return [ParameterProblem("temperature", f"up to 1, got {options.temperature}", 1.0)]
+        return []
+
+
+async def test_declared_value_problems_follow_the_policy() -> None:
+    warned = Bounded("bounded", supported_parameters={"temperature"})
+    with pytest.warns(UnsupportedParameterWarning, match=r"'temperature' .*\(up to 1, got 1.5\); sent 1.0 instead"):
+        await gateway("warn", warned).chat(MSGS, options=ChatOptions(model="m", temperature=1.5))
+    assert warned.calls[0][1][2].temperature == 1.0
+    refused, fallback = Bounded("bounded", priority=2), FakeChatProvider("other", priority=1)
+    reply = await gateway("error", refused, fallback).chat(MSGS, options=ChatOptions(model="m", temperature=1.5))
+    assert reply.provider == "other" and refused.calls == []
+    ignored = Bounded("bounded")
+    await gateway("ignore", ignored).chat(MSGS, options=ChatOptions(model="m", temperature=1.5))
+    assert ignored.calls[0][1][2].temperature == 1.5
+
+
+async def test_undeclared_options_are_dropped_before_the_values_are_checked() -> None:
+    provider = Bounded("bounded", supported_parameters={"seed"})  # no temperature at all: one warning, for that
+    with pytest.warns(UnsupportedParameterWarning) as caught:
+        await gateway("warn", provider).chat(MSGS, options=ChatOptions(model="m", temperature=1.5, seed=1))
+    assert [str(w.message) for w in caught] == [
+        "provider bounded does not take 'temperature' for model 'm'; it was not sent"
+    ]
+    assert provider.calls[0][1][2].temperature is None

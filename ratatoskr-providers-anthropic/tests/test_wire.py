@@ -2,13 +2,15 @@
 
 from __future__ import annotations
 
+import attrs
 import pytest
 from ratatoskr import ChatAccumulator, UnsupportedParameterWarning
-from ratatoskr.errors import InvalidInput, ResponseFormatError, StreamError, UnsupportedParameter
+from ratatoskr.errors import InvalidInput, ResponseFormatError, StreamError
 from ratatoskr.types import (
     ChatOptions,
     DoneEvent,
     FinishReason,
+    GenerateOptions,
     Message,
     ReasoningBlock,
     ReasoningConfig,
@@ -21,6 +23,7 @@ from ratatoskr.types import (
     ToolChoice,
     ToolDefinition,
 )
+from ratatoskr_providers_anthropic._constraints import parameter_problems
 from ratatoskr_providers_anthropic._stream import AnthropicStreamDecoder
 from ratatoskr_providers_anthropic._wire import (
     EFFORT_BUDGETS,
@@ -105,9 +108,18 @@ def test_tool_schema_untouched_and_tool_cache_control_honoured() -> None:
     assert sent == {"name": "find", "input_schema": schema, "cache_control": {"type": "ephemeral", "ttl": "1h"}}
 
 
-def test_forced_tool_choice_conflicts_with_thinking() -> None:
-    with pytest.raises(UnsupportedParameter, match="tool_choice"):
-        body(tools=[TOOL], tool_choice=ToolChoice("required"), reasoning=ReasoningConfig(effort="low"))
+def test_forced_tool_choice_with_thinking_is_declared_a_problem_not_refused_by_the_codec() -> None:
+    forced = ChatOptions(model="m", tool_choice=ToolChoice("required"), reasoning=ReasoningConfig(effort="low"))
+    (problem,) = parameter_problems(forced)
+    assert (problem.parameter, problem.replacement) == ("tool_choice", None) and "auto or none" in problem.reason
+    sent = body(tools=[TOOL], tool_choice=ToolChoice("required"), reasoning=ReasoningConfig(effort="low"))
+    assert sent["tool_choice"] == {"type": "any"}  # validation = "ignore": encoded, the API answers for itself
+    for fine in (
+        attrs.evolve(forced, tool_choice=ToolChoice("auto")),
+        attrs.evolve(forced, reasoning=None),
+        attrs.evolve(forced, reasoning=ReasoningConfig(effort="none")),
+    ):
+        assert parameter_problems(fine) == []
 
 
 def test_tool_results_and_a_following_question_share_one_user_turn() -> None:
@@ -138,9 +150,12 @@ def test_only_system_messages_is_invalid() -> None:
 # ---- options ---------------------------------------------------------------------------------------------------
 
 
-def test_temperature_above_one_is_unsupported() -> None:
-    with pytest.raises(UnsupportedParameter, match="0..1"):
-        body(temperature=1.5)
+def test_temperature_above_one_is_declared_a_problem_not_refused_by_the_codec() -> None:
+    (problem,) = parameter_problems(ChatOptions(model="m", temperature=1.5))
+    assert problem.parameter == "temperature" and "0..1" in problem.reason
+    assert parameter_problems(GenerateOptions(model="m", temperature=1.5))[0].parameter == "temperature"
+    assert parameter_problems(ChatOptions(model="m", temperature=1.0)) == []
+    assert body(temperature=1.5)["temperature"] == 1.5  # validation = "ignore": encoded
 
 
 def test_raw_provider_options_are_merged_into_the_body() -> None:

@@ -34,7 +34,7 @@ from ratatoskr.types import (
     UsageEvent,
 )
 
-__all__ = ["SCENARIOS", "ConformanceCase", "Scenario", "assemble", "check_stream_invariants"]
+__all__ = ["SCENARIOS", "ConformanceCase", "Scenario", "ValueProblem", "assemble", "check_stream_invariants"]
 
 WEATHER = ToolDefinition(
     "get_weather",
@@ -58,6 +58,18 @@ class Scenario:
 
 
 @attrs.frozen
+class ValueProblem:
+    """Option values the provider takes but declares it cannot take together or in this range (its
+    ``parameter_problems``): ``options`` as asked, ``sent`` the options that go out instead under
+    validation = "warn" (``parameter`` dropped, or replaced). ``tools``: the request carries a tool."""
+
+    parameter: str
+    options: dict[str, Any]
+    sent: dict[str, Any]
+    tools: bool = False
+
+
+@attrs.frozen
 class ConformanceCase:
     """One provider under test.
 
@@ -68,6 +80,7 @@ class ConformanceCase:
     - ``finish_reasons``: the finish reasons the API can express (others' scenarios are skipped).
     - ``reasoning``: whether the API returns reasoning text.
     - ``reasoning_tokens`` / ``cached_tokens``: whether its usage reports them (checked only when true).
+    - ``value_problems``: option values it declares it cannot take (every validation policy is tried on each).
     """
 
     name: str
@@ -79,6 +92,7 @@ class ConformanceCase:
     reasoning: bool = True
     reasoning_tokens: bool = True
     cached_tokens: bool = True
+    value_problems: tuple[ValueProblem, ...] = ()
 
 
 _HISTORY = (

@@ -4,6 +4,10 @@ an option a provider does not declare; codecs encode whatever they are given (is
 For each provider, the option is the first one it does not declare (a provider that declares every option is still
 checked: nothing it takes is dropped or refused under any policy). ``warn`` drops it with a warning (the request is
 the one sent without it), ``error`` refuses before anything is sent, ``ignore`` sends it (the request differs).
+
+The same holds for the values a provider declares it cannot take (``ConformanceCase.value_problems``: Anthropic's
+temperature above 1 and a forced tool_choice with thinking, a reasoning token budget to an OpenAI-compatible server):
+those checks left the codecs for the validation stage, so each is tried under every policy too.
 """
 
 from __future__ import annotations
@@ -13,7 +17,7 @@ from typing import Any
 
 import httpx
 import pytest
-from conformance_kit import SCENARIOS, ConformanceCase
+from conformance_kit import SCENARIOS, WEATHER, ConformanceCase, ValueProblem
 from loopback import LoopbackServer
 from ratatoskr import EmbeddedGateway, RetryPolicy, UnsupportedParameter, UnsupportedParameterWarning
 from ratatoskr.dispatch.validation import supported_parameters
@@ -40,7 +44,9 @@ def _undeclared(provider: Any, model: str) -> str | None:
     return next((name for name in SAMPLES if name in missing), None)
 
 
-async def _send(case: ConformanceCase, loopback: LoopbackServer, policy: str, **options: Any) -> dict[str, Any]:
+async def _send(
+    case: ConformanceCase, loopback: LoopbackServer, policy: str, *, tools: bool = False, **options: Any
+) -> dict[str, Any]:
     loopback.reset()
     loopback.handler = lambda request: case.render(TEXT, False)
     async with httpx.AsyncClient() as client:
@@ -49,7 +55,7 @@ async def _send(case: ConformanceCase, loopback: LoopbackServer, policy: str, **
             EmbeddedGateway.builder().provider(provider, "chat").validation(policy).retry(RetryPolicy.disabled())
         ).build()
         pinned = f"{provider.name}:{case.model}"
-        reply = await gateway.chat(TEXT.messages, None, ChatOptions(model=pinned, **options))
+        reply = await gateway.chat(TEXT.messages, [WEATHER] if tools else None, ChatOptions(model=pinned, **options))
     assert reply.content == TEXT.reply.content
     (request,) = loopback.requests
     body: dict[str, Any] = json.loads(request.body)
@@ -76,3 +82,26 @@ async def test_every_policy_against_every_provider(
         assert loopback.requests == []  # refused before anything was sent
     else:
         assert await _send(case, loopback, policy, **option) != baseline  # sent, not refused
+
+
+@pytest.mark.parametrize("policy", ["warn", "error", "ignore"])
+async def test_every_policy_against_every_declared_value_problem(
+    case: ConformanceCase, policy: str, loopback: LoopbackServer
+) -> None:
+    for problem in case.value_problems:
+        await _check_value_problem(case, problem, policy, loopback)
+
+
+async def _check_value_problem(
+    case: ConformanceCase, problem: ValueProblem, policy: str, loopback: LoopbackServer
+) -> None:
+    instead = await _send(case, loopback, policy, tools=problem.tools, **problem.sent)
+    if policy == "warn":
+        with pytest.warns(UnsupportedParameterWarning, match=f"does not take this '{problem.parameter}'"):
+            assert await _send(case, loopback, policy, tools=problem.tools, **problem.options) == instead
+    elif policy == "error":
+        with pytest.raises(UnsupportedParameter, match=f"'{problem.parameter}'"):
+            await _send(case, loopback, policy, tools=problem.tools, **problem.options)
+        assert loopback.requests == []  # refused before anything was sent
+    else:
+        assert await _send(case, loopback, policy, tools=problem.tools, **problem.options) != instead  # sent as is

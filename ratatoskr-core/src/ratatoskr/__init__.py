@@ -84,6 +84,7 @@ __all__ = [
     "Overloaded",
     "ParameterAvailability",
     "ParameterName",
+    "ParameterProblem",
     "ParameterRange",
     "ParameterValidationPolicy",
     "PaymentRequired",

@@ -8,7 +8,8 @@ always sees its own model name.
 
 Optional extras any provider may add, each a small runtime-checkable protocol the gateway tests with
 ``isinstance``: :class:`DeclaresParameters` (``supported_parameters``: the option names it takes, per model where
-it varies), :class:`ListsModels` and :class:`ReportsModelStatus` (introspection), :class:`Closeable` (release
+it varies), :class:`ConstrainsParameters` (``parameter_problems``: the values it cannot take),
+:class:`ListsModels` and :class:`ReportsModelStatus` (introspection), :class:`Closeable` (release
 clients and sessions), :class:`ToolCalling` (``supports_tools``), :class:`RunsLocally` (``local``) and
 :class:`ExplicitOnly` (``explicit_only``: served only when pinned, ``name:model``, never in a fallback chain).
 """
@@ -35,6 +36,8 @@ if TYPE_CHECKING:
         ModelMetadata,
         ModelStatus,
         NliResult,
+        ParameterProblem,
+        SamplingOptions,
         StanceResult,
         Token,
         ToolDefinition,
@@ -49,6 +52,7 @@ __all__ = [
     "ChatProvider",
     "ClassifyProvider",
     "Closeable",
+    "ConstrainsParameters",
     "DeclaresGenerateParameters",
     "DeclaresModelParameters",
     "DeclaresParameters",
@@ -209,6 +213,15 @@ class DeclaresModelParameters(Protocol):
     """Declares the options it takes for one model (where they vary by model)."""
 
     def parameters_for(self, model: str) -> frozenset[str] | None: ...
+
+
+@runtime_checkable
+class ConstrainsParameters(Protocol):
+    """Declares the values it cannot take of the options it takes (a range, a combination): for a request's
+    options, one :class:`~ratatoskr.types.ParameterProblem` each. It only declares; the dispatcher's validation
+    stage applies the policy (warn / error / ignore) and the codec encodes whatever it is then given."""
+
+    def parameter_problems(self, options: SamplingOptions) -> Sequence[ParameterProblem]: ...
 
 
 @runtime_checkable

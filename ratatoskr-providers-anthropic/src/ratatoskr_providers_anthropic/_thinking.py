@@ -14,7 +14,7 @@ from attrs import frozen
 from ratatoskr.errors import InvalidInput
 from ratatoskr.types import ReasoningConfig, ReasoningEffort
 
-__all__ = ["EFFORT_BUDGETS", "MIN_THINKING_BUDGET", "ThinkingPlan", "plan_thinking"]
+__all__ = ["EFFORT_BUDGETS", "MIN_THINKING_BUDGET", "ThinkingPlan", "plan_thinking", "thinking_budget"]
 
 #: The API refuses a thinking budget below this.
 MIN_THINKING_BUDGET = 1024
@@ -47,12 +47,7 @@ def plan_thinking(reasoning: ReasoningConfig | None, max_tokens: int | None, def
     explicit budget, and an effort-derived budget shrinks to fit under it.
     """
     hide = bool(reasoning and reasoning.exclude_from_output)
-    budget: int | None = None
-    if reasoning is not None and reasoning.effort is not ReasoningEffort.NONE:
-        if reasoning.max_tokens is not None:
-            budget = reasoning.max_tokens
-        elif reasoning.effort is not None:
-            budget = EFFORT_BUDGETS[reasoning.effort]
+    budget = thinking_budget(reasoning)
     if budget is None:
         return ThinkingPlan(None, max_tokens or default_max_tokens, hide)
     if budget < MIN_THINKING_BUDGET:
@@ -70,6 +65,15 @@ def plan_thinking(reasoning: ReasoningConfig | None, max_tokens: int | None, def
             )
         budget = max_tokens - 1
     return ThinkingPlan(_thinking(budget), max_tokens, hide)
+
+
+def thinking_budget(reasoning: ReasoningConfig | None) -> int | None:
+    """The thinking budget asked for (``reasoning.max_tokens``, else the effort's), or None: no thinking."""
+    if reasoning is None or reasoning.effort is ReasoningEffort.NONE:
+        return None
+    if reasoning.max_tokens is not None:
+        return reasoning.max_tokens
+    return EFFORT_BUDGETS[reasoning.effort] if reasoning.effort is not None else None
 
 
 def _thinking(budget: int) -> dict[str, Any]:

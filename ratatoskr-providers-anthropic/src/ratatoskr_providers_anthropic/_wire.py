@@ -24,7 +24,6 @@ from ratatoskr.errors import (
     ModelNotAvailable,
     RatatoskrError,
     ResponseFormatError,
-    UnsupportedParameter,
 )
 from ratatoskr.types.chat import (
     ChatOptions,
@@ -217,7 +216,10 @@ def build_messages_body(
     default_max_tokens: int = DEFAULT_MAX_TOKENS,
     stream: bool = False,
 ) -> tuple[dict[str, Any], ThinkingPlan]:
-    """The JSON body of ``POST /v1/messages`` for a chat request, and the thinking plan it used."""
+    """The JSON body of ``POST /v1/messages`` for a chat request, and the thinking plan it used.
+
+    Every option given is encoded; the values the API refuses (a temperature above 1, a forced tool_choice with
+    thinking) the provider declares (:func:`parameter_problems`) and the validation stage decides on."""
     system, turns = build_messages(messages)
     plan = plan_thinking(options.reasoning, options.max_tokens, default_max_tokens)
     body: dict[str, Any] = {"model": options.model, "max_tokens": plan.max_tokens, "messages": turns}
@@ -226,13 +228,6 @@ def build_messages_body(
     if plan.thinking is not None:
         body["thinking"] = plan.thinking
     if options.temperature is not None:
-        if options.temperature > 1:
-            raise UnsupportedParameter(
-                "temperature",
-                model=options.model,
-                provider=NAME,
-                reason=f"Anthropic takes 0..1, got {options.temperature}",
-            )
         body["temperature"] = options.temperature
     for name in NOT_IN_MESSAGES_API:
         # Reached only with validation = "ignore" (the provider does not declare them): sent under their own name,
@@ -249,13 +244,6 @@ def build_messages_body(
         body["tools"] = build_tools(tools)
         choice = build_tool_choice(options.tool_choice, options.parallel_tool_calls)
         if choice is not None:
-            if plan.thinking is not None and choice["type"] in ("any", "tool"):
-                raise UnsupportedParameter(
-                    "tool_choice",
-                    model=options.model,
-                    provider=NAME,
-                    reason="with extended thinking Anthropic only allows tool_choice auto or none",
-                )
             body["tool_choice"] = choice
     if options.cache_prompt:
         # One breakpoint each at the end of the system prompt, the tools and the conversation: the API

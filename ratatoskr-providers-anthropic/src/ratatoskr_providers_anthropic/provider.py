@@ -23,6 +23,7 @@ from ratatoskr.wire.base import HttpProvider
 from ratatoskr.wire.endpoint import Limits
 from ratatoskr.wire.http import decode_json
 
+from ratatoskr_providers_anthropic._constraints import parameter_problems
 from ratatoskr_providers_anthropic._stream import AnthropicStreamDecoder
 from ratatoskr_providers_anthropic._wire import (
     API_VERSION,
@@ -90,6 +91,9 @@ class AnthropicProvider(HttpProvider):
             base_url, headers=headers, classify=classify_error, client=client, timeout=timeout, limits=limits,
             priority=priority, models=models,
         )  # fmt: skip
+
+    #: The values it cannot take (temperature above 1, a forced tool_choice with thinking), for the validation stage.
+    parameter_problems = staticmethod(parameter_problems)
 
     # ---- chat ------------------------------------------------------------------------------------------
 

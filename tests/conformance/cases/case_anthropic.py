@@ -12,9 +12,9 @@ import itertools
 import json
 from typing import Any
 
-from conformance_kit import ConformanceCase, Scenario
+from conformance_kit import ConformanceCase, Scenario, ValueProblem
 from loopback import RecordedRequest, Reply
-from ratatoskr.types import FinishReason, Role
+from ratatoskr.types import FinishReason, ReasoningConfig, Role, ToolChoice
 from ratatoskr_providers_anthropic._wire import EFFORT_BUDGETS
 from ratatoskr_providers_anthropic.provider import AnthropicProvider
 
@@ -175,4 +175,13 @@ CASE = ConformanceCase(
     finish_reasons=frozenset(FinishReason),
     reasoning=True,
     reasoning_tokens=False,  # Anthropic returns the reasoning text but no separate token count
+    value_problems=(
+        ValueProblem("temperature", {"temperature": 1.5}, {}),
+        ValueProblem(
+            "tool_choice",
+            {"tool_choice": ToolChoice("required"), "reasoning": ReasoningConfig(max_tokens=2048)},
+            {"reasoning": ReasoningConfig(max_tokens=2048)},
+            tools=True,
+        ),
+    ),
 )

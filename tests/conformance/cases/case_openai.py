@@ -10,9 +10,9 @@ from __future__ import annotations
 
 from typing import Any
 
-from conformance_kit import ConformanceCase, Scenario
+from conformance_kit import ConformanceCase, Scenario, ValueProblem
 from loopback import RecordedRequest, Reply
-from ratatoskr.types import Usage
+from ratatoskr.types import ReasoningConfig, Usage
 from ratatoskr_providers_openai.provider import OpenAIProvider
 
 
@@ -105,4 +105,10 @@ CASE = ConformanceCase(
     make_provider=lambda base_url, client: OpenAIProvider(base_url=f"{base_url}/v1", client=client),
     render=render,
     check_request=_check,
+    value_problems=(
+        ValueProblem("reasoning", {"reasoning": ReasoningConfig(max_tokens=64)}, {}),
+        ValueProblem(
+            "reasoning", {"reasoning": ReasoningConfig("low", 64)}, {"reasoning": ReasoningConfig("low")}
+        ),  # the effort is kept
+    ),
 )

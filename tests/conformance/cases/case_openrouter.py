@@ -12,8 +12,9 @@ from __future__ import annotations
 from typing import Any
 
 from case_openai import split, usage_json
-from conformance_kit import ConformanceCase, Scenario
+from conformance_kit import ConformanceCase, Scenario, ValueProblem
 from loopback import RecordedRequest, Reply
+from ratatoskr.types import ReasoningConfig
 from ratatoskr_providers_openrouter.provider import OpenRouterProvider
 
 MODEL = "deepseek/deepseek-r1:free"
@@ -96,4 +97,7 @@ CASE = ConformanceCase(
     make_provider=lambda base_url, client: OpenRouterProvider(base_url=f"{base_url}/api/v1", client=client),
     render=render,
     check_request=check_request,
+    value_problems=(
+        ValueProblem("reasoning", {"reasoning": ReasoningConfig("low", 64)}, {"reasoning": ReasoningConfig("low")}),
+    ),
 )

@@ -1,19 +1,22 @@
 """Parameter validation, the one stage that decides what happens to an option a provider does not take.
 
 Providers declare what they take (:class:`~ratatoskr.providers.DeclaresParameters`, per model where it varies:
-:class:`~ratatoskr.providers.DeclaresModelParameters`); codecs only encode what they are given.
+:class:`~ratatoskr.providers.DeclaresModelParameters`) and the values they cannot take of those
+(:class:`~ratatoskr.providers.ConstrainsParameters`: Anthropic's temperature above 1, a forced tool_choice with
+extended thinking, a reasoning token budget to an OpenAI-compatible server); codecs only encode what they are given.
 """
 
 from __future__ import annotations
 
 import warnings
+from collections.abc import Sequence
 from typing import Any, TypeVar, cast
 
 import attrs
 
 from ratatoskr.errors import UnsupportedParameter
 from ratatoskr.providers import Provider
-from ratatoskr.types import GenerateOptions, ParameterValidationPolicy, SamplingOptions
+from ratatoskr.types import GenerateOptions, ParameterProblem, ParameterValidationPolicy, SamplingOptions
 
 __all__ = ["OptionsT", "UnsupportedParameterWarning", "check_parameters", "supported_parameters"]
 
@@ -46,29 +49,49 @@ def check_parameters(
     """Return the options to send to ``provider``.
 
     An option is unsupported when the provider's declared parameters leave it out, or when the provider
-    refused it for this model before (``refused``, from parameter discovery). ``warn``: drop each unsupported
-    option with a warning naming it; ``error``: raise UnsupportedParameter (the dispatcher then tries the next
-    provider); ``ignore``: send everything.
+    refused it for this model before (``refused``, from parameter discovery); a value is unsupported when the
+    provider declares a problem with it (``parameter_problems``). ``warn``: drop each unsupported option (send a
+    problem's replacement) with a warning naming it; ``error``: raise UnsupportedParameter (the dispatcher then tries
+    the next provider); ``ignore``: send everything.
     """
     if policy is ParameterValidationPolicy.IGNORE:
         return options
     supported = supported_parameters(provider, options)
-    if supported is None and not refused:
-        return options
-    rejected = [
-        name
-        for name in options.set_parameters()
-        if name in refused or (supported is not None and name not in supported)
-    ]
-    if not rejected:
-        return options
+    if supported is not None or refused:
+        rejected = [
+            name
+            for name in options.set_parameters()
+            if name in refused or (supported is not None and name not in supported)
+        ]
+        if rejected:
+            if policy is ParameterValidationPolicy.ERROR:
+                raise UnsupportedParameter(rejected[0], model=options.model, provider=provider.name)
+            for name in rejected:
+                warnings.warn(
+                    f"provider {provider.name} does not take '{name}' for model {options.model!r}; it was not sent",
+                    UnsupportedParameterWarning,
+                    stacklevel=4,
+                )
+            dropped: dict[str, Any] = dict.fromkeys(rejected)
+            options = attrs.evolve(options, **dropped)
+    # getattr, as above: a protocol isinstance check (ConstrainsParameters) on every call is slow.
+    declare = getattr(provider, "parameter_problems", None)
+    problems: Sequence[ParameterProblem] = declare(options) if declare is not None else ()
+    return _apply(problems, options, provider, policy) if problems else options
+
+
+def _apply(
+    problems: Sequence[ParameterProblem], options: OptionsT, provider: Provider, policy: ParameterValidationPolicy
+) -> OptionsT:
     if policy is ParameterValidationPolicy.ERROR:
-        raise UnsupportedParameter(rejected[0], model=options.model, provider=provider.name)
-    for name in rejected:
+        first = problems[0]
+        raise UnsupportedParameter(first.parameter, model=options.model, provider=provider.name, reason=first.reason)
+    for problem in problems:
+        sent = "it was not sent" if problem.replacement is None else f"sent {problem.replacement!r} instead"
         warnings.warn(
-            f"provider {provider.name} does not take '{name}' for model {options.model!r}; it was not sent",
+            f"provider {provider.name} does not take this '{problem.parameter}' for model {options.model!r} "
+            f"({problem.reason}); {sent}",
             UnsupportedParameterWarning,
-            stacklevel=4,
+            stacklevel=5,
         )
-    dropped: dict[str, Any] = dict.fromkeys(rejected)
-    return attrs.evolve(options, **dropped)
+    return attrs.evolve(options, **{p.parameter: p.replacement for p in problems})

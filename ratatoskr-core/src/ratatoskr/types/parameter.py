@@ -10,6 +10,7 @@ from attrs import frozen
 __all__ = [
     "ParameterAvailability",
     "ParameterName",
+    "ParameterProblem",
     "ParameterRange",
     "ParameterValidationPolicy",
 ]
@@ -28,6 +29,19 @@ class ParameterName(str):
         from ratatoskr.types.chat import CHAT_PARAMETERS
 
         return self not in CHAT_PARAMETERS
+
+
+@frozen
+class ParameterProblem:
+    """A value of an option a provider takes but not with this value (out of its range, or not together with
+    another option): what a provider's ``parameter_problems`` declares for a request
+    (:class:`~ratatoskr.providers.ConstrainsParameters`). The validation stage applies the policy: ``warn`` sends
+    ``replacement`` instead (``None``: the option is dropped) with a warning giving ``reason``; ``error`` raises
+    :class:`~ratatoskr.errors.UnsupportedParameter` (the next provider is tried); ``ignore`` sends the value."""
+
+    parameter: str
+    reason: str
+    replacement: Any = None
 
 
 @frozen

@@ -13,7 +13,7 @@ import json
 from collections.abc import Sequence
 from typing import Any, Literal
 
-from ratatoskr.errors import InvalidInput, ResponseFormatError, UnsupportedParameter
+from ratatoskr.errors import InvalidInput, ResponseFormatError
 from ratatoskr.types.chat import (
     CHAT_PARAMETERS,
     ChatOptions,
@@ -99,11 +99,12 @@ def encode_tool(tool: ToolDefinition) -> dict[str, Any]:
     return out
 
 
-def _reasoning(config: ReasoningConfig, dialect: ReasoningDialect, model: str, provider: str) -> dict[str, Any]:
+def _reasoning(config: ReasoningConfig, dialect: ReasoningDialect) -> dict[str, Any]:
+    # Every part given is encoded. What a server cannot take (OpenAI: a token budget; OpenRouter: effort and a
+    # budget together) its provider declares (OpenAICompatibleClient.parameter_problems), so such a config reaches
+    # here only with validation = "ignore", and the server answers for itself.
     if dialect == "openrouter":
         body: dict[str, Any] = {}
-        if config.effort is not None and config.max_tokens is not None:
-            raise InvalidInput("reasoning takes effort or max_tokens, not both (OpenRouter accepts one)")
         if config.effort is not None:
             body["effort"] = config.effort.value
         if config.max_tokens is not None:
@@ -113,15 +114,11 @@ def _reasoning(config: ReasoningConfig, dialect: ReasoningDialect, model: str, p
         if not body:
             body["enabled"] = True
         return {"reasoning": body}
-    if config.max_tokens is not None:
-        raise UnsupportedParameter(
-            "reasoning",
-            model=model,
-            provider=provider,
-            reason="an OpenAI-compatible server takes reasoning_effort, not a token budget",
-        )
     # exclude_from_output is honoured while decoding (the reasoning text is dropped), not sent.
-    return {"reasoning_effort": config.effort.value} if config.effort is not None else {}
+    out: dict[str, Any] = {"reasoning_effort": config.effort.value} if config.effort is not None else {}
+    if config.max_tokens is not None:  # no field for it: under the option's own name
+        out["reasoning"] = {"max_tokens": config.max_tokens}
+    return out
 
 
 def _merge(base: dict[str, Any], extra: dict[str, Any]) -> None:
@@ -141,7 +138,6 @@ def build_request(
     reasoning_dialect: ReasoningDialect = "openai",
     max_tokens_field: str = "max_tokens",
     stream_usage: bool = True,
-    provider: str = "openai",
 ) -> dict[str, Any]:
     """The request body for ``POST /chat/completions``.
 
@@ -183,7 +179,7 @@ def build_request(
         else:
             body["response_format"] = {"type": fmt.type}
     if options.reasoning is not None:
-        body.update(_reasoning(options.reasoning, reasoning_dialect, options.model, provider))
+        body.update(_reasoning(options.reasoning, reasoning_dialect))
     if stream:
         body["stream"] = True
         if stream_usage:

@@ -13,15 +13,18 @@ from collections.abc import AsyncGenerator, AsyncIterator, Mapping, Sequence
 from contextlib import aclosing
 from typing import TYPE_CHECKING, Any, ClassVar
 
+import attrs
+
 from ratatoskr.errors import EmptyResponse, ModelNotAvailable, ModelNotFound, RatatoskrError
 from ratatoskr.generate_via_chat import generate_stream_via_chat, generate_via_chat
 from ratatoskr.providers import PRIORITY_REMOTE
 from ratatoskr.types.capability import Capability
 from ratatoskr.types.chat import CHAT_PARAMETERS as _CHAT_PARAMETERS
-from ratatoskr.types.chat import ChatEvent, ChatOptions, ChatResponse, Message, ToolDefinition
+from ratatoskr.types.chat import ChatEvent, ChatOptions, ChatResponse, Message, SamplingOptions, ToolDefinition
 from ratatoskr.types.generate import GENERATE_PARAMETERS as _GENERATE_PARAMETERS
 from ratatoskr.types.generate import GenerateEvent, GenerateOptions, GenerateResponse
 from ratatoskr.types.model import ModelInfo, ModelStatus, ModelStatusKind
+from ratatoskr.types.parameter import ParameterProblem
 from ratatoskr.wire.base import HttpProvider
 from ratatoskr.wire.endpoint import Limits
 from ratatoskr.wire.failure import HttpFailure, generic_error
@@ -90,6 +93,22 @@ class OpenAICompatibleClient(HttpProvider):
             return ModelNotAvailable(failure.model, provider=self.name, reason=str(error))
         return error
 
+    def parameter_problems(self, options: SamplingOptions) -> list[ParameterProblem]:
+        """The reasoning configs this server cannot take (the validation stage applies the policy): an
+        OpenAI-compatible server has no reasoning token budget (only ``reasoning_effort``); OpenRouter takes an
+        effort or a budget, not both. Under ``warn`` the effort is kept and the budget dropped."""
+        config = options.reasoning
+        if config is None or config.max_tokens is None:
+            return []
+        if self.reasoning_dialect == "openrouter":
+            if config.effort is None:
+                return []
+            reason = "OpenRouter takes a reasoning effort or max_tokens, not both"
+        else:
+            reason = "an OpenAI-compatible server takes reasoning_effort, not a token budget"
+        kept = attrs.evolve(config, max_tokens=None) if config.effort is not None else None
+        return [ParameterProblem("reasoning", reason, kept)]
+
     # plumbing ---------------------------------------------------------------------------------------------
 
     @property
@@ -108,7 +127,7 @@ class OpenAICompatibleClient(HttpProvider):
         return build_request(
             messages, tools, options, stream=stream,
             reasoning_dialect=self.reasoning_dialect, max_tokens_field=self.max_tokens_field,
-            stream_usage=self.stream_usage, provider=self.name,
+            stream_usage=self.stream_usage,
         )  # fmt: skip
 
     @staticmethod
