@@ -8,6 +8,7 @@ extended thinking, a reasoning token budget to an OpenAI-compatible server); cod
 
 from __future__ import annotations
 
+import functools
 import warnings
 from collections.abc import Sequence
 from typing import Any, TypeVar, cast
@@ -15,7 +16,7 @@ from typing import Any, TypeVar, cast
 import attrs
 
 from ratatoskr.errors import UnsupportedParameter
-from ratatoskr.providers import Provider
+from ratatoskr.providers import ConstrainsParameters, Provider
 from ratatoskr.types import GenerateOptions, ParameterProblem, ParameterValidationPolicy, SamplingOptions
 
 __all__ = ["OptionsT", "UnsupportedParameterWarning", "check_parameters", "supported_parameters"]
@@ -74,10 +75,17 @@ def check_parameters(
                 )
             dropped: dict[str, Any] = dict.fromkeys(rejected)
             options = attrs.evolve(options, **dropped)
-    # getattr, as above: a protocol isinstance check (ConstrainsParameters) on every call is slow.
-    declare = getattr(provider, "parameter_problems", None)
-    problems: Sequence[ParameterProblem] = declare(options) if declare is not None else ()
+    if not _constrains(type(provider)):
+        return options
+    problems = cast(ConstrainsParameters, provider).parameter_problems(options)
     return _apply(problems, options, provider, policy) if problems else options
+
+
+@functools.cache
+def _constrains(cls: type) -> bool:
+    """Whether providers of ``cls`` declare value problems: the protocol check once per class (it is a method),
+    not on every call (a runtime protocol check looks up every member through the ABC machinery)."""
+    return issubclass(cls, ConstrainsParameters)
 
 
 def _apply(
