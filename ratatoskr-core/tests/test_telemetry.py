@@ -86,6 +86,8 @@ def recording() -> tuple[Telemetry, FakeTracer, tuple[FakeInstrument, ...]]:
     telemetry._trace = SimpleNamespace(get_tracer_provider=object, get_tracer=lambda name: tracer)
     telemetry._proxy = trace.ProxyTracerProvider
     telemetry._meter_state = instruments
+    telemetry._metrics = SimpleNamespace(get_meter_provider=object)  # as if a meter provider were installed
+    telemetry._meter_proxy = type(None)
     return telemetry, tracer, instruments
 
 

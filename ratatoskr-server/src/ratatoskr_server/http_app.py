@@ -225,7 +225,11 @@ class OpenAIApp:
             status, error, headers = error_status(exc)
             await _respond(send, status, dumps(error), JSON_HEADERS + headers)
         finally:
-            self.metrics.observe(path if route is not None else "other", status, time.perf_counter() - started)
+            seconds = time.perf_counter() - started
+            if route is not None:
+                self.metrics.observe(path, status, seconds, scope["method"])
+            else:  # an unknown route or method: one series, whatever the client sent
+                self.metrics.observe("other", status, seconds, "_OTHER")
 
     async def _body(self, receive: Receive) -> Any:
         chunks: list[bytes] = []

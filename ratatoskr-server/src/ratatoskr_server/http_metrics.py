@@ -1,55 +1,83 @@
-"""``/metrics``: request counts and latencies of the HTTP API, in Prometheus' text format (version 0.0.4).
+"""``/metrics`` of the HTTP API: the daemon's OpenTelemetry metrics (:mod:`ratatoskr_server.metrics`) as Prometheus
+text, with the HTTP API's own instruments beside the core's:
 
-Counted by the app itself (a dict increment per request), so ``/metrics`` works without an OpenTelemetry SDK.
+- ``http.server.request.duration`` (histogram, seconds; attributes ``http.request.method``, ``http.route``,
+  ``http.response.status_code``; streams: until the last event), whose ``_count`` is the number of requests;
+- ``ratd.grpc.requests.in_flight`` (gauge): gRPC requests being served now, over the daemons of this process.
 """
 
 from __future__ import annotations
 
-import bisect
-from collections import defaultdict
-from collections.abc import Callable
+import weakref
+from collections.abc import Iterable
+from typing import Any, Protocol
+
+from ratatoskr_server import metrics as M
 
 __all__ = ["Metrics"]
 
-BUCKETS = (0.001, 0.0025, 0.005, 0.01, 0.025, 0.05, 0.1, 0.25, 0.5, 1.0, 2.5, 5.0, 10.0, 30.0, 60.0)
+#: Seconds; finer than the HTTP semantic conventions' advice at the low end, where a gateway's own time lies.
+BUCKETS = [0.001, 0.0025, 0.005, 0.01, 0.025, 0.05, 0.1, 0.25, 0.5, 1.0, 2.5, 5.0, 10.0, 30.0, 60.0]
+
+
+class _Gate(Protocol):
+    in_flight: int
+
+
+_GATES: weakref.WeakSet[Any] = weakref.WeakSet()
+_INSTRUMENTS: Any = None
+
+
+def _in_flight(options: Any) -> Iterable[Any]:
+    from opentelemetry.metrics import Observation
+
+    yield Observation(sum(gate.in_flight for gate in list(_GATES)))
+
+
+def _instruments() -> Any:
+    """The HTTP API's instruments, made once per process (a second daemon in the process shares them)."""
+    global _INSTRUMENTS
+    if _INSTRUMENTS is None:
+        from opentelemetry import metrics
+
+        meter = metrics.get_meter("ratatoskr_server")
+        duration = meter.create_histogram(
+            "http.server.request.duration",
+            unit="s",
+            description="Duration of HTTP server requests",
+            explicit_bucket_boundaries_advisory=BUCKETS,
+        )
+        meter.create_observable_gauge(
+            "ratd.grpc.requests.in_flight", [_in_flight], description="gRPC requests being served now"
+        )
+        _INSTRUMENTS = duration
+    return _INSTRUMENTS
 
 
 class Metrics:
-    """Counters per (route, status) and a latency histogram per route; ``gauges`` adds live values."""
+    """Records the HTTP API's requests and renders ``/metrics``; installs the process's meter provider
+    (:func:`ratatoskr_server.metrics.install`) when made."""
 
     def __init__(self) -> None:
-        self.requests: dict[tuple[str, int], int] = defaultdict(int)
-        self.buckets: dict[str, list[int]] = {}
-        self.sums: dict[str, float] = defaultdict(float)
-        self.gauges: dict[str, Callable[[], float]] = {}
+        self.source = M.install()
+        self._duration = _instruments()
+        self._attributes: dict[tuple[str, str, int], dict[str, Any]] = {}
 
-    def observe(self, route: str, status: int, seconds: float) -> None:
-        self.requests[(route, status)] += 1
-        counts = self.buckets.get(route)
-        if counts is None:
-            counts = self.buckets[route] = [0] * (len(BUCKETS) + 1)
-        counts[bisect.bisect_left(BUCKETS, seconds)] += 1
-        self.sums[route] += seconds
+    def observe(self, route: str, status: int, seconds: float, method: str = "GET") -> None:
+        key = (method, route, status)
+        attributes = self._attributes.get(key)
+        if attributes is None:
+            attributes = self._attributes[key] = {
+                "http.request.method": method,
+                "http.route": route,
+                "http.response.status_code": status,
+            }
+        self._duration.record(seconds, attributes)
+
+    def track(self, gate: _Gate) -> None:
+        """Count ``gate``'s requests in flight in ``ratd_grpc_requests_in_flight`` (while the gate lives)."""
+        _GATES.add(gate)
 
     def render(self) -> str:
-        lines = [
-            "# HELP ratd_http_requests_total HTTP API requests by route and status.",
-            "# TYPE ratd_http_requests_total counter",
-        ]
-        for (route, status), n in sorted(self.requests.items()):
-            lines.append(f'ratd_http_requests_total{{route="{route}",status="{status}"}} {n}')
-        lines += [
-            "# HELP ratd_http_request_duration_seconds HTTP API request latency (streams: until the last event).",
-            "# TYPE ratd_http_request_duration_seconds histogram",
-        ]
-        for route, counts in sorted(self.buckets.items()):
-            total = 0
-            for bound, n in zip((*BUCKETS, float("inf")), counts, strict=True):
-                total += n
-                le = "+Inf" if bound == float("inf") else f"{bound:g}"
-                lines.append(f'ratd_http_request_duration_seconds_bucket{{route="{route}",le="{le}"}} {total}')
-            lines.append(f'ratd_http_request_duration_seconds_sum{{route="{route}"}} {self.sums[route]:.6f}')
-            lines.append(f'ratd_http_request_duration_seconds_count{{route="{route}"}} {total}')
-        for name, read in sorted(self.gauges.items()):
-            lines += [f"# TYPE {name} gauge", f"{name} {read():g}"]
-        return "\n".join(lines) + "\n"
+        """Everything recorded in this process so far, as Prometheus text."""
+        return self.source.render()

@@ -73,7 +73,7 @@ async def serve(
         except BaseException:
             await server.stop(None)
             raise
-        http.app.metrics.gauges["ratd_grpc_requests_in_flight"] = lambda: gate.in_flight
+        http.app.metrics.track(gate)
         scheme = "https" if config.tls else "http"
         log.info("ratd HTTP API on %s://%s", scheme, bound_address(config.http_listen, http.port))
     log.info(

@@ -1,8 +1,9 @@
 """OpenTelemetry spans and metrics for every dispatched call (GenAI semantic conventions).
 
 opentelemetry-api is a no-op until an SDK is installed; we import it lazily (it costs import time) and skip all
-span work while the global tracer provider is still the default proxy, so a gateway without telemetry pays
-almost nothing per call.
+span work while the global tracer provider is still the default proxy, and all metric work while the global
+meter provider is, so a gateway without telemetry pays almost nothing per call. Spans and metrics are switched
+on apart: ``ratd`` installs a meter provider for ``/metrics`` without tracing anything.
 
 What is recorded: one span per provider call (for a stream: from the call until the stream ends, with a mid-stream
 error recorded on it), ``ratatoskr.requests`` and ``gen_ai.client.operation.duration`` per call, ``ratatoskr.retries``,
@@ -21,6 +22,9 @@ from typing import Any
 __all__ = ["StreamSpan", "Telemetry"]
 
 _INSTRUMENTATION = "ratatoskr"
+#: The bucket boundaries the GenAI semantic conventions advise (an SDK's default ones are for milliseconds).
+_DURATION_BUCKETS = [0.01, 0.02, 0.04, 0.08, 0.16, 0.32, 0.64, 1.28, 2.56, 5.12, 10.24, 20.48, 40.96, 81.92]
+_TOKEN_BUCKETS = [4**i for i in range(14)]  # 1, 4, 16, ... 67108864
 
 
 def _attributes(operation: str, provider: str, model: str | None = None) -> dict[str, str]:
@@ -59,6 +63,8 @@ class Telemetry:
         self._proxy: type | None = None
         self._tracer: Any = None
         self._meter_state: Any = None
+        self._metrics: Any = None
+        self._meter_proxy: type | None = None
 
     def _enabled(self) -> bool:
         if self._proxy is None:
@@ -68,6 +74,20 @@ class Telemetry:
             self._proxy = trace.ProxyTracerProvider
         # The proxy provider means no SDK was configured: spans would be non-recording.
         return not isinstance(self._trace.get_tracer_provider(), self._proxy)
+
+    def _metered(self) -> bool:
+        """Whether a meter provider (an SDK's) is installed: until then the instruments would record nothing."""
+        if self._meter_proxy is None:
+            from opentelemetry import metrics
+
+            self._metrics = metrics
+            try:  # the API's placeholder until set_meter_provider; not exported, so guard the import
+                from opentelemetry.metrics._internal import _ProxyMeterProvider
+
+                self._meter_proxy = _ProxyMeterProvider
+            except ImportError:  # pragma: no cover - another opentelemetry-api layout: always record
+                self._meter_proxy = type("_Never", (), {})
+        return not isinstance(self._metrics.get_meter_provider(), self._meter_proxy)
 
     def _get_tracer(self) -> Any:
         if self._tracer is None:
@@ -103,16 +123,26 @@ class Telemetry:
             meter = metrics.get_meter(_INSTRUMENTATION)
             self._meter_state = (
                 meter.create_counter("ratatoskr.requests", description="Dispatched provider calls"),
-                meter.create_histogram("gen_ai.client.operation.duration", unit="s"),
+                meter.create_histogram(
+                    "gen_ai.client.operation.duration",
+                    unit="s",
+                    description="GenAI operation duration",
+                    explicit_bucket_boundaries_advisory=_DURATION_BUCKETS,
+                ),
                 meter.create_counter("ratatoskr.retries", description="Retried provider calls"),
-                meter.create_histogram("gen_ai.client.token.usage", unit="{token}"),
+                meter.create_histogram(
+                    "gen_ai.client.token.usage",
+                    unit="{token}",
+                    description="Measures number of input and output tokens used",
+                    explicit_bucket_boundaries_advisory=_TOKEN_BUCKETS,
+                ),
                 meter.create_counter("ratatoskr.cache.lookups", description="Response cache lookups"),
                 meter.create_counter("ratatoskr.parameter.refusals", description="Options providers refused"),
             )
         return self._meter_state
 
     def record(self, operation: str, provider: str, model: str, seconds: float, error: str | None) -> None:
-        if not self._enabled():
+        if not self._metered():
             return
         requests, duration, *_ = self._meters()
         attrs = _attributes(operation, provider, model)
@@ -122,12 +152,12 @@ class Telemetry:
         duration.record(seconds, attrs)
 
     def retry(self, operation: str, provider: str) -> None:
-        if self._enabled():
+        if self._metered():
             self._meters()[2].add(1, _attributes(operation, provider))
 
     def tokens(self, operation: str, provider: str, prompt: int, completion: int) -> None:
         """``gen_ai.client.token.usage`` for one answer: its input and output tokens."""
-        if not self._enabled():
+        if not self._metered():
             return
         usage = self._meters()[3]
         base = _attributes(operation, provider)
@@ -136,7 +166,7 @@ class Telemetry:
 
     def cache(self, operation: str, hits: int, misses: int) -> None:
         """Response cache lookups of one request (a batch looks up each item)."""
-        if not self._enabled():
+        if not self._metered():
             return
         lookups = self._meters()[4]
         if hits:
@@ -146,5 +176,5 @@ class Telemetry:
 
     def refusal(self, provider: str, model: str, parameter: str) -> None:
         """Parameter discovery learnt that ``provider`` refuses ``parameter`` for ``model``."""
-        if self._enabled():
+        if self._metered():
             self._meters()[5].add(1, {"gen_ai.system": provider, "gen_ai.request.model": model, "parameter": parameter})
