@@ -6,7 +6,7 @@ import math
 
 import pytest
 from ratatoskr.errors import ModelNotAvailable
-from ratatoskr.types import NliLabel, StanceLabel
+from ratatoskr.types import ClassifyOptions, NliLabel, StanceLabel
 
 MINI = "sentence-transformers/all-MiniLM-L6-v2"
 
@@ -63,7 +63,9 @@ async def test_zero_shot(make_provider, cassette) -> None:
         "would like to get reimbursed!"
     )
     with cassette("serverless_zero_shot"):
-        result = await provider.classify_zero_shot(text, ["refund", "legal", "faq"], "facebook/bart-large-mnli")
+        result = await provider.classify_zero_shot(
+            text, ["refund", "legal", "faq"], "facebook/bart-large-mnli", ClassifyOptions()
+        )
     assert list(result.scores) == ["refund", "legal", "faq"]
     assert (result.top_label, result.confidence, result.multi_label) == ("refund", 0.877, False)
 
@@ -75,8 +77,7 @@ async def test_zero_shot_multi_label_with_template_and_legacy_answer(make_provid
             "I love hiking in the mountains and cooking Italian food.",
             ["travel", "cooking", "finance"],
             "facebook/bart-large-mnli",
-            multi_label=True,
-            hypothesis_template="This text is about {}.",
+            ClassifyOptions(multi_label=True, hypothesis_template="This text is about {}."),
         )
     assert result.scores == {"travel": 0.874, "cooking": 0.981, "finance": 0.003}
     assert result.multi_label and result.top_label == "cooking"

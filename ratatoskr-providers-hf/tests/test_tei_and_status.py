@@ -6,7 +6,7 @@ import math
 
 import pytest
 from ratatoskr.errors import ModelNotAvailable
-from ratatoskr.types import Capability, ModelStatusKind, NliLabel
+from ratatoskr.types import Capability, ClassifyOptions, ModelStatusKind, NliLabel
 
 TEI = "http://tei.test:8080"
 NLI = "cross-encoder/nli-deberta-v3-small"
@@ -31,7 +31,9 @@ async def test_tei_nli_sends_pairs(make_provider, cassette) -> None:
 async def test_tei_zero_shot_from_nli_logits(make_provider, cassette) -> None:
     provider = make_provider(kind="tei", base_url=TEI)
     with cassette("tei_zero_shot"):
-        result = await provider.classify_zero_shot("The team won the cup final.", ["sports", "politics"], NLI)
+        result = await provider.classify_zero_shot(
+            "The team won the cup final.", ["sports", "politics"], NLI, ClassifyOptions()
+        )
     assert result.top_label == "sports"
     assert result.scores["sports"] == pytest.approx(1 / (1 + math.exp(-4)))
     assert math.isclose(sum(result.scores.values()), 1.0)

@@ -10,7 +10,7 @@ from typing import Any
 import anyio
 import pytest
 from ratatoskr.errors import InvalidInput, ModelNotAvailable
-from ratatoskr.types import NliLabel, StanceLabel
+from ratatoskr.types import ClassifyOptions, NliLabel, StanceLabel
 from ratatoskr_providers_local import BUNDLED_ID, LocalProvider, ModelFilesError
 
 from .conftest import make_provider
@@ -85,11 +85,11 @@ async def test_over_long_pair_is_truncated_and_reported(tiny_nli: Path) -> None:
 async def test_zero_shot_single_and_multi_label(tiny_nli: Path) -> None:
     provider = make_provider()
     text, labels = "The team won the game in the park.", ["sports", "politics", "game"]
-    single = await provider.classify_zero_shot(text, labels, str(tiny_nli))
+    single = await provider.classify_zero_shot(text, labels, str(tiny_nli), ClassifyOptions())
     assert single.top_label == "game"
     assert abs(sum(single.scores.values()) - 1.0) < 1e-6
     multi = await provider.classify_zero_shot(
-        text, labels, str(tiny_nli), multi_label=True, hypothesis_template="It is about {}."
+        text, labels, str(tiny_nli), ClassifyOptions(multi_label=True, hypothesis_template="It is about {}.")
     )
     assert multi.multi_label and multi.top_label == "game"
     assert min(multi.scores.values()) >= 0.0 and max(multi.scores.values()) <= 1.0
@@ -109,7 +109,9 @@ async def test_bad_labels_are_invalid_input(
     tiny_nli: Path, labels: list[str], template: str | None, match: str
 ) -> None:
     with pytest.raises(InvalidInput, match=match):
-        await make_provider().classify_zero_shot("text", labels, str(tiny_nli), hypothesis_template=template)
+        await make_provider().classify_zero_shot(
+            "text", labels, str(tiny_nli), ClassifyOptions(hypothesis_template=template)
+        )
 
 
 @pytest.mark.parametrize(

@@ -45,6 +45,7 @@ __all__ = [
     "ChatOptions",
     "ChatProvider",
     "ChatResponse",
+    "ClassifyOptions",
     "ClassifyProvider",
     "ClassifyResult",
     "ConfigurationError",

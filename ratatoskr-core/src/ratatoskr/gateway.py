@@ -21,27 +21,12 @@ from ratatoskr.errors import InvalidInput, ResponseFormatError
 from ratatoskr.metadata.registry import PRESET_SCHEME, ModelRegistry
 from ratatoskr.providers import CHAIN_CAPABILITIES, Kinds, RunsLocally, ToolCalling
 from ratatoskr.streams import normalise_chat_stream, normalise_generate_stream
-from ratatoskr.types import (
-    Capability,
-    ChatEvent,
-    ChatOptions,
-    ChatResponse,
-    ClassifyResult,
-    Embedding,
-    GenerateEvent,
-    GenerateOptions,
-    GenerateResponse,
-    Message,
-    ModelInfo,
-    ModelMetadata,
-    ModelStatus,
-    ModelStatusKind,
-    NliResult,
-    PresetResolution,
-    StanceResult,
-    Token,
-    ToolDefinition,
-)
+from ratatoskr.types.capability import Capability
+from ratatoskr.types.chat import ChatEvent, ChatOptions, ChatResponse, Message, ToolDefinition
+from ratatoskr.types.generate import GenerateEvent, GenerateOptions, GenerateResponse
+from ratatoskr.types.inference import ClassifyOptions, ClassifyResult, Embedding, NliResult, StanceResult, Token
+from ratatoskr.types.model import ModelInfo, ModelMetadata, ModelStatus, ModelStatusKind
+from ratatoskr.types.preset import PresetResolution
 
 if TYPE_CHECKING:
     from ratatoskr.builder import GatewayBuilder
@@ -297,19 +282,13 @@ class EmbeddedGateway:
         if len(set(labels)) != len(labels):
             dupes = sorted({label for label in labels if list(labels).count(label) > 1})
             raise InvalidInput(f"labels must be distinct; repeated: {', '.join(dupes)}")
-        if hypothesis_template is not None and "{}" not in hypothesis_template:
-            raise InvalidInput("hypothesis_template must contain {} where the label goes")
+        options = ClassifyOptions(multi_label, hypothesis_template)
         model = self._model(model)
         labels = list(labels)
         return await self._cached(
-            ("classify", model, text, tuple(labels), multi_label, hypothesis_template),
+            ("classify", model, text, tuple(labels), options),
             lambda: self.dispatcher.call(
-                Kinds.CLASSIFY,
-                "classify_zero_shot",
-                model,
-                lambda p, m: p.classify_zero_shot(
-                    text, labels, m, multi_label=multi_label, hypothesis_template=hypothesis_template
-                ),
+                Kinds.CLASSIFY, "classify_zero_shot", model, lambda p, m: p.classify_zero_shot(text, labels, m, options)
             ),
         )
 

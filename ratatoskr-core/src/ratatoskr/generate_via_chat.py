@@ -13,20 +13,8 @@ from typing import TYPE_CHECKING
 
 import attrs
 
-from ratatoskr.types import (
-    ChatOptions,
-    ContentEvent,
-    DoneEvent,
-    GenerateDone,
-    GenerateEvent,
-    GenerateOptions,
-    GenerateResponse,
-    Message,
-    SamplingOptions,
-    TextEvent,
-    Usage,
-    UsageEvent,
-)
+from ratatoskr.types.chat import ChatOptions, ContentEvent, DoneEvent, Message, SamplingOptions, Usage, UsageEvent
+from ratatoskr.types.generate import GenerateDone, GenerateEvent, GenerateOptions, GenerateResponse, TextEvent
 
 if TYPE_CHECKING:
     from ratatoskr.providers import ChatProvider

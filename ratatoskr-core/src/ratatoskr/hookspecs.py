@@ -110,7 +110,9 @@ def ratatoskr_nli_providers(settings: Settings) -> Iterable[NliProvider | Provid
 
 @_hookspec
 def ratatoskr_classify_providers(settings: Settings) -> Iterable[ClassifyProvider | ProviderFactory[Any]] | None:
-    """Register zero-shot classification providers (``classify_zero_shot``).
+    """Register zero-shot classification providers (``classify_zero_shot(text, labels, model, options)``).
+
+    ``options`` is a :class:`~ratatoskr.types.ClassifyOptions` the gateway builds from the caller's keywords.
 
     :param settings: the parsed configuration.
     :return: providers implementing :class:`~ratatoskr.providers.ClassifyProvider`, or ``None``.

@@ -9,26 +9,12 @@ from __future__ import annotations
 from collections.abc import AsyncGenerator, Mapping, Sequence
 from typing import Protocol, runtime_checkable
 
-from ratatoskr.types import (
-    Capability,
-    ChatEvent,
-    ChatOptions,
-    ChatResponse,
-    ClassifyResult,
-    Embedding,
-    GenerateEvent,
-    GenerateOptions,
-    GenerateResponse,
-    Message,
-    ModelInfo,
-    ModelMetadata,
-    ModelStatus,
-    NliResult,
-    PresetResolution,
-    StanceResult,
-    Token,
-    ToolDefinition,
-)
+from ratatoskr.types.capability import Capability
+from ratatoskr.types.chat import ChatEvent, ChatOptions, ChatResponse, Message, ToolDefinition
+from ratatoskr.types.generate import GenerateEvent, GenerateOptions, GenerateResponse
+from ratatoskr.types.inference import ClassifyResult, Embedding, NliResult, StanceResult, Token
+from ratatoskr.types.model import ModelInfo, ModelMetadata, ModelStatus
+from ratatoskr.types.preset import PresetResolution
 
 __all__ = ["ModelGateway"]
 

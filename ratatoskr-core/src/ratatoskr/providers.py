@@ -22,26 +22,11 @@ from typing import TYPE_CHECKING, Any, Final, Generic, Protocol, TypeVar, runtim
 from ratatoskr.types.capability import Capability
 
 if TYPE_CHECKING:
-    from ratatoskr.types import (
-        ChatEvent,
-        ChatOptions,
-        ChatResponse,
-        ClassifyResult,
-        Embedding,
-        GenerateEvent,
-        GenerateOptions,
-        GenerateResponse,
-        Message,
-        ModelInfo,
-        ModelMetadata,
-        ModelStatus,
-        NliResult,
-        ParameterProblem,
-        SamplingOptions,
-        StanceResult,
-        Token,
-        ToolDefinition,
-    )
+    from ratatoskr.types.chat import ChatEvent, ChatOptions, ChatResponse, Message, SamplingOptions, ToolDefinition
+    from ratatoskr.types.generate import GenerateEvent, GenerateOptions, GenerateResponse
+    from ratatoskr.types.inference import ClassifyOptions, ClassifyResult, Embedding, NliResult, StanceResult, Token
+    from ratatoskr.types.model import ModelInfo, ModelMetadata, ModelStatus
+    from ratatoskr.types.parameter import ParameterProblem
 
 __all__ = [
     "CHAIN_CAPABILITIES",
@@ -131,16 +116,10 @@ class NliProvider(Provider, Protocol):
 
 @runtime_checkable
 class ClassifyProvider(Provider, Protocol):
-    """Serves zero-shot classification."""
+    """Serves zero-shot classification: ``options`` (built and checked by the gateway) say how to score."""
 
     async def classify_zero_shot(
-        self,
-        text: str,
-        labels: Sequence[str],
-        model: str,
-        *,
-        multi_label: bool = False,
-        hypothesis_template: str | None = None,
+        self, text: str, labels: Sequence[str], model: str, options: ClassifyOptions
     ) -> ClassifyResult: ...
 
 

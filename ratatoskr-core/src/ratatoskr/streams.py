@@ -12,17 +12,14 @@ from collections.abc import AsyncGenerator
 
 import attrs
 
-from ratatoskr.types import (
+from ratatoskr.types.chat import (
     ChatEvent,
     ChatResponse,
     ContentEvent,
     DoneEvent,
     FinishReason,
-    GenerateDone,
-    GenerateEvent,
     ReasoningBlock,
     ReasoningEvent,
-    TextEvent,
     ToolCall,
     ToolCallDelta,
     ToolCallEnd,
@@ -30,6 +27,7 @@ from ratatoskr.types import (
     Usage,
     UsageEvent,
 )
+from ratatoskr.types.generate import GenerateDone, GenerateEvent, TextEvent
 
 __all__ = ["ChatAccumulator", "normalise_chat_stream", "normalise_generate_stream"]
 

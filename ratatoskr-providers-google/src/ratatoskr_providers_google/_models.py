@@ -6,14 +6,9 @@ from __future__ import annotations
 from collections.abc import Mapping
 from typing import Any
 
-from ratatoskr.types import (
-    Capability,
-    ModelInfo,
-    ModelMetadata,
-    ParameterAvailability,
-    ParameterName,
-    ParameterRange,
-)
+from ratatoskr.types.capability import Capability
+from ratatoskr.types.model import ModelInfo, ModelMetadata
+from ratatoskr.types.parameter import ParameterAvailability, ParameterName, ParameterRange
 
 from ratatoskr_providers_google._wire import NAME
 

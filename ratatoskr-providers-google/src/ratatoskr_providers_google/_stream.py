@@ -13,7 +13,7 @@ from collections.abc import Callable, Mapping
 from typing import Any
 
 from ratatoskr.errors import RatatoskrError
-from ratatoskr.types import (
+from ratatoskr.types.chat import (
     ChatEvent,
     ContentEvent,
     DoneEvent,

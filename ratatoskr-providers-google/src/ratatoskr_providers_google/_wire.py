@@ -26,7 +26,7 @@ from ratatoskr.errors import (
     RateLimited,
     ResponseFormatError,
 )
-from ratatoskr.types import (
+from ratatoskr.types.chat import (
     ChatOptions,
     ChatResponse,
     FinishReason,

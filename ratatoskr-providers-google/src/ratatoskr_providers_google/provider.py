@@ -21,23 +21,10 @@ from ratatoskr.errors import (
 )
 from ratatoskr.generate_via_chat import generate_stream_via_chat, generate_via_chat
 from ratatoskr.providers import PRIORITY_REMOTE
-from ratatoskr.types import (
-    CHAT_PARAMETERS,
-    ChatEvent,
-    ChatOptions,
-    ChatResponse,
-    Embedding,
-    GenerateEvent,
-    GenerateOptions,
-    GenerateResponse,
-    Message,
-    ModelInfo,
-    ModelMetadata,
-    ModelStatus,
-    ModelStatusKind,
-    Token,
-    ToolDefinition,
-)
+from ratatoskr.types.chat import CHAT_PARAMETERS, ChatEvent, ChatOptions, ChatResponse, Message, ToolDefinition
+from ratatoskr.types.generate import GenerateEvent, GenerateOptions, GenerateResponse
+from ratatoskr.types.inference import Embedding, Token
+from ratatoskr.types.model import ModelInfo, ModelMetadata, ModelStatus, ModelStatusKind
 from ratatoskr.wire.base import HttpProvider
 from ratatoskr.wire.endpoint import Limits
 from ratatoskr.wire.http import decode_json

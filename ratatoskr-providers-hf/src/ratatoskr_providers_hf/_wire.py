@@ -24,6 +24,7 @@ from typing import Any
 from urllib.parse import quote
 
 from ratatoskr.errors import InvalidInput, Overloaded, RatatoskrError, ResponseFormatError
+from ratatoskr.types.inference import ClassifyOptions
 from ratatoskr.wire.failure import HttpFailure
 from ratatoskr.wire.http import parse_retry_after
 
@@ -108,12 +109,10 @@ def pairs_body(kind: Kind, pairs: Sequence[tuple[str, str]], *, raw_scores: bool
     }
 
 
-def zero_shot_body(
-    text: str, labels: Sequence[str], *, multi_label: bool, hypothesis_template: str | None
-) -> dict[str, Any]:
-    parameters: dict[str, Any] = {"candidate_labels": list(labels), "multi_label": multi_label}
-    if hypothesis_template is not None:
-        parameters["hypothesis_template"] = hypothesis_template
+def zero_shot_body(text: str, labels: Sequence[str], options: ClassifyOptions) -> dict[str, Any]:
+    parameters: dict[str, Any] = {"candidate_labels": list(labels), "multi_label": options.multi_label}
+    if options.hypothesis_template is not None:
+        parameters["hypothesis_template"] = options.hypothesis_template
     return {"inputs": text, "parameters": parameters}
 
 

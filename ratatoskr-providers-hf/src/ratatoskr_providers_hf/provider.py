@@ -17,7 +17,7 @@ from urllib.parse import quote
 
 from ratatoskr.errors import ModelNotAvailable, ModelNotFound, NotAvailableOffline, ProviderError, TransportError
 from ratatoskr.providers import PRIORITY_REMOTE
-from ratatoskr.types.inference import ClassifyResult, Embedding, NliResult, StanceResult
+from ratatoskr.types.inference import ClassifyOptions, ClassifyResult, Embedding, NliResult, StanceResult
 from ratatoskr.types.model import ModelInfo, ModelStatus, ModelStatusKind
 from ratatoskr.wire.base import HttpProvider
 from ratatoskr.wire.endpoint import Limits
@@ -181,43 +181,30 @@ class HuggingFaceProvider(HttpProvider):
     # ---- zero-shot and stance ------------------------------------------------------------------------------
 
     async def _zero_shot(
-        self, text: str, labels: Sequence[str], model: str, *, multi_label: bool, hypothesis_template: str | None
+        self, text: str, labels: Sequence[str], model: str, options: ClassifyOptions
     ) -> dict[str, float]:
         if self.config.kind is Kind.TEI:
             # TEI has no zero-shot route: score (text, hypothesis) pairs and do what the pipeline does.
-            pairs = [(text, wire.hypothesis(hypothesis_template, label)) for label in labels]
+            pairs = [(text, wire.hypothesis(options.hypothesis_template, label)) for label in labels]
             rows = await self._classify_pairs(pairs, model, raw_scores=True)
-            return wire.zero_shot_from_logits(rows, labels, multi_label=multi_label)
+            return wire.zero_shot_from_logits(rows, labels, multi_label=options.multi_label)
         url = wire.task_url(self.config.kind, self.config.base_url, model)
-        body = wire.zero_shot_body(text, labels, multi_label=multi_label, hypothesis_template=hypothesis_template)
+        body = wire.zero_shot_body(text, labels, options)
         return wire.parse_zero_shot(await self._send("POST", url, model, body), labels)
 
     async def classify_zero_shot(
-        self,
-        text: str,
-        labels: Sequence[str],
-        model: str,
-        *,
-        multi_label: bool = False,
-        hypothesis_template: str | None = None,
+        self, text: str, labels: Sequence[str], model: str, options: ClassifyOptions
     ) -> ClassifyResult:
         await self._check_model(model)
-        scores = await self._zero_shot(
-            text, labels, model, multi_label=multi_label, hypothesis_template=hypothesis_template
-        )
-        return ClassifyResult.from_scores(scores, model=model, provider=NAME, multi_label=multi_label)
+        scores = await self._zero_shot(text, labels, model, options)
+        return ClassifyResult.from_scores(scores, model=model, provider=NAME, multi_label=options.multi_label)
 
     async def classify_stance(self, text: str, target: str, model: str) -> StanceResult:
         """Zero-shot on the caller's model (``stance_model`` when none is given): favor/against/neutral."""
         model = model or self.config.stance_model
         await self._check_model(model)
-        scores = await self._zero_shot(
-            text,
-            list(wire.STANCE_PHRASES.values()),
-            model,
-            multi_label=False,
-            hypothesis_template=wire.stance_template(target),
-        )
+        options = ClassifyOptions(hypothesis_template=wire.stance_template(target))
+        scores = await self._zero_shot(text, list(wire.STANCE_PHRASES.values()), model, options)
         favor, against, neutral = wire.stance_scores(scores)
         return StanceResult.from_scores(favor, against, neutral, target, model=model, provider=NAME)
 

@@ -18,15 +18,8 @@ from typing import TYPE_CHECKING, Any, TypeVar
 
 import anyio
 from ratatoskr.errors import InvalidInput, ModelNotAvailable
-from ratatoskr.types import (
-    ClassifyResult,
-    Embedding,
-    ModelStatus,
-    ModelStatusKind,
-    NliResult,
-    StanceResult,
-    Token,
-)
+from ratatoskr.types.inference import ClassifyOptions, ClassifyResult, Embedding, NliResult, StanceResult, Token
+from ratatoskr.types.model import ModelStatus, ModelStatusKind
 
 from ratatoskr_providers_local._batcher import MicroBatcher
 from ratatoskr_providers_local._config import LocalConfig
@@ -256,26 +249,19 @@ class LocalProvider:
         return logits
 
     async def classify_zero_shot(
-        self,
-        text: str,
-        labels: Sequence[str],
-        model: str,
-        *,
-        multi_label: bool = False,
-        hypothesis_template: str | None = None,
+        self, text: str, labels: Sequence[str], model: str, options: ClassifyOptions
     ) -> ClassifyResult:
         _check_text("text", text)
         names = _check_labels(labels)
-        template = DEFAULT_HYPOTHESIS_TEMPLATE if hypothesis_template is None else hypothesis_template
-        if "{}" not in template:
-            raise InvalidInput("hypothesis_template must contain {} where the label goes")
+        template = options.hypothesis_template
+        template = DEFAULT_HYPOTHESIS_TEMPLATE if template is None else template
         _check_utf8("hypothesis_template", template)
         from ratatoskr_providers_local._nli import zero_shot_scores  # loaded with the model: no import cost here
 
         logits = await self._logits(model, [(text, template.replace("{}", label)) for label in names])
-        scores = zero_shot_scores(logits, multi_label=multi_label)
+        scores = zero_shot_scores(logits, multi_label=options.multi_label)
         return ClassifyResult.from_scores(
-            dict(zip(names, scores, strict=True)), model=model, provider=NAME, multi_label=multi_label
+            dict(zip(names, scores, strict=True)), model=model, provider=NAME, multi_label=options.multi_label
         )
 
     async def classify_stance(self, text: str, target: str, model: str) -> StanceResult:

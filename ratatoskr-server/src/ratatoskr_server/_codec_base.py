@@ -20,16 +20,8 @@ from collections.abc import Callable
 from typing import Any, TypeVar
 
 import attrs
-from ratatoskr.types import (
-    Cost,
-    FinishReason,
-    ReasoningConfig,
-    ReasoningEffort,
-    ResponseFormat,
-    Role,
-    ToolChoice,
-    Usage,
-)
+from ratatoskr.types.chat import FinishReason, ReasoningConfig, ReasoningEffort, ResponseFormat, Role, ToolChoice, Usage
+from ratatoskr.types.model import Cost
 
 from ratatoskr_server._generated import ratatoskr_pb2 as pb
 

@@ -65,7 +65,7 @@ __all__ = [
 from collections.abc import Callable, Sequence
 from typing import Any
 
-from ratatoskr.types import (
+from ratatoskr.types.chat import (
     ChatEvent,
     ChatOptions,
     ChatResponse,

@@ -2,14 +2,8 @@
 
 from __future__ import annotations
 
-from ratatoskr.types import (
-    GenerateDone,
-    GenerateEvent,
-    GenerateOptions,
-    GenerateResponse,
-    PresetParameters,
-    TextEvent,
-)
+from ratatoskr.types.generate import GenerateDone, GenerateEvent, GenerateOptions, GenerateResponse, TextEvent
+from ratatoskr.types.preset import PresetParameters
 
 from ratatoskr_server._codec_base import (
     FINISH_TO_PB,

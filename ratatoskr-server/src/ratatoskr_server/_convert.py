@@ -14,25 +14,11 @@ from contextlib import contextmanager
 from typing import Any
 
 from ratatoskr.errors import RatatoskrError
-from ratatoskr.types import (
-    Capability,
-    ClassifyResult,
-    Embedding,
-    ModelInfo,
-    ModelMetadata,
-    ModelStatus,
-    ModelStatusKind,
-    NliLabel,
-    NliResult,
-    ParameterAvailability,
-    ParameterName,
-    ParameterRange,
-    PresetResolution,
-    PricingInfo,
-    StanceLabel,
-    StanceResult,
-    Token,
-)
+from ratatoskr.types.capability import Capability
+from ratatoskr.types.inference import ClassifyResult, Embedding, NliLabel, NliResult, StanceLabel, StanceResult, Token
+from ratatoskr.types.model import ModelInfo, ModelMetadata, ModelStatus, ModelStatusKind, PricingInfo
+from ratatoskr.types.parameter import ParameterAvailability, ParameterName, ParameterRange
+from ratatoskr.types.preset import PresetResolution
 
 from ratatoskr_server._codec_base import enum_tables
 from ratatoskr_server._codec_chat import _opt, preset_parameters_from_pb, preset_parameters_to_pb

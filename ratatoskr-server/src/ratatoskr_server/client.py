@@ -21,26 +21,12 @@ import attrs
 import grpc
 import sniffio
 from ratatoskr.errors import ConfigurationError, InvalidInput, ModelNotAvailable, ResponseFormatError
-from ratatoskr.types import (
-    Capability,
-    ChatEvent,
-    ChatOptions,
-    ChatResponse,
-    ClassifyResult,
-    Embedding,
-    GenerateEvent,
-    GenerateOptions,
-    GenerateResponse,
-    Message,
-    ModelInfo,
-    ModelMetadata,
-    ModelStatus,
-    NliResult,
-    PresetResolution,
-    StanceResult,
-    Token,
-    ToolDefinition,
-)
+from ratatoskr.types.capability import Capability
+from ratatoskr.types.chat import ChatEvent, ChatOptions, ChatResponse, Message, ToolDefinition
+from ratatoskr.types.generate import GenerateEvent, GenerateOptions, GenerateResponse
+from ratatoskr.types.inference import ClassifyResult, Embedding, NliResult, StanceResult, Token
+from ratatoskr.types.model import ModelInfo, ModelMetadata, ModelStatus
+from ratatoskr.types.preset import PresetResolution
 
 from ratatoskr_server import _codec_chat as CC
 from ratatoskr_server import _convert as C

@@ -17,18 +17,16 @@ from array import array
 from collections.abc import AsyncIterator
 from typing import Any
 
-from ratatoskr.types import (
+from ratatoskr.types.chat import (
     ContentEvent,
     DoneEvent,
-    GenerateDone,
-    GenerateOptions,
     ReasoningEvent,
-    TextEvent,
     ToolCallDelta,
     ToolCallStart,
     Usage,
     UsageEvent,
 )
+from ratatoskr.types.generate import GenerateDone, GenerateOptions, TextEvent
 from ratatoskr.wire.openai_server import decode_request, encode_response, encode_usage
 
 from ratatoskr_server.http_app import HttpError, Request, Stream, dumps

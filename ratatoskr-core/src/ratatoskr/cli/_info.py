@@ -16,14 +16,10 @@ if TYPE_CHECKING:
     from ratatoskr.errors import AllProvidersFailed, ProviderAttempt
     from ratatoskr.metadata.registry import ModelRegistry
     from ratatoskr.protocol import ModelGateway
-    from ratatoskr.types import (
-        Capability,
-        ModelInfo,
-        ModelMetadata,
-        ModelStatus,
-        ParameterAvailability,
-        PresetResolution,
-    )
+    from ratatoskr.types.capability import Capability
+    from ratatoskr.types.model import ModelInfo, ModelMetadata, ModelStatus
+    from ratatoskr.types.parameter import ParameterAvailability
+    from ratatoskr.types.preset import PresetResolution
 
 __all__ = ["metadata", "models", "plugins", "presets", "status"]
 
@@ -83,7 +79,7 @@ MODEL_COLUMNS: tuple[tuple[str, Callable[[ModelInfo], object]], ...] = (
 
 def model_capability(name: str) -> Capability:
     """A capability as typed on the command line (``embed``, ``tool-use``, ``TokenCounting``, ``tokenize``)."""
-    from ratatoskr.types import Capability
+    from ratatoskr.types.capability import Capability
 
     return Capability.parse(name)
 

@@ -17,7 +17,7 @@ from ratatoskr.cli._output import console, print_jsonl
 if TYPE_CHECKING:
     from rich.console import Console
 
-    from ratatoskr.types import ChatEvent, ChatResponse, Usage
+    from ratatoskr.types.chat import ChatEvent, ChatResponse, Usage
 
 __all__ = ["StreamPrinter", "describe_usage", "format_usd", "response_events"]
 
@@ -134,7 +134,7 @@ class StreamPrinter:
 
 def response_events(response: ChatResponse) -> list[ChatEvent]:
     """The events a stream of this whole answer would have had, so it prints as a streamed one does."""
-    from ratatoskr.types import (
+    from ratatoskr.types.chat import (
         ContentEvent,
         DoneEvent,
         ReasoningEvent,

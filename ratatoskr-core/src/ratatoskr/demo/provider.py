@@ -19,31 +19,22 @@ import struct
 from collections.abc import AsyncGenerator, Sequence
 
 from ratatoskr.providers import PRIORITY_DEMO
-from ratatoskr.types import (
+from ratatoskr.types.chat import (
     ChatEvent,
     ChatOptions,
     ChatResponse,
-    ClassifyResult,
     ContentEvent,
     DoneEvent,
-    Embedding,
     FinishReason,
-    GenerateDone,
-    GenerateEvent,
-    GenerateOptions,
-    GenerateResponse,
     Message,
-    ModelStatus,
-    ModelStatusKind,
-    NliResult,
     Role,
-    StanceResult,
-    TextEvent,
-    Token,
     ToolDefinition,
     Usage,
     UsageEvent,
 )
+from ratatoskr.types.generate import GenerateDone, GenerateEvent, GenerateOptions, GenerateResponse, TextEvent
+from ratatoskr.types.inference import ClassifyOptions, ClassifyResult, Embedding, NliResult, StanceResult, Token
+from ratatoskr.types.model import ModelStatus, ModelStatusKind
 
 NAME = "demo"
 DIMENSIONS = 64
@@ -139,19 +130,13 @@ class DemoProvider:
         return [await self.infer_nli(p, h, model) for p, h in pairs]
 
     async def classify_zero_shot(
-        self,
-        text: str,
-        labels: Sequence[str],
-        model: str,
-        *,
-        multi_label: bool = False,
-        hypothesis_template: str | None = None,
+        self, text: str, labels: Sequence[str], model: str, options: ClassifyOptions
     ) -> ClassifyResult:
         words = set(_words(text))
         raw = {label: 1.0 + len(words & set(_words(label))) for label in labels}
-        total = sum(raw.values()) if not multi_label else None
+        total = sum(raw.values()) if not options.multi_label else None
         scores = {k: (v / total if total else min(v / 2, 1.0)) for k, v in raw.items()}
-        return ClassifyResult.from_scores(scores, model=model, provider=self.name, multi_label=multi_label)
+        return ClassifyResult.from_scores(scores, model=model, provider=self.name, multi_label=options.multi_label)
 
     async def classify_stance(self, text: str, target: str, model: str) -> StanceResult:
         words = set(_words(text))

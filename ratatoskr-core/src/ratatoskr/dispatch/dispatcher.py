@@ -35,14 +35,10 @@ from ratatoskr.errors import (
     UnsupportedParameter,
 )
 from ratatoskr.providers import CHAIN_CAPABILITIES, Capability, Closeable, ExplicitOnly, Provider, ProviderKind
-from ratatoskr.types import (
-    ChatResponse,
-    GenerateDone,
-    GenerateResponse,
-    ParameterValidationPolicy,
-    PricingInfo,
-    UsageEvent,
-)
+from ratatoskr.types.chat import ChatResponse, UsageEvent
+from ratatoskr.types.generate import GenerateDone, GenerateResponse
+from ratatoskr.types.model import PricingInfo
+from ratatoskr.types.parameter import ParameterValidationPolicy
 
 __all__ = ["PIN_ALIASES", "Dispatcher"]
 

@@ -23,16 +23,8 @@ from ratatoskr.history.store import History, LogEntry, new_id
 
 if TYPE_CHECKING:
     from ratatoskr.protocol import ModelGateway
-    from ratatoskr.types import (
-        ChatEvent,
-        ChatOptions,
-        ChatResponse,
-        GenerateEvent,
-        GenerateOptions,
-        GenerateResponse,
-        Message,
-        ToolDefinition,
-    )
+    from ratatoskr.types.chat import ChatEvent, ChatOptions, ChatResponse, Message, ToolDefinition
+    from ratatoskr.types.generate import GenerateEvent, GenerateOptions, GenerateResponse
 
 __all__ = ["RecordingGateway"]
 
@@ -116,7 +108,8 @@ class RecordingGateway:
 
     async def generate_stream(self, prompt: str, options: GenerateOptions) -> AsyncGenerator[GenerateEvent, None]:
         """``gateway.generate_stream``, recorded when the stream ends."""
-        from ratatoskr.types import FinishReason, GenerateDone, GenerateResponse, TextEvent
+        from ratatoskr.types.chat import FinishReason
+        from ratatoskr.types.generate import GenerateDone, GenerateResponse, TextEvent
 
         started = time.perf_counter()
         parts: list[str] = []

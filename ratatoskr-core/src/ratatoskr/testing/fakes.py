@@ -9,17 +9,8 @@ from typing import Any
 import attrs
 
 from ratatoskr.errors import ModelNotAvailable, RatatoskrError
-from ratatoskr.types import (
-    ChatEvent,
-    ChatOptions,
-    ChatResponse,
-    ContentEvent,
-    DoneEvent,
-    Embedding,
-    Message,
-    NliResult,
-    ToolDefinition,
-)
+from ratatoskr.types.chat import ChatEvent, ChatOptions, ChatResponse, ContentEvent, DoneEvent, Message, ToolDefinition
+from ratatoskr.types.inference import Embedding, NliResult
 
 __all__ = ["Fail", "FakeChatProvider", "FakeEmbeddingProvider", "FakeNliProvider"]
 

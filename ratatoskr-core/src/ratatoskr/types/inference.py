@@ -7,9 +7,11 @@ from typing import TypeVar
 
 from attrs import field, frozen
 
+from ratatoskr.errors import InvalidInput
 from ratatoskr.types import _convert
 
 __all__ = [
+    "ClassifyOptions",
     "ClassifyResult",
     "Embedding",
     "NliLabel",
@@ -64,6 +66,20 @@ class NliResult:
             (entailment, contradiction, neutral), (NliLabel.ENTAILMENT, NliLabel.CONTRADICTION, NliLabel.NEUTRAL)
         )
         return cls(entailment, contradiction, neutral, label, **kw)  # type: ignore[arg-type]
+
+
+def _template_has_slot(instance: object, attribute: object, value: str | None) -> None:
+    if value is not None and "{}" not in value:
+        raise InvalidInput("hypothesis_template must contain {} where the label goes")
+
+
+@frozen
+class ClassifyOptions:
+    """How to score zero-shot labels: each on its own (``multi_label``) or as one distribution, and the
+    hypothesis each label fills (``{}`` marks the label; ``None``: the provider's default template)."""
+
+    multi_label: bool = False
+    hypothesis_template: str | None = field(default=None, validator=_template_has_slot)
 
 
 @frozen
