@@ -24,7 +24,7 @@ from ratatoskr.dispatch.pricing import ProviderCost, providers_by_cost
 from ratatoskr.dispatch.retry import RetryPolicy
 from ratatoskr.dispatch.routing import LatencyTracker, RoutingConfig
 from ratatoskr.dispatch.telemetry import StreamSpan, Telemetry
-from ratatoskr.dispatch.validation import OptionsT, check_parameters
+from ratatoskr.dispatch.validation import OptionsT, check_parameters, declared_parameters
 from ratatoskr.errors import (
     AllProvidersFailed,
     ModelNotAvailable,
@@ -116,6 +116,8 @@ class Dispatcher:
             fallback = [p for p in ordered if not _explicit_only(p)]
             self._chains[cap] = tuple(self.routing.order(cap, fallback, lambda p: p.name))
         self._latency = {name: LatencyTracker() for name in self._by_name}
+        # How each provider declares its options, decided once (keyed by id: the dispatcher keeps them alive).
+        self._declared = {id(p): declared_parameters(p) for by_cap in self._by_name.values() for p in by_cap.values()}
         #: provider name, model → that provider's price (set by the gateway from its model registry); used by the
         #: "cost" routing strategy.
         self.prices: Callable[[str, str], PricingInfo | None] | None = None
@@ -318,7 +320,7 @@ class Dispatcher:
         if options.model != model:
             options = attrs.evolve(options, model=model)
         refused = self.discovery.refused(provider.name, model) if self.discovery is not None else frozenset()
-        return check_parameters(options, provider, self.validation, refused)
+        return check_parameters(options, provider, self.validation, refused, self._declared.get(id(provider)))
 
     async def _call(self, provider: P, operation: str, call: Callable[[P, A], Awaitable[T]], arg: A) -> T:
         async def once() -> T:

@@ -10,16 +10,29 @@ from __future__ import annotations
 
 import functools
 import warnings
-from collections.abc import Sequence
+from collections.abc import Callable, Sequence
 from typing import Any, TypeVar, cast
 
 import attrs
 
 from ratatoskr.errors import UnsupportedParameter
-from ratatoskr.providers import ConstrainsParameters, Provider
+from ratatoskr.providers import (
+    ConstrainsParameters,
+    DeclaresGenerateParameters,
+    DeclaresModelParameters,
+    DeclaresParameters,
+    Provider,
+)
 from ratatoskr.types import GenerateOptions, ParameterProblem, ParameterValidationPolicy, SamplingOptions
 
-__all__ = ["OptionsT", "UnsupportedParameterWarning", "check_parameters", "supported_parameters"]
+__all__ = [
+    "Declared",
+    "OptionsT",
+    "UnsupportedParameterWarning",
+    "check_parameters",
+    "declared_parameters",
+    "supported_parameters",
+]
 
 OptionsT = TypeVar("OptionsT", bound=SamplingOptions)
 
@@ -28,17 +41,34 @@ class UnsupportedParameterWarning(UserWarning):
     """A request option was dropped because the provider does not take it (policy ``warn``)."""
 
 
+#: Reads the options a provider declares for one request's options (``None``: it does not say).
+Declared = Callable[[SamplingOptions], "frozenset[str] | None"]
+
+
+def declared_parameters(provider: Provider) -> Declared:
+    """How ``provider`` declares the options it takes, decided once per provider: the dispatcher keeps one for each
+    provider it holds, since a runtime protocol check (it looks up every member through the ABC machinery) is too
+    slow for every call. The declaration itself is read on each call, so a provider may change it."""
+    if isinstance(provider, DeclaresModelParameters):
+        per_model = provider
+        return lambda options: per_model.parameters_for(options.model)
+    chat: Declared = _no_declaration
+    if isinstance(provider, DeclaresParameters):
+        declares = provider
+        chat = lambda _options: declares.supported_parameters  # noqa: E731
+    if isinstance(provider, DeclaresGenerateParameters):
+        generate = provider
+        return lambda options: generate.generate_parameters if isinstance(options, GenerateOptions) else chat(options)
+    return chat
+
+
+def _no_declaration(_options: SamplingOptions) -> frozenset[str] | None:
+    return None
+
+
 def supported_parameters(provider: Provider, options: SamplingOptions) -> frozenset[str] | None:
     """The options ``provider`` declares for this request's model (and capability); ``None`` when it does not say."""
-    # getattr rather than isinstance against the runtime_checkable protocols (DeclaresModelParameters,
-    # DeclaresGenerateParameters, DeclaresParameters): this runs on every chat and generate call, and a protocol
-    # isinstance check is slow (it looks up every member by name, through the ABC machinery). Same answers.
-    parameters_for = getattr(provider, "parameters_for", None)
-    if parameters_for is not None:
-        return cast("frozenset[str] | None", parameters_for(options.model))
-    if isinstance(options, GenerateOptions) and hasattr(provider, "generate_parameters"):
-        return cast("frozenset[str] | None", provider.generate_parameters)
-    return cast("frozenset[str] | None", getattr(provider, "supported_parameters", None))
+    return declared_parameters(provider)(options)
 
 
 def check_parameters(
@@ -46,6 +76,7 @@ def check_parameters(
     provider: Provider,
     policy: ParameterValidationPolicy,
     refused: frozenset[str] = frozenset(),
+    declared: Declared | None = None,
 ) -> OptionsT:
     """Return the options to send to ``provider``.
 
@@ -57,7 +88,7 @@ def check_parameters(
     """
     if policy is ParameterValidationPolicy.IGNORE:
         return options
-    supported = supported_parameters(provider, options)
+    supported = (declared or declared_parameters(provider))(options)
     if supported is not None or refused:
         rejected = [
             name
