@@ -43,6 +43,7 @@ from attrs import evolve, field, frozen
 
 from ratatoskr.errors import InvalidInput, RatatoskrError, RequestTimeout, ResponseFormatError, ResponseTooLarge
 from ratatoskr.wire._body import Budget, Decoder, close, drain, once
+from ratatoskr.wire._deadline import Expired, bounded
 from ratatoskr.wire.failure import ErrorClassifier, classify, failure_from_object, failure_from_response
 from ratatoskr.wire.http import decode_json, translate_transport_errors
 from ratatoskr.wire.ndjson import NDJSONDecoder
@@ -237,23 +238,20 @@ class Endpoint:
                 await self._raise_for_status(response, model)
                 budget = Budget(limits.max_response_bytes, self.provider)
                 source = await self._stream_source(response, model, budget)
-            # Hot path, per body chunk: the decoder is fed here (no async-generator layer per event), and each
-            # read gets a bare cancel scope, not _deadline (a generator-based context manager, and a second
-            # transport-error mapping that _body already does). The deadline moves on only when a chunk
-            # completed an event: keep-alives and comments are not progress. Cost measured by
-            # bench/bench_chat.py.
-            # The backend is looked up once per stream: anyio.CancelScope() and anyio.current_time() each look it
-            # up again (sniffio) on every call, which costs as much as the scope itself.
+            # Hot path, per body chunk: the decoder is fed here (no async-generator layer per event), and a read
+            # is bounded by the deadline only if it actually waits (wire/_deadline.py: a cancel scope per read
+            # cost as much as all the rest per event). The deadline moves on only when a chunk completed an
+            # event: keep-alives and comments are not progress. Cost measured by bench/bench_chat.py.
+            # The backend is looked up once per stream (anyio.current_time() looks it up on every call).
             backend = current_token().backend_class
             try:
                 while True:
-                    with backend.create_cancel_scope(deadline=wait) as scope:
-                        try:
-                            chunk = await source.__anext__()
-                        except StopAsyncIteration:
-                            break
-                    if scope.cancelled_caught:
-                        raise RequestTimeout(f"{self.provider}: {why}", provider=self.provider)
+                    try:
+                        chunk = await bounded(source.__anext__(), backend, wait)
+                    except StopAsyncIteration:
+                        break
+                    except Expired:
+                        raise RequestTimeout(f"{self.provider}: {why}", provider=self.provider) from None
                     items = decoder.feed(chunk)
                     if not items:
                         continue
