@@ -47,9 +47,12 @@ def test_matches_the_raw_reference_script(minilm: EmbeddingModel) -> None:
     session, tokenizer = raw.load()
     texts = [ANCHOR, CLOSE, FAR, "word " * 300]
     expected = raw.embed(session, tokenizer, texts)
-    got, truncated = minilm.embed(texts, 32)
+    got, truncated, tokens = minilm.embed(texts, 32)
     assert np.abs(got - expected).max() < 1e-5
     assert truncated == [False, False, False, True]
+    # what the model read: the long text up to the maximum length, the others whole ([CLS] and [SEP] included)
+    assert tokens[3] == minilm.tokenizer.truncation["max_length"]
+    assert tokens[:3] == [len(minilm.tokenizer.encode(t).ids) for t in texts[:3]] and min(tokens) > 2
 
 
 async def test_short_name_and_repo_id_address_the_same_model(provider: LocalProvider) -> None:

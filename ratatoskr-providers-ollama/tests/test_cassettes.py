@@ -148,7 +148,11 @@ async def test_embed_batches(provider, cassette) -> None:  # type: ignore[no-unt
     with cassette("generate_embed_tags") as cas:
         vectors = await provider.embed_batch(texts, "all-minilm")  # embed_batch_size=2: two requests
     assert [len(v.values) for v in vectors] == [4, 4, 4]
-    assert vectors[2] == Embedding([0.05007221, 0.04692972, 0.054916814, 0.008599704], "all-minilm", "ollama")
+    # prompt_eval_count covers a request: a count per input only for the request of one input
+    assert vectors[2] == Embedding(
+        [0.05007221, 0.04692972, 0.054916814, 0.008599704], "all-minilm", "ollama", input_tokens=8
+    )
+    assert [v.input_tokens for v in vectors[:2]] == [None, None]
     assert cas.play_count == 2
 
 

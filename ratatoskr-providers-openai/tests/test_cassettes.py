@@ -110,6 +110,8 @@ async def test_embeddings_are_batched_and_kept_in_order() -> None:
             models = await provider.list_models()
     assert [e.values for e in got] == [(1.0, 0.0, 0.25), (0.0, 1.0, 0.5), (0.5, 0.5, 0.5)]
     assert {e.provider for e in got} == {"openai"}
+    # usage.prompt_tokens counts a whole request: a token count per input only for the request of one input
+    assert [e.input_tokens for e in got] == [None, None, 1]
     assert [sent.body(i)["input"] for i in (0, 1)] == [["first", "second"], ["third"]]
     assert [m.id for m in models] == ["gpt-4o-mini", "text-embedding-3-small"]
 

@@ -17,7 +17,7 @@ from ratatoskr_server.config import ServerConfig
 from ratatoskr_server.server import ServerThread
 from ratatoskr_server.tokens import TokenStore
 
-from .conftest import f32, make_gateway
+from .conftest import Script, f32, make_gateway
 
 TOOLS = [
     {
@@ -131,6 +131,18 @@ def test_embeddings_base64_default_and_float(sdk: openai.OpenAI, web: httpx.Clie
     assert [d.embedding for d in reply.data] == expected and len(expected[0]) == 64
     floats = sdk.embeddings.create(model="demo:m", input="a", encoding_format="float")
     assert floats.data[0].embedding == raw[0]  # JSON floats carry the full value
+    # usage: the tokens the provider counted (the demo counts words: 1 + 2)
+    assert reply.usage.prompt_tokens == reply.usage.total_tokens == 3
+    assert floats.usage.prompt_tokens == 1
+
+
+def test_embeddings_usage_is_null_when_the_provider_did_not_count(
+    sdk: openai.OpenAI, web: httpx.Client, script: Script
+) -> None:
+    script.release.set()  # the scripted provider answers "gated" at once, with no token count
+    body = web.post("/v1/embeddings", json={"model": "errors:gated", "input": ["x", "y"]}).json()
+    assert body["usage"] == {"prompt_tokens": None, "total_tokens": None}  # unknown, never a made-up 0
+    assert sdk.embeddings.create(model="errors:gated", input="x").usage.prompt_tokens is None  # the SDK takes it
 
 
 def test_models(sdk: openai.OpenAI) -> None:

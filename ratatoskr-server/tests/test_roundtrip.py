@@ -136,6 +136,7 @@ async def test_analysis_capabilities(client: ServiceClient, direct: EmbeddedGate
     ):
         remote = await gateway_call(client)
         assert remote == f32(await gateway_call(direct))  # scores and vectors are float32 on the wire
+    assert [e.input_tokens for e in await client.embed_batch(["a", "bb cc"], "demo:m")] == [1, 2]  # carried
     classified = await client.classify_zero_shot("I love this phone", ["tech", "food", "love"], "demo:m")
     assert list(classified.scores) == ["tech", "food", "love"]  # order kept
 

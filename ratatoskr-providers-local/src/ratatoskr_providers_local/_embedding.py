@@ -40,14 +40,15 @@ class EmbeddingModel(OnnxModel):
     pooling: str | None
     normalize: bool
 
-    def embed(self, texts: Sequence[str], max_batch: int) -> tuple[np.ndarray, list[bool]]:
-        """Vectors (one row per text, input order) and whether each text was truncated. Blocking."""
+    def embed(self, texts: Sequence[str], max_batch: int) -> tuple[np.ndarray, list[bool], list[int]]:
+        """Vectors (one row per text, input order), whether each text was truncated and how many tokens the model
+        read for it (special tokens included). Blocking."""
         encodings = self.tokenizer.encode_batch(list(texts))
         rows: list[np.ndarray] = [np.empty(0, dtype=np.float32)] * len(texts)
         for chunk in self.chunks(encodings, max_batch):
             for row, i in zip(self.embed_chunk(encodings, chunk), chunk, strict=True):
                 rows[i] = row
-        return np.vstack(rows), [truncated(e) for e in encodings]
+        return np.vstack(rows), [truncated(e) for e in encodings], [len(e.ids) for e in encodings]
 
     def embed_chunk(self, encodings: Sequence[Encoding], chunk: Sequence[int]) -> np.ndarray:
         """The vectors of ``encodings[chunk]`` (one ONNX run), pooled and normalised as configured. Blocking."""

@@ -40,7 +40,7 @@ __all__ = ["DEFAULT_HYPOTHESIS_TEMPLATE", "LocalProvider"]
 NAME = "local"
 DEFAULT_HYPOTHESIS_TEMPLATE = "This example is {}."
 T = TypeVar("T")
-EmbedOut = tuple[list[float], bool]
+EmbedOut = tuple[list[float], bool, int]
 #: (entailment, contradiction, neutral) probabilities and whether the pair was truncated.
 NliOut = tuple[tuple[float, float, float], bool]
 #: Resolved model names remembered per provider (names come from callers; the bound keeps the memory small).
@@ -135,10 +135,10 @@ class LocalProvider:
 
     async def _by_chunks(
         self, m: OnnxModel, inputs: list[Any], run: Callable[[list[Encoding], list[int]], list[T]]
-    ) -> tuple[list[T], list[bool]]:
+    ) -> tuple[list[T], list[bool], list[int]]:
         """``run`` over ``inputs`` one ONNX run (chunk of similar lengths) at a time, each in its own worker-thread
         call: a caller whose scope is cancelled stops after the chunk in progress, not after the whole batch.
-        Results in input order, with whether each input was truncated."""
+        Results in input order, with whether each input was truncated and its token count."""
         from ratatoskr_providers_local._runtime import truncated
 
         encodings: list[Encoding] = await self._run(lambda: m.tokenizer.encode_batch(inputs))
@@ -147,7 +147,7 @@ class LocalProvider:
             done = await self._run(partial(run, encodings, chunk))
             for i, row in zip(chunk, done, strict=True):
                 rows[i] = row
-        return rows, [truncated(e) for e in encodings]
+        return rows, [truncated(e) for e in encodings], [len(e.ids) for e in encodings]
 
     def _batcher(
         self, key: str, model: object, run: Callable[[Sequence[Any]], Sequence[Any]]
@@ -190,15 +190,15 @@ class LocalProvider:
     # ---- embeddings --------------------------------------------------------------------------------------
 
     def _embed_rows(self, m: EmbeddingModel, texts: Sequence[str]) -> list[EmbedOut]:
-        vectors, truncated = m.embed(texts, self.config.batch_max_size)
-        return list(zip(vectors.tolist(), truncated, strict=True))
+        vectors, truncated, tokens = m.embed(texts, self.config.batch_max_size)
+        return list(zip(vectors.tolist(), truncated, tokens, strict=True))
 
     async def embed(self, text: str, model: str) -> Embedding:
         _check_text("text", text)
         m = await self.embedding_model(model)
         batcher = self._batcher(f"embed:{m.id}", m, lambda texts: self._embed_rows(m, texts))
-        values, truncated = await batcher.submit(text)
-        return Embedding(values, model, NAME, truncated)
+        values, truncated, tokens = await batcher.submit(text)
+        return Embedding(values, model, NAME, truncated, tokens)
 
     async def embed_batch(self, texts: Sequence[str], model: str) -> list[Embedding]:
         if isinstance(texts, str) or not texts:
@@ -206,8 +206,11 @@ class LocalProvider:
         for i, text in enumerate(texts):
             _check_text(f"texts[{i}]", text)
         m = await self.embedding_model(model)
-        rows, cut = await self._by_chunks(m, list(texts), lambda enc, chunk: m.embed_chunk(enc, chunk).tolist())
-        return [Embedding(values, model, NAME, truncated) for values, truncated in zip(rows, cut, strict=True)]
+        rows, cut, tokens = await self._by_chunks(m, list(texts), lambda enc, chunk: m.embed_chunk(enc, chunk).tolist())
+        return [
+            Embedding(values, model, NAME, truncated, count)
+            for values, truncated, count in zip(rows, cut, tokens, strict=True)
+        ]
 
     # ---- NLI, zero-shot, stance --------------------------------------------------------------------------
 
@@ -238,7 +241,7 @@ class LocalProvider:
                 raise InvalidInput(f"pairs[{i}] must be a (premise, hypothesis) pair")
             items.append((_check_text(f"pairs[{i}] premise", pair[0]), _check_text(f"pairs[{i}] hypothesis", pair[1])))
         m = await self.nli_model(model)
-        rows, cut = await self._by_chunks(
+        rows, cut, _ = await self._by_chunks(
             m, items, lambda enc, chunk: [_softmax3(row) for row in m.logits_chunk(enc, chunk).tolist()]
         )
         return [self._nli_result(probs, truncated, model) for probs, truncated in zip(rows, cut, strict=True)]

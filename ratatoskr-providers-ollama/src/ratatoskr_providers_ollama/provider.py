@@ -177,7 +177,10 @@ class OllamaProvider(HttpProvider):
                     f"{len(batch)} inputs",
                     provider=NAME,
                 )
-            out += [Embedding(v, model, NAME) for v in vectors]
+            # prompt_eval_count counts the whole request: one input's count only when the batch had one input
+            count = obj.get("prompt_eval_count") if len(batch) == 1 else None
+            tokens = count if isinstance(count, int) and not isinstance(count, bool) and count >= 0 else None
+            out += [Embedding(v, model, NAME, input_tokens=tokens) for v in vectors]
         return out
 
     # ---- introspection --------------------------------------------------------------------------------------

@@ -67,16 +67,21 @@ def embeddings_request(texts: list[str], model: str, dimensions: int | None) -> 
 
 
 def embeddings_values(body: Any, *, expected: int, model: str, provider: str) -> list[Embedding]:
-    """The vectors in input order (the API says each item's ``index``; order is not promised)."""
+    """The vectors in input order (the API says each item's ``index``; order is not promised), with the input's
+    token count when the request had one input (``usage.prompt_tokens`` counts the whole request)."""
     data = body.get("data") if isinstance(body, dict) else None
     if not isinstance(data, list) or len(data) != expected:
         count = len(data) if isinstance(data, list) else "no"
         raise ResponseFormatError(
             f"{provider}: /embeddings returned {count} vectors for {expected} inputs", provider=provider
         )
+    usage = body.get("usage")
+    prompt_tokens = usage.get("prompt_tokens") if isinstance(usage, dict) else None
+    # The API counts the whole request: that is one input's count only when there was one input.
+    tokens = prompt_tokens if expected == 1 and isinstance(prompt_tokens, int) and prompt_tokens >= 0 else None
     try:
         ordered = sorted(data, key=lambda item: item["index"])
         served = body.get("model") or model
-        return [Embedding(item["embedding"], served, provider) for item in ordered]
+        return [Embedding(item["embedding"], served, provider, input_tokens=tokens) for item in ordered]
     except (KeyError, TypeError) as exc:
         raise ResponseFormatError(f"{provider}: malformed /embeddings item: {exc!r}", provider=provider) from exc

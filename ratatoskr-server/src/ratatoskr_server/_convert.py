@@ -56,18 +56,28 @@ def decoding(error: type[RatatoskrError], what: str, **kw: Any) -> Iterator[None
 
 def embed_response(e: Embedding) -> pb.EmbedResponse:
     return pb.EmbedResponse(
-        values=e.values, model=e.model, dimensions=len(e.values), provider=e.provider, truncated=e.truncated
+        values=e.values,
+        model=e.model,
+        dimensions=len(e.values),
+        provider=e.provider,
+        truncated=e.truncated,
+        input_tokens=e.input_tokens,
     )
 
 
 def embedding(e: Embedding) -> pb.Embedding:
     return pb.Embedding(
-        values=e.values, model=e.model, dimensions=len(e.values), provider=e.provider, truncated=e.truncated
+        values=e.values,
+        model=e.model,
+        dimensions=len(e.values),
+        provider=e.provider,
+        truncated=e.truncated,
+        input_tokens=e.input_tokens,
     )
 
 
 def embedding_from_pb(m: pb.Embedding | pb.EmbedResponse) -> Embedding:
-    return Embedding(tuple(m.values), m.model, _opt(m, "provider"), m.truncated)
+    return Embedding(tuple(m.values), m.model, _opt(m, "provider"), m.truncated, _opt(m, "input_tokens"))
 
 
 def nli(r: NliResult) -> pb.NliResponse:

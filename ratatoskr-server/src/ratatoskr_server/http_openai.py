@@ -238,7 +238,10 @@ async def embeddings(request: Request) -> Any:
     encode = _b64 if encoding == "base64" else list
     data = [{"object": "embedding", "index": i, "embedding": encode(e.values)} for i, e in enumerate(found)]
     served = found[0].model if found else model
-    return {"object": "list", "data": data, "model": served, "usage": {"prompt_tokens": 0, "total_tokens": 0}}
+    # Real counts only: a provider that did not report one (a remote batch) makes the total unknown, not 0.
+    counts = [e.input_tokens for e in found]
+    tokens = None if None in counts else sum(c for c in counts if c is not None)
+    return {"object": "list", "data": data, "model": served, "usage": {"prompt_tokens": tokens, "total_tokens": tokens}}
 
 
 async def models(request: Request) -> Any:

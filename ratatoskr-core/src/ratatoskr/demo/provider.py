@@ -106,10 +106,10 @@ class DemoProvider:
         return [v / norm for v in values]
 
     async def embed(self, text: str, model: str) -> Embedding:
-        return Embedding(self.hash_vector(text), model, self.name)
+        return Embedding(self.hash_vector(text), model, self.name, input_tokens=len(_WORD.findall(text)))
 
     async def embed_batch(self, texts: Sequence[str], model: str) -> list[Embedding]:
-        return [Embedding(self.hash_vector(t), model, self.name) for t in texts]
+        return [await self.embed(t, model) for t in texts]
 
     # NLI, zero-shot, stance by word overlap -------------------------------------------------------------
 

@@ -26,13 +26,17 @@ _Label = TypeVar("_Label", bound=enum.Enum)
 
 @frozen
 class Embedding:
-    """An embedding vector, the model and provider that made it, and whether the input was truncated."""
+    """An embedding vector, the model and provider that made it, whether the input was truncated, and how many
+    tokens the model read for it (when the provider knows)."""
 
     values: tuple[float, ...] = field(converter=_convert.floats)
     model: str
     provider: str | None = None
     #: True when the input was longer than the model's maximum length and was cut.
     truncated: bool = False
+    #: Tokens the model read for this input (after any truncation, special tokens included), when the provider
+    #: knows: local models count them, remote APIs report them for a single input. ``None``: not reported.
+    input_tokens: int | None = None
 
     @property
     def dimensions(self) -> int:

@@ -421,18 +421,20 @@ class EmbedRequest(_message.Message):
     def __init__(self, text: _Optional[str] = ..., model: _Optional[str] = ...) -> None: ...
 
 class EmbedResponse(_message.Message):
-    __slots__ = ("values", "model", "dimensions", "provider", "truncated")
+    __slots__ = ("values", "model", "dimensions", "provider", "truncated", "input_tokens")
     VALUES_FIELD_NUMBER: _ClassVar[int]
     MODEL_FIELD_NUMBER: _ClassVar[int]
     DIMENSIONS_FIELD_NUMBER: _ClassVar[int]
     PROVIDER_FIELD_NUMBER: _ClassVar[int]
     TRUNCATED_FIELD_NUMBER: _ClassVar[int]
+    INPUT_TOKENS_FIELD_NUMBER: _ClassVar[int]
     values: _containers.RepeatedScalarFieldContainer[float]
     model: str
     dimensions: int
     provider: str
     truncated: bool
-    def __init__(self, values: _Optional[_Iterable[float]] = ..., model: _Optional[str] = ..., dimensions: _Optional[int] = ..., provider: _Optional[str] = ..., truncated: _Optional[bool] = ...) -> None: ...
+    input_tokens: int
+    def __init__(self, values: _Optional[_Iterable[float]] = ..., model: _Optional[str] = ..., dimensions: _Optional[int] = ..., provider: _Optional[str] = ..., truncated: _Optional[bool] = ..., input_tokens: _Optional[int] = ...) -> None: ...
 
 class EmbedBatchRequest(_message.Message):
     __slots__ = ("texts", "model")
@@ -449,18 +451,20 @@ class EmbedBatchResponse(_message.Message):
     def __init__(self, embeddings: _Optional[_Iterable[_Union[Embedding, _Mapping]]] = ...) -> None: ...
 
 class Embedding(_message.Message):
-    __slots__ = ("values", "model", "dimensions", "provider", "truncated")
+    __slots__ = ("values", "model", "dimensions", "provider", "truncated", "input_tokens")
     VALUES_FIELD_NUMBER: _ClassVar[int]
     MODEL_FIELD_NUMBER: _ClassVar[int]
     DIMENSIONS_FIELD_NUMBER: _ClassVar[int]
     PROVIDER_FIELD_NUMBER: _ClassVar[int]
     TRUNCATED_FIELD_NUMBER: _ClassVar[int]
+    INPUT_TOKENS_FIELD_NUMBER: _ClassVar[int]
     values: _containers.RepeatedScalarFieldContainer[float]
     model: str
     dimensions: int
     provider: str
     truncated: bool
-    def __init__(self, values: _Optional[_Iterable[float]] = ..., model: _Optional[str] = ..., dimensions: _Optional[int] = ..., provider: _Optional[str] = ..., truncated: _Optional[bool] = ...) -> None: ...
+    input_tokens: int
+    def __init__(self, values: _Optional[_Iterable[float]] = ..., model: _Optional[str] = ..., dimensions: _Optional[int] = ..., provider: _Optional[str] = ..., truncated: _Optional[bool] = ..., input_tokens: _Optional[int] = ...) -> None: ...
 
 class NliRequest(_message.Message):
     __slots__ = ("premise", "hypothesis", "model")
