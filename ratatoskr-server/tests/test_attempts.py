@@ -236,3 +236,24 @@ def test_http_status_of_an_exhausted_chain(attempts: list[E.ProviderAttempt], st
 
     assert error_status(E.AllProvidersFailed("chat", "m", attempts))[0] == status
     assert error_status(E.NoProvider("chat"))[0] == 404
+
+
+def test_one_long_error_fits_too() -> None:
+    """Not only chains: one error with a 40 KB message (an upstream's whole error page) keeps its class and fields
+    within the limit, where its metadata used to make gRPC drop the reply."""
+    code, details, metadata = to_status(E.ApiError("page " * 8000, provider="p", status=502))
+    assert len(details.encode()) + sum(len(k) + len(v) for k, v in metadata) < 8000
+
+    class Status(grpc.RpcError):
+        def code(self) -> grpc.StatusCode:
+            return code
+
+        def details(self) -> str:
+            return details
+
+        def trailing_metadata(self) -> Any:
+            return metadata
+
+    back = from_rpc_error(Status(), "Chat")
+    assert type(back) is E.ApiError and back.status == 502 and back.provider == "p"  # type: ignore[attr-defined]
+    assert str(back).startswith("page page") and len(str(back)) < 2100

@@ -9,17 +9,20 @@ import uuid
 from collections.abc import Iterator
 from typing import Any
 
+import anyio
+import anyio.to_thread
 import httpx
 import pytest
 from opentelemetry.sdk.metrics import MeterProvider
 from opentelemetry.sdk.metrics.export import InMemoryMetricReader
 from prometheus_client.parser import text_string_to_metric_families
+from ratatoskr_server import ServiceClient
 from ratatoskr_server._prometheus import metric_name, render
 from ratatoskr_server.config import ServerConfig
 from ratatoskr_server.metrics import LightMeterProvider
 from ratatoskr_server.server import ServerThread
 
-from .conftest import make_gateway
+from .conftest import Script, make_gateway
 
 _NAME = r"[a-zA-Z_:][a-zA-Z0-9_:]*"
 _LABEL = r'[a-zA-Z_][a-zA-Z0-9_]*="(?:[^"\\\n]|\\[\\"n])*"'
@@ -125,6 +128,29 @@ async def test_a_chat_through_the_http_api_shows_in_metrics(daemon: ServerThread
     assert http[route] >= 1
     buckets = samples(text, "gen_ai_client_operation_duration_seconds_bucket")
     assert {dict(k)["le"] for k in buckets} >= {"0.01", "81.92", "+Inf"}  # the GenAI conventions' buckets
+
+
+async def test_grpc_requests_in_flight_is_a_live_gauge(daemon: ServerThread, script: Script) -> None:
+    """While a gRPC request waits in a provider, the gauge counts it; when it is answered, no longer."""
+
+    async def scrape() -> float:
+        async with httpx.AsyncClient(base_url=f"http://{daemon.http_address}", timeout=10) as web:
+            return samples((await web.get("/metrics")).text, "ratd_grpc_requests_in_flight")[()]
+
+    gate = daemon.gate
+    assert gate is not None
+
+    def one_in_flight() -> bool:
+        with gate.changed:
+            return gate.changed.wait_for(lambda: gate.in_flight == 1, timeout=10)
+
+    idle = await scrape()
+    async with ServiceClient(daemon.address, timeout=10) as client, anyio.create_task_group() as tg:
+        tg.start_soon(client.embed, "x", "errors:gated")
+        assert await anyio.to_thread.run_sync(one_in_flight)
+        assert await scrape() == idle + 1
+        script.release.set()
+    assert await scrape() == idle
 
 
 def test_names_follow_opentelemetrys_prometheus_rules() -> None:
