@@ -17,6 +17,9 @@ from ratatoskr import (
     StanceLabel,
     StanceResult,
     ToolCall,
+    ToolCallDelta,
+    ToolCallEnd,
+    ToolCallStart,
     ToolChoice,
     ToolDefinition,
 )
@@ -51,6 +54,11 @@ def test_tool_call_arguments_parse_and_fail_clearly() -> None:
     assert ToolCall("1", "f", '{"a": [1, 2]}').parse_arguments() == {"a": [1, 2]}
     with pytest.raises(InvalidInput, match="invalid JSON"):
         ToolCall("1", "f", '{"a": ').parse_arguments()
+
+
+def test_a_whole_tool_call_streams_as_start_one_delta_end() -> None:
+    events = ToolCall("c1", "f", '{"a": 1}').stream_events(2)
+    assert events == [ToolCallStart(2, "c1", "f"), ToolCallDelta(2, '{"a": 1}'), ToolCallEnd(2)]
 
 
 def test_tool_definition_keeps_nested_schema_untouched() -> None:

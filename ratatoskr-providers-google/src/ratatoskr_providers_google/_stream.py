@@ -8,7 +8,6 @@ A function call arrives whole in one part, so it is one start, one delta with al
 
 from __future__ import annotations
 
-import json
 from collections.abc import Callable, Mapping
 from typing import Any
 
@@ -19,9 +18,6 @@ from ratatoskr.types.chat import (
     DoneEvent,
     FinishReason,
     ReasoningEvent,
-    ToolCallDelta,
-    ToolCallEnd,
-    ToolCallStart,
     Usage,
     UsageEvent,
 )
@@ -31,8 +27,8 @@ from ratatoskr_providers_google._wire import (
     candidate,
     check_blocked,
     finish_reason,
-    new_call_id,
     parts_of,
+    tool_call_from,
     usage_from,
 )
 
@@ -80,15 +76,8 @@ class GeminiStreamDecoder:
         if isinstance(text, str) and text:
             events.append(ContentEvent(text))
         elif isinstance(part.get("functionCall"), dict):
-            call = part["functionCall"]
-            index = self.calls
+            events += tool_call_from(part["functionCall"]).stream_events(self.calls)
             self.calls += 1
-            args = json.dumps(call.get("args") or {}, ensure_ascii=False)
-            events += [
-                ToolCallStart(index, str(call.get("id") or new_call_id()), str(call.get("name", ""))),
-                ToolCallDelta(index, args),
-                ToolCallEnd(index),
-            ]
         if signature:  # kept for the next turn (the thought-signatures guide): a reasoning event with no text
             events.append(ReasoningEvent("", signature=signature))
         return events

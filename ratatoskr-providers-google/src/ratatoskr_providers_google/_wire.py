@@ -288,6 +288,12 @@ def parts_of(cand: Mapping[str, Any]) -> list[dict[str, Any]]:
     return [p for p in parts or [] if isinstance(p, dict)]
 
 
+def tool_call_from(call: Mapping[str, Any]) -> ToolCall:
+    """A ``functionCall`` part (Gemini sends each call whole, ``args`` as an object) → :class:`ToolCall`."""
+    args = json.dumps(call.get("args") or {}, ensure_ascii=False)
+    return ToolCall(str(call.get("id") or new_call_id()), str(call.get("name", "")), args)
+
+
 def parse_response(obj: Any, *, model: str) -> ChatResponse:
     """A complete ``GenerateContentResponse`` → :class:`ChatResponse`."""
     if not isinstance(obj, dict):
@@ -305,9 +311,7 @@ def parse_response(obj: Any, *, model: str) -> ChatResponse:
         if isinstance(text, str):
             content.append(text)
         elif isinstance(part.get("functionCall"), dict):
-            call = part["functionCall"]
-            args = json.dumps(call.get("args") or {}, ensure_ascii=False)
-            calls.append(ToolCall(str(call.get("id") or new_call_id()), str(call.get("name", "")), args))
+            calls.append(tool_call_from(part["functionCall"]))
         if signature:
             blocks.append(ReasoningBlock("", signature=signature, provider=NAME))
     usage = obj.get("usageMetadata")

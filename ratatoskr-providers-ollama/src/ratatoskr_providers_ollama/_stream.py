@@ -4,16 +4,7 @@ from __future__ import annotations
 
 from typing import Any
 
-from ratatoskr.types.chat import (
-    ChatEvent,
-    ContentEvent,
-    DoneEvent,
-    ReasoningEvent,
-    ToolCallDelta,
-    ToolCallEnd,
-    ToolCallStart,
-    UsageEvent,
-)
+from ratatoskr.types.chat import ChatEvent, ContentEvent, DoneEvent, ReasoningEvent, UsageEvent
 
 from ratatoskr_providers_ollama._wire import NAME, finish_reason, message_of, tool_calls_from, usage_from
 
@@ -40,13 +31,8 @@ class OllamaChatDecoder:
         if message.get("content"):
             events.append(ContentEvent(str(message["content"])))
         for call in tool_calls_from(message):
-            index = self._tool_count
+            events += call.stream_events(self._tool_count)
             self._tool_count += 1
-            events += [
-                ToolCallStart(index, call.id, call.name),
-                ToolCallDelta(index, call.arguments),
-                ToolCallEnd(index),
-            ]
         if obj.get("done"):
             self.finished = True
             self.model = obj.get("model") or self.model

@@ -134,15 +134,7 @@ class StreamPrinter:
 
 def response_events(response: ChatResponse) -> list[ChatEvent]:
     """The events a stream of this whole answer would have had, so it prints as a streamed one does."""
-    from ratatoskr.types.chat import (
-        ContentEvent,
-        DoneEvent,
-        ReasoningEvent,
-        ToolCallDelta,
-        ToolCallEnd,
-        ToolCallStart,
-        UsageEvent,
-    )
+    from ratatoskr.types.chat import ContentEvent, DoneEvent, ReasoningEvent, UsageEvent
 
     events: list[ChatEvent] = []
     if response.reasoning:
@@ -150,7 +142,7 @@ def response_events(response: ChatResponse) -> list[ChatEvent]:
     if response.content:
         events.append(ContentEvent(response.content))
     for index, call in enumerate(response.tool_calls):
-        events += [ToolCallStart(index, call.id, call.name), ToolCallDelta(index, call.arguments), ToolCallEnd(index)]
+        events += call.stream_events(index)
     if response.usage is not None:
         events.append(UsageEvent(response.usage))
     events.append(DoneEvent(response.finish_reason, response.model, response.provider))

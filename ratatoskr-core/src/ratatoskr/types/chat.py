@@ -87,6 +87,10 @@ class ToolCall:
         except json.JSONDecodeError as exc:
             raise InvalidInput(f"tool call {self.id} ({self.name}) has invalid JSON arguments: {exc}") from exc
 
+    def stream_events(self, index: int) -> list[ChatEvent]:
+        """The events a stream carries for this call, known whole, as call ``index``: start, one delta, end."""
+        return [ToolCallStart(index, self.id, self.name), ToolCallDelta(index, self.arguments), ToolCallEnd(index)]
+
 
 @frozen
 class ReasoningBlock:
