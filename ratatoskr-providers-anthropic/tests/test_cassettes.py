@@ -5,29 +5,10 @@ from __future__ import annotations
 import json
 
 import pytest
+import ratatoskr.types as rt
 from ratatoskr.errors import ModelNotAvailable
-from ratatoskr.types import (
-    ChatOptions,
-    ContentEvent,
-    DoneEvent,
-    FinishReason,
-    GenerateDone,
-    GenerateOptions,
-    Message,
-    ReasoningConfig,
-    ReasoningEvent,
-    TextEvent,
-    ToolCall,
-    ToolCallDelta,
-    ToolCallEnd,
-    ToolCallStart,
-    ToolChoice,
-    ToolDefinition,
-    Usage,
-    UsageEvent,
-)
 
-WEATHER = ToolDefinition(
+WEATHER = rt.ToolDefinition(
     "get_weather",
     "Get the current weather in a given location",
     {
@@ -47,71 +28,75 @@ async def collect(stream):  # type: ignore[no-untyped-def]
 
 async def test_chat_text(provider, cassette) -> None:  # type: ignore[no-untyped-def]
     messages = [
-        Message.system("You are a terse assistant."),
-        Message.user("Hello, Claude"),
-        Message.system("Always answer in English."),
+        rt.Message.system("You are a terse assistant."),
+        rt.Message.user("Hello, Claude"),
+        rt.Message.system("Always answer in English."),
     ]
-    options = ChatOptions(model="claude-sonnet-4-5", max_tokens=1024, temperature=0.2, top_k=40, stop=["\n\nHuman:"])
+    options = rt.ChatOptions(model="claude-sonnet-4-5", max_tokens=1024, temperature=0.2, top_k=40, stop=["\n\nHuman:"])
     with cassette("messages_text") as cas:
         reply = await provider.chat(messages, None, options)
     assert cas.all_played
     assert reply.content == "Hi! My name is Claude."
-    assert reply.finish_reason is FinishReason.STOP
+    assert reply.finish_reason is rt.FinishReason.STOP
     assert reply.model == "claude-sonnet-4-5-20250929"
     assert reply.provider == "anthropic"
-    assert reply.usage == Usage(2095, 503, 2598, cached_tokens=0, cache_creation_tokens=0)
+    assert reply.usage == rt.Usage(2095, 503, 2598, cached_tokens=0, cache_creation_tokens=0)
 
 
 async def test_stream_text(provider, cassette) -> None:  # type: ignore[no-untyped-def]
     with cassette("messages_stream_text"):
         events = await collect(
-            provider.chat_stream([Message.user("Hello")], None, ChatOptions(model="claude-sonnet-4-5", max_tokens=256))
+            provider.chat_stream(
+                [rt.Message.user("Hello")], None, rt.ChatOptions(model="claude-sonnet-4-5", max_tokens=256)
+            )
         )
     assert events == [
-        ContentEvent("Hello"),
-        ContentEvent("!"),
-        UsageEvent(Usage(25, 15, 40)),
-        DoneEvent(FinishReason.STOP, "claude-sonnet-4-5-20250929", "anthropic"),
+        rt.ContentEvent("Hello"),
+        rt.ContentEvent("!"),
+        rt.UsageEvent(rt.Usage(25, 15, 40)),
+        rt.DoneEvent(rt.FinishReason.STOP, "claude-sonnet-4-5-20250929", "anthropic"),
     ]
 
 
 async def test_stream_tool_use(provider, cassette) -> None:  # type: ignore[no-untyped-def]
-    options = ChatOptions(model="claude-sonnet-4-5", max_tokens=1024, parallel_tool_calls=False)
+    options = rt.ChatOptions(model="claude-sonnet-4-5", max_tokens=1024, parallel_tool_calls=False)
     with cassette("messages_stream_tool_use"):
         events = await collect(
-            provider.chat_stream([Message.user("What is the weather like in San Francisco?")], [WEATHER], options)
+            provider.chat_stream([rt.Message.user("What is the weather like in San Francisco?")], [WEATHER], options)
         )
-    assert events[0] == ContentEvent("Okay")
-    assert events[2] == ToolCallStart(0, "toolu_01T1x1fJ34qAmk2tNTrN7Up6", "get_weather")
-    arguments = "".join(e.arguments for e in events if isinstance(e, ToolCallDelta))
+    assert events[0] == rt.ContentEvent("Okay")
+    assert events[2] == rt.ToolCallStart(0, "toolu_01T1x1fJ34qAmk2tNTrN7Up6", "get_weather")
+    arguments = "".join(e.arguments for e in events if isinstance(e, rt.ToolCallDelta))
     assert json.loads(arguments) == {"location": "San Francisco, CA", "unit": "fahrenheit"}
-    assert events[-3] == ToolCallEnd(0)
-    assert events[-1] == DoneEvent(FinishReason.TOOL_CALLS, "claude-sonnet-4-5-20250929", "anthropic")
+    assert events[-3] == rt.ToolCallEnd(0)
+    assert events[-1] == rt.DoneEvent(rt.FinishReason.TOOL_CALLS, "claude-sonnet-4-5-20250929", "anthropic")
 
 
 async def test_stream_thinking(provider, cassette) -> None:  # type: ignore[no-untyped-def]
-    options = ChatOptions(model="claude-sonnet-4-5", max_tokens=20000, reasoning=ReasoningConfig(max_tokens=16000))
-    prompt = [Message.user("What is the greatest common divisor of 1071 and 462?")]
+    options = rt.ChatOptions(
+        model="claude-sonnet-4-5", max_tokens=20000, reasoning=rt.ReasoningConfig(max_tokens=16000)
+    )
+    prompt = [rt.Message.user("What is the greatest common divisor of 1071 and 462?")]
     with cassette("messages_stream_thinking"):
         events = await collect(provider.chat_stream(prompt, None, options))
-    reasoning = "".join(e.text for e in events if isinstance(e, ReasoningEvent))
-    content = "".join(e.text for e in events if isinstance(e, ContentEvent))
+    reasoning = "".join(e.text for e in events if isinstance(e, rt.ReasoningEvent))
+    content = "".join(e.text for e in events if isinstance(e, rt.ContentEvent))
     assert reasoning.startswith("I need to find the GCD") and reasoning.endswith("= 21")
     assert content == "The greatest common divisor (GCD) of 1071 and 462 is **21**."
     assert "Euclidean" not in content, "reasoning never inside content"
-    assert events[-2] == UsageEvent(Usage(48, 212, 260, cached_tokens=0, cache_creation_tokens=0))
+    assert events[-2] == rt.UsageEvent(rt.Usage(48, 212, 260, cached_tokens=0, cache_creation_tokens=0))
 
 
 async def test_stream_thinking_excluded_from_output(provider, cassette) -> None:  # type: ignore[no-untyped-def]
-    reasoning = ReasoningConfig(max_tokens=16000, exclude_from_output=True)
-    options = ChatOptions(model="claude-sonnet-4-5", max_tokens=20000, reasoning=reasoning)
-    prompt = [Message.user("What is the greatest common divisor of 1071 and 462?")]
+    reasoning = rt.ReasoningConfig(max_tokens=16000, exclude_from_output=True)
+    options = rt.ChatOptions(model="claude-sonnet-4-5", max_tokens=20000, reasoning=reasoning)
+    prompt = [rt.Message.user("What is the greatest common divisor of 1071 and 462?")]
     with cassette("messages_stream_thinking"):
         events = await collect(provider.chat_stream(prompt, None, options))
-    reasoning = [e for e in events if isinstance(e, ReasoningEvent)]
+    reasoning = [e for e in events if isinstance(e, rt.ReasoningEvent)]
     assert reasoning, "hidden thinking still travels, so the turn can be sent back"
     assert all(e.hidden for e in reasoning)
-    assert "".join(e.text for e in events if isinstance(e, ContentEvent)).endswith("**21**.")
+    assert "".join(e.text for e in events if isinstance(e, rt.ContentEvent)).endswith("**21**.")
     from ratatoskr import ChatAccumulator
 
     acc = ChatAccumulator()
@@ -124,32 +109,32 @@ async def test_stream_thinking_excluded_from_output(provider, cassette) -> None:
 
 async def test_multi_turn_with_parallel_tool_results_and_caching(provider, cassette) -> None:  # type: ignore[no-untyped-def]
     messages = [
-        Message.system("You are a weather assistant."),
-        Message.user("What's the weather in San Francisco and New York?"),
-        Message.system("Be brief."),
-        Message.assistant(
+        rt.Message.system("You are a weather assistant."),
+        rt.Message.user("What's the weather in San Francisco and New York?"),
+        rt.Message.system("Be brief."),
+        rt.Message.assistant(
             "I'll check both cities.",
             [
-                ToolCall("toolu_01A09q90qw90lq917835lq9", "get_weather", '{"location": "San Francisco, CA"}'),
-                ToolCall("toolu_01B19q90qw90lq917835lq8", "get_weather", '{"location": "New York, NY"}'),
+                rt.ToolCall("toolu_01A09q90qw90lq917835lq9", "get_weather", '{"location": "San Francisco, CA"}'),
+                rt.ToolCall("toolu_01B19q90qw90lq917835lq8", "get_weather", '{"location": "New York, NY"}'),
             ],
         ),
-        Message.tool_result("toolu_01A09q90qw90lq917835lq9", "15 degrees, foggy"),
-        Message.tool_result("toolu_01B19q90qw90lq917835lq8", "22 degrees, sunny"),
+        rt.Message.tool_result("toolu_01A09q90qw90lq917835lq9", "15 degrees, foggy"),
+        rt.Message.tool_result("toolu_01B19q90qw90lq917835lq8", "22 degrees, sunny"),
     ]
     with cassette("messages_multi_turn_tools"):
-        reply = await provider.chat(messages, [WEATHER], ChatOptions(model="claude-sonnet-4-5", cache_prompt=True))
+        reply = await provider.chat(messages, [WEATHER], rt.ChatOptions(model="claude-sonnet-4-5", cache_prompt=True))
     assert reply.content.startswith("San Francisco is 15 degrees")
-    assert reply.usage == Usage(2009, 24, 2033, cached_tokens=1800, cache_creation_tokens=188)
+    assert reply.usage == rt.Usage(2009, 24, 2033, cached_tokens=1800, cache_creation_tokens=188)
 
 
 async def test_parallel_tool_use(provider, cassette) -> None:  # type: ignore[no-untyped-def]
-    options = ChatOptions(model="claude-sonnet-4-5", tool_choice=ToolChoice("required"))
+    options = rt.ChatOptions(model="claude-sonnet-4-5", tool_choice=rt.ToolChoice("required"))
     with cassette("messages_tool_use_parallel"):
         reply = await provider.chat(
-            [Message.user("What's the weather in San Francisco and New York?")], [WEATHER], options
+            [rt.Message.user("What's the weather in San Francisco and New York?")], [WEATHER], options
         )
-    assert reply.finish_reason is FinishReason.TOOL_CALLS
+    assert reply.finish_reason is rt.FinishReason.TOOL_CALLS
     assert [(c.id, c.parse_arguments()) for c in reply.tool_calls] == [
         ("toolu_01A09q90qw90lq917835lq9", {"location": "San Francisco, CA"}),
         ("toolu_01B19q90qw90lq917835lq8", {"location": "New York, NY", "unit": "celsius"}),
@@ -160,20 +145,20 @@ async def test_parallel_tool_use(provider, cassette) -> None:  # type: ignore[no
 @pytest.mark.parametrize(
     ("prompt", "max_tokens", "finish"),
     [
-        ("Count to a million", 5, FinishReason.LENGTH),
-        ("List three fruits", 64, FinishReason.STOP),
-        ("Something not allowed", 64, FinishReason.CONTENT_FILTER),
-        ("Search the web", 64, FinishReason.STOP),
+        ("Count to a million", 5, rt.FinishReason.LENGTH),
+        ("List three fruits", 64, rt.FinishReason.STOP),
+        ("Something not allowed", 64, rt.FinishReason.CONTENT_FILTER),
+        ("Search the web", 64, rt.FinishReason.STOP),
     ],
 )
 async def test_stream_finish_reasons(provider, cassette, prompt, max_tokens, finish) -> None:  # type: ignore[no-untyped-def]
     with cassette("messages_stream_finish_reasons"):
         events = await collect(
             provider.chat_stream(
-                [Message.user(prompt)], None, ChatOptions(model="claude-sonnet-4-5", max_tokens=max_tokens)
+                [rt.Message.user(prompt)], None, rt.ChatOptions(model="claude-sonnet-4-5", max_tokens=max_tokens)
             )
         )
-    assert isinstance(events[-1], DoneEvent)
+    assert isinstance(events[-1], rt.DoneEvent)
     assert events[-1].finish_reason is finish
 
 
@@ -192,10 +177,12 @@ async def test_generate_and_generate_stream(provider, cassette) -> None:  # type
     with cassette("messages_stream_text"):
         events = [
             e
-            async for e in provider.generate_stream("Hello", GenerateOptions(model="claude-sonnet-4-5", max_tokens=256))
+            async for e in provider.generate_stream(
+                "Hello", rt.GenerateOptions(model="claude-sonnet-4-5", max_tokens=256)
+            )
         ]
     assert events == [
-        TextEvent("Hello"),
-        TextEvent("!"),
-        GenerateDone(FinishReason.STOP, Usage(25, 15, 40), "claude-sonnet-4-5-20250929", "anthropic"),
+        rt.TextEvent("Hello"),
+        rt.TextEvent("!"),
+        rt.GenerateDone(rt.FinishReason.STOP, rt.Usage(25, 15, 40), "claude-sonnet-4-5-20250929", "anthropic"),
     ]

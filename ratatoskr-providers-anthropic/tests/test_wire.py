@@ -4,25 +4,9 @@ from __future__ import annotations
 
 import attrs
 import pytest
+import ratatoskr.types as rt
 from ratatoskr import ChatAccumulator, UnsupportedParameterWarning
 from ratatoskr.errors import InvalidInput, ResponseFormatError, StreamError
-from ratatoskr.types import (
-    ChatOptions,
-    DoneEvent,
-    FinishReason,
-    GenerateOptions,
-    Message,
-    ReasoningBlock,
-    ReasoningConfig,
-    ReasoningEffort,
-    ReasoningEvent,
-    ToolCall,
-    ToolCallDelta,
-    ToolCallEnd,
-    ToolCallStart,
-    ToolChoice,
-    ToolDefinition,
-)
 from ratatoskr_providers_anthropic._constraints import parameter_problems
 from ratatoskr_providers_anthropic._stream import AnthropicStreamDecoder
 from ratatoskr_providers_anthropic._wire import (
@@ -33,48 +17,48 @@ from ratatoskr_providers_anthropic._wire import (
     plan_thinking,
 )
 
-TOOL = ToolDefinition("lookup", "Look a word up", {"type": "object", "properties": {"word": {"type": "string"}}})
+TOOL = rt.ToolDefinition("lookup", "Look a word up", {"type": "object", "properties": {"word": {"type": "string"}}})
 
 
 def body(messages=None, tools=None, **options):  # type: ignore[no-untyped-def]
-    built, _ = build_messages_body(messages or [Message.user("hi")], tools, ChatOptions(model="m", **options))
+    built, _ = build_messages_body(messages or [rt.Message.user("hi")], tools, rt.ChatOptions(model="m", **options))
     return built
 
 
 # ---- thinking ------------------------------------------------------------------------------------------------
 
 
-@pytest.mark.parametrize("effort", [e for e in ReasoningEffort if e is not ReasoningEffort.NONE])
-def test_effort_maps_to_a_budget_and_room_for_the_answer(effort: ReasoningEffort) -> None:
-    plan = plan_thinking(ReasoningConfig(effort=effort), None, 4096)
+@pytest.mark.parametrize("effort", [e for e in rt.ReasoningEffort if e is not rt.ReasoningEffort.NONE])
+def test_effort_maps_to_a_budget_and_room_for_the_answer(effort: rt.ReasoningEffort) -> None:
+    plan = plan_thinking(rt.ReasoningConfig(effort=effort), None, 4096)
     assert plan.thinking == {"type": "enabled", "budget_tokens": EFFORT_BUDGETS[effort]}
     assert plan.max_tokens == EFFORT_BUDGETS[effort] + 4096
 
 
 def test_effort_none_and_no_reasoning_mean_no_thinking() -> None:
-    assert plan_thinking(ReasoningConfig(effort="none"), None, 4096).thinking is None
+    assert plan_thinking(rt.ReasoningConfig(effort="none"), None, 4096).thinking is None
     assert plan_thinking(None, 100, 4096).thinking is None
     assert plan_thinking(None, 100, 4096).max_tokens == 100
 
 
 def test_effort_budget_shrinks_under_an_explicit_max_tokens() -> None:
-    plan = plan_thinking(ReasoningConfig(effort="high"), 4000, 4096)
+    plan = plan_thinking(rt.ReasoningConfig(effort="high"), 4000, 4096)
     assert plan.thinking == {"type": "enabled", "budget_tokens": 3999}
     assert plan.max_tokens == 4000
 
 
 def test_explicit_budget_must_fit_under_max_tokens() -> None:
     with pytest.raises(InvalidInput, match="must exceed the thinking budget 2000"):
-        plan_thinking(ReasoningConfig(max_tokens=2000), 2000, 4096)
+        plan_thinking(rt.ReasoningConfig(max_tokens=2000), 2000, 4096)
 
 
 def test_budget_below_the_api_minimum_is_refused() -> None:
     with pytest.raises(InvalidInput, match="minimum thinking budget 1024"):
-        plan_thinking(ReasoningConfig(max_tokens=500), None, 4096)
+        plan_thinking(rt.ReasoningConfig(max_tokens=500), None, 4096)
 
 
 def test_exclude_from_output_hides_reasoning() -> None:
-    assert plan_thinking(ReasoningConfig(effort="low", exclude_from_output=True), None, 10).hide
+    assert plan_thinking(rt.ReasoningConfig(effort="low", exclude_from_output=True), None, 10).hide
 
 
 # ---- tools -----------------------------------------------------------------------------------------------------
@@ -84,12 +68,12 @@ def test_exclude_from_output_hides_reasoning() -> None:
     ("choice", "parallel", "expected"),
     [
         (None, None, None),
-        (ToolChoice("auto"), None, {"type": "auto"}),
-        (ToolChoice("required"), None, {"type": "any"}),
-        (ToolChoice.named("lookup"), None, {"type": "tool", "name": "lookup"}),
-        (ToolChoice("none"), None, {"type": "none"}),
+        (rt.ToolChoice("auto"), None, {"type": "auto"}),
+        (rt.ToolChoice("required"), None, {"type": "any"}),
+        (rt.ToolChoice.named("lookup"), None, {"type": "tool", "name": "lookup"}),
+        (rt.ToolChoice("none"), None, {"type": "none"}),
         (None, False, {"type": "auto", "disable_parallel_tool_use": True}),
-        (ToolChoice("required"), False, {"type": "any", "disable_parallel_tool_use": True}),
+        (rt.ToolChoice("required"), False, {"type": "any", "disable_parallel_tool_use": True}),
         (None, True, None),
     ],
 )
@@ -103,32 +87,34 @@ def test_tool_schema_untouched_and_tool_cache_control_honoured() -> None:
         "properties": {"q": {"type": "array", "items": {"$ref": "#/$defs/x"}}},
         "$defs": {"x": {"enum": ["a", "b"]}},
     }
-    tool = ToolDefinition("find", "", schema, cache_control={"type": "ephemeral", "ttl": "1h"})
+    tool = rt.ToolDefinition("find", "", schema, cache_control={"type": "ephemeral", "ttl": "1h"})
     (sent,) = body(tools=[tool])["tools"]
     assert sent == {"name": "find", "input_schema": schema, "cache_control": {"type": "ephemeral", "ttl": "1h"}}
 
 
 def test_forced_tool_choice_with_thinking_is_declared_a_problem_not_refused_by_the_codec() -> None:
-    forced = ChatOptions(model="m", tool_choice=ToolChoice("required"), reasoning=ReasoningConfig(effort="low"))
+    forced = rt.ChatOptions(
+        model="m", tool_choice=rt.ToolChoice("required"), reasoning=rt.ReasoningConfig(effort="low")
+    )
     (problem,) = parameter_problems(forced)
     assert (problem.parameter, problem.replacement) == ("tool_choice", None) and "auto or none" in problem.reason
-    sent = body(tools=[TOOL], tool_choice=ToolChoice("required"), reasoning=ReasoningConfig(effort="low"))
+    sent = body(tools=[TOOL], tool_choice=rt.ToolChoice("required"), reasoning=rt.ReasoningConfig(effort="low"))
     assert sent["tool_choice"] == {"type": "any"}  # validation = "ignore": encoded, the API answers for itself
     for fine in (
-        attrs.evolve(forced, tool_choice=ToolChoice("auto")),
+        attrs.evolve(forced, tool_choice=rt.ToolChoice("auto")),
         attrs.evolve(forced, reasoning=None),
-        attrs.evolve(forced, reasoning=ReasoningConfig(effort="none")),
+        attrs.evolve(forced, reasoning=rt.ReasoningConfig(effort="none")),
     ):
         assert parameter_problems(fine) == []
 
 
 def test_tool_results_and_a_following_question_share_one_user_turn() -> None:
     messages = [
-        Message.user("look up two words"),
-        Message.assistant("", [ToolCall("t1", "lookup", '{"word": "a"}'), ToolCall("t2", "lookup", "{}")]),
-        Message.tool_result("t1", "first"),
-        Message.tool_result("t2", "second"),
-        Message.user("and now?"),
+        rt.Message.user("look up two words"),
+        rt.Message.assistant("", [rt.ToolCall("t1", "lookup", '{"word": "a"}'), rt.ToolCall("t2", "lookup", "{}")]),
+        rt.Message.tool_result("t1", "first"),
+        rt.Message.tool_result("t2", "second"),
+        rt.Message.user("and now?"),
     ]
     turns = body(messages, [TOOL])["messages"]
     assert [t["role"] for t in turns] == ["user", "assistant", "user"]
@@ -137,24 +123,24 @@ def test_tool_results_and_a_following_question_share_one_user_turn() -> None:
 
 
 def test_invalid_tool_arguments_name_the_call() -> None:
-    bad = [Message.user("x"), Message.assistant("", [ToolCall("t9", "lookup", "{nope")])]
+    bad = [rt.Message.user("x"), rt.Message.assistant("", [rt.ToolCall("t9", "lookup", "{nope")])]
     with pytest.raises(InvalidInput, match="t9"):
         body(bad)
 
 
 def test_only_system_messages_is_invalid() -> None:
     with pytest.raises(InvalidInput, match="at least one user or assistant"):
-        body([Message.system("be nice")])
+        body([rt.Message.system("be nice")])
 
 
 # ---- options ---------------------------------------------------------------------------------------------------
 
 
 def test_temperature_above_one_is_declared_a_problem_not_refused_by_the_codec() -> None:
-    (problem,) = parameter_problems(ChatOptions(model="m", temperature=1.5))
+    (problem,) = parameter_problems(rt.ChatOptions(model="m", temperature=1.5))
     assert problem.parameter == "temperature" and "0..1" in problem.reason
-    assert parameter_problems(GenerateOptions(model="m", temperature=1.5))[0].parameter == "temperature"
-    assert parameter_problems(ChatOptions(model="m", temperature=1.0)) == []
+    assert parameter_problems(rt.GenerateOptions(model="m", temperature=1.5))[0].parameter == "temperature"
+    assert parameter_problems(rt.ChatOptions(model="m", temperature=1.0)) == []
     assert body(temperature=1.5)["temperature"] == 1.5  # validation = "ignore": encoded
 
 
@@ -163,12 +149,12 @@ def test_raw_provider_options_are_merged_into_the_body() -> None:
 
 
 def test_cache_prompt_marks_system_tools_and_last_message() -> None:
-    sent = body([Message.system("s"), Message.user("u")], [TOOL], cache_prompt=True)
+    sent = body([rt.Message.system("s"), rt.Message.user("u")], [TOOL], cache_prompt=True)
     ephemeral = {"type": "ephemeral"}
     assert sent["system"][-1]["cache_control"] == ephemeral
     assert sent["tools"][-1]["cache_control"] == ephemeral
     assert sent["messages"][-1]["content"][-1]["cache_control"] == ephemeral
-    assert "cache_control" not in str(body([Message.system("s"), Message.user("u")], [TOOL]))
+    assert "cache_control" not in str(body([rt.Message.system("s"), rt.Message.user("u")], [TOOL]))
 
 
 # ---- stream decoder ----------------------------------------------------------------------------------------
@@ -189,7 +175,7 @@ def test_tool_use_without_input_deltas_still_ends_with_valid_json() -> None:
         },
         {"type": "content_block_stop", "index": 0},
     )
-    assert events == [ToolCallStart(0, "toolu_1", "now"), ToolCallDelta(0, "{}"), ToolCallEnd(0)]
+    assert events == [rt.ToolCallStart(0, "toolu_1", "now"), rt.ToolCallDelta(0, "{}"), rt.ToolCallEnd(0)]
 
 
 def test_invalid_json_input_at_block_stop() -> None:
@@ -219,8 +205,8 @@ def test_thinking_and_signature_deltas() -> None:
         {"type": "message_stop"},
         {"type": "content_block_delta", "index": 0, "delta": {"type": "text_delta", "text": "late"}},
     )
-    assert events[:2] == [ReasoningEvent("hmm"), ReasoningEvent("", signature="sig")]
-    assert events[-1] == DoneEvent(FinishReason.STOP, "m", "anthropic")
+    assert events[:2] == [rt.ReasoningEvent("hmm"), rt.ReasoningEvent("", signature="sig")]
+    assert events[-1] == rt.DoneEvent(rt.FinishReason.STOP, "m", "anthropic")
     assert decoder.finished
 
 
@@ -239,18 +225,18 @@ def test_unknown_events_are_ignored_and_non_events_refused() -> None:
 
 # ---- thinking blocks, out and back -------------------------------------------------------------------------
 
-SIGNED = ReasoningBlock("step one", signature="sig-1", provider="anthropic")
-REDACTED = ReasoningBlock(redacted="opaque", provider="anthropic")
-CALL = ToolCall("toolu_1", "lookup", '{"word": "a"}')
+SIGNED = rt.ReasoningBlock("step one", signature="sig-1", provider="anthropic")
+REDACTED = rt.ReasoningBlock(redacted="opaque", provider="anthropic")
+CALL = rt.ToolCall("toolu_1", "lookup", '{"word": "a"}')
 
 
-def _assistant_blocks(*reasoning: ReasoningBlock, text: str = "Looking it up") -> list:  # type: ignore[type-arg]
-    messages = [Message.user("x"), Message.assistant(text, [CALL], reasoning=reasoning)]
-    return body(messages, [TOOL], reasoning=ReasoningConfig(effort="low"))["messages"][1]["content"]
+def _assistant_blocks(*reasoning: rt.ReasoningBlock, text: str = "Looking it up") -> list:  # type: ignore[type-arg]
+    messages = [rt.Message.user("x"), rt.Message.assistant(text, [CALL], reasoning=reasoning)]
+    return body(messages, [TOOL], reasoning=rt.ReasoningConfig(effort="low"))["messages"][1]["content"]
 
 
 def test_reasoning_blocks_go_first_in_order_and_unmodified() -> None:
-    unnamed = ReasoningBlock("step two", signature="sig-2")  # provider None: taken as Anthropic's
+    unnamed = rt.ReasoningBlock("step two", signature="sig-2")  # provider None: taken as Anthropic's
     assert _assistant_blocks(SIGNED, REDACTED, unnamed) == [
         {"type": "thinking", "thinking": "step one", "signature": "sig-1"},
         {"type": "redacted_thinking", "data": "opaque"},
@@ -261,7 +247,7 @@ def test_reasoning_blocks_go_first_in_order_and_unmodified() -> None:
 
 
 def test_reasoning_of_another_provider_is_dropped_with_a_warning() -> None:
-    foreign = ReasoningBlock("thought elsewhere", signature="gAAAA", provider="openrouter")
+    foreign = rt.ReasoningBlock("thought elsewhere", signature="gAAAA", provider="openrouter")
     with pytest.warns(UnsupportedParameterWarning, match="1 reasoning block.*message 1.*'openrouter'"):
         sent = _assistant_blocks(foreign, SIGNED)
     assert [b["type"] for b in sent] == ["thinking", "text", "tool_use"]
@@ -270,12 +256,12 @@ def test_reasoning_of_another_provider_is_dropped_with_a_warning() -> None:
 
 def test_unsigned_thinking_is_dropped_with_a_warning() -> None:
     with pytest.warns(UnsupportedParameterWarning, match="no signature"):
-        sent = _assistant_blocks(ReasoningBlock("unsigned", provider="anthropic"))
+        sent = _assistant_blocks(rt.ReasoningBlock("unsigned", provider="anthropic"))
     assert [b["type"] for b in sent] == ["text", "tool_use"]
 
 
 def test_cache_prompt_never_marks_a_thinking_block() -> None:
-    messages = [Message.user("x"), Message.assistant(reasoning=[SIGNED, REDACTED])]
+    messages = [rt.Message.user("x"), rt.Message.assistant(reasoning=[SIGNED, REDACTED])]
     sent = body(messages, cache_prompt=True)["messages"][-1]["content"]
     assert all("cache_control" not in b for b in sent)
 
@@ -319,11 +305,11 @@ STREAM = (
 
 def test_stream_redacted_thinking_round_trip() -> None:
     events = _feed(AnthropicStreamDecoder("m"), *STREAM)
-    assert [e for e in events if isinstance(e, ReasoningEvent)] == [
-        ReasoningEvent("step "),
-        ReasoningEvent("one"),
-        ReasoningEvent("", signature="sig-1"),
-        ReasoningEvent("", redacted="opaque"),
+    assert [e for e in events if isinstance(e, rt.ReasoningEvent)] == [
+        rt.ReasoningEvent("step "),
+        rt.ReasoningEvent("one"),
+        rt.ReasoningEvent("", signature="sig-1"),
+        rt.ReasoningEvent("", redacted="opaque"),
     ]
     accumulator = ChatAccumulator()
     for event in events:
@@ -331,7 +317,7 @@ def test_stream_redacted_thinking_round_trip() -> None:
     reply = accumulator.response()
     assert reply.reasoning == "step one"
     assert reply.reasoning_blocks == (SIGNED, REDACTED)
-    turns = body([Message.user("x"), reply.to_message(), Message.tool_result("toolu_1", "found")], [TOOL])
+    turns = body([rt.Message.user("x"), reply.to_message(), rt.Message.tool_result("toolu_1", "found")], [TOOL])
     assert turns["messages"][1]["content"][:2] == [
         {"type": "thinking", "thinking": "step one", "signature": "sig-1"},
         {"type": "redacted_thinking", "data": "opaque"},
@@ -340,22 +326,22 @@ def test_stream_redacted_thinking_round_trip() -> None:
 
 def test_stream_with_hidden_reasoning_marks_every_reasoning_event_hidden() -> None:
     events = _feed(AnthropicStreamDecoder("m", hide_reasoning=True), *STREAM)
-    reasoning = [e for e in events if isinstance(e, ReasoningEvent)]
+    reasoning = [e for e in events if isinstance(e, rt.ReasoningEvent)]
     assert reasoning
     assert all(e.hidden for e in reasoning)
-    shown = [e for e in _feed(AnthropicStreamDecoder("m"), *STREAM) if isinstance(e, ReasoningEvent)]
+    shown = [e for e in _feed(AnthropicStreamDecoder("m"), *STREAM) if isinstance(e, rt.ReasoningEvent)]
     assert not any(e.hidden for e in shown)
 
 
 def test_options_the_messages_api_cannot_express_are_encoded_as_given_never_dropped() -> None:
     """The codec only encodes: what the provider does not declare reaches it only with validation = "ignore",
     and is then sent under its own name (the API answers for itself)."""
-    from ratatoskr import ChatOptions, Message, ResponseFormat
+    from ratatoskr import ResponseFormat
     from ratatoskr_providers_anthropic._wire import build_messages_body
     from ratatoskr_providers_anthropic.provider import AnthropicProvider
 
-    options = ChatOptions(model="claude-x", seed=7, response_format=ResponseFormat("json_object"))
-    body, _ = build_messages_body([Message.user("hi")], None, options)
+    options = rt.ChatOptions(model="claude-x", seed=7, response_format=ResponseFormat("json_object"))
+    body, _ = build_messages_body([rt.Message.user("hi")], None, options)
     assert body["seed"] == 7 and body["response_format"]["type"] == "json_object"
     assert (
         not {"seed", "frequency_penalty", "presence_penalty", "response_format"}

@@ -15,35 +15,12 @@ import anyio.to_thread
 import attrs
 import pytest
 import ratatoskr.demo
+import ratatoskr.types as rt
 from ratatoskr import errors as E
 from ratatoskr import serde
 from ratatoskr.config import Settings
 from ratatoskr.gateway import EmbeddedGateway
 from ratatoskr.plugins import PluginManager, hookimpl
-from ratatoskr.types import (
-    ChatOptions,
-    ChatResponse,
-    ContentEvent,
-    DoneEvent,
-    Embedding,
-    FinishReason,
-    Message,
-    ModelInfo,
-    ModelMetadata,
-    ParameterAvailability,
-    ParameterName,
-    ParameterRange,
-    PricingInfo,
-    ReasoningBlock,
-    ReasoningEvent,
-    ToolCall,
-    ToolCallDelta,
-    ToolCallEnd,
-    ToolCallStart,
-    ToolDefinition,
-    Usage,
-    UsageEvent,
-)
 from ratatoskr_server import ServiceClient
 from ratatoskr_server.config import ServerConfig
 from ratatoskr_server.server import ServerThread
@@ -96,7 +73,7 @@ class Script:
 SCRIPT = Script()
 
 
-def echo(messages: Sequence[Message], tools: Sequence[ToolDefinition] | None, options: ChatOptions) -> str:
+def echo(messages: Sequence[rt.Message], tools: Sequence[rt.ToolDefinition] | None, options: rt.ChatOptions) -> str:
     """What the provider received, as JSON: proves every field crossed the wire."""
     return json.dumps(
         {
@@ -118,49 +95,49 @@ class ScriptedChat:
     supports_tools = True
 
     async def chat(
-        self, messages: Sequence[Message], tools: Sequence[ToolDefinition] | None, options: ChatOptions
-    ) -> ChatResponse:
+        self, messages: Sequence[rt.Message], tools: Sequence[rt.ToolDefinition] | None, options: rt.ChatOptions
+    ) -> rt.ChatResponse:
         if options.model not in self.models:
             raise E.ModelNotAvailable(options.model, provider=self.name)
-        return ChatResponse(
+        return rt.ChatResponse(
             content=echo(messages, tools, options),
             reasoning="thought",
-            tool_calls=(ToolCall("call_1", "lookup", '{"q": "x"}'),),
-            usage=Usage(10, 5, 15, reasoning_tokens=3, cached_tokens=4, cache_creation_tokens=2),
-            finish_reason=FinishReason.TOOL_CALLS,
+            tool_calls=(rt.ToolCall("call_1", "lookup", '{"q": "x"}'),),
+            usage=rt.Usage(10, 5, 15, reasoning_tokens=3, cached_tokens=4, cache_creation_tokens=2),
+            finish_reason=rt.FinishReason.TOOL_CALLS,
             model=options.model,
             provider=self.name,
             reasoning_blocks=(
-                ReasoningBlock("thought", signature="sig-1", provider=self.name),
-                ReasoningBlock("", redacted="opaque==", provider=self.name),
+                rt.ReasoningBlock("thought", signature="sig-1", provider=self.name),
+                rt.ReasoningBlock("", redacted="opaque==", provider=self.name),
             ),
         )
 
     async def chat_stream(
-        self, messages: Sequence[Message], tools: Sequence[ToolDefinition] | None, options: ChatOptions
+        self, messages: Sequence[rt.Message], tools: Sequence[rt.ToolDefinition] | None, options: rt.ChatOptions
     ) -> AsyncIterator[Any]:
         if options.model not in self.models:
             raise E.ModelNotAvailable(options.model, provider=self.name)
         if options.model == "endless":
             SCRIPT.stream_started.set()
             try:
-                yield ContentEvent("first")
+                yield rt.ContentEvent("first")
                 await anyio.sleep_forever()
             finally:
                 SCRIPT.stream_closed.set()
         if messages[-1].content == "fail midway":
-            yield ContentEvent("partial")
+            yield rt.ContentEvent("partial")
             raise E.StreamError("connection dropped mid-stream", provider=self.name)
-        yield ReasoningEvent("thinking")
-        yield ReasoningEvent("", signature="sig-1")
-        yield ReasoningEvent("", redacted="opaque==")
-        yield ContentEvent(echo(messages, tools, options))
-        yield ToolCallStart(0, "call_1", "lookup")
-        yield ToolCallDelta(0, '{"q":')
-        yield ToolCallDelta(0, ' "x"}')
-        yield ToolCallEnd(0)
-        yield UsageEvent(Usage(10, 5, 15, reasoning_tokens=3, cached_tokens=4))
-        yield DoneEvent(FinishReason.TOOL_CALLS)
+        yield rt.ReasoningEvent("thinking")
+        yield rt.ReasoningEvent("", signature="sig-1")
+        yield rt.ReasoningEvent("", redacted="opaque==")
+        yield rt.ContentEvent(echo(messages, tools, options))
+        yield rt.ToolCallStart(0, "call_1", "lookup")
+        yield rt.ToolCallDelta(0, '{"q":')
+        yield rt.ToolCallDelta(0, ' "x"}')
+        yield rt.ToolCallEnd(0)
+        yield rt.UsageEvent(rt.Usage(10, 5, 15, reasoning_tokens=3, cached_tokens=4))
+        yield rt.DoneEvent(rt.FinishReason.TOOL_CALLS)
 
 
 class Errors:
@@ -170,7 +147,7 @@ class Errors:
     priority = 100
     models = frozenset({"boom", "gated", "hang"})
 
-    async def embed(self, text: str, model: str) -> Embedding:
+    async def embed(self, text: str, model: str) -> rt.Embedding:
         if model not in self.models:
             raise E.ModelNotAvailable(model, provider=self.name)
         if model in ("gated", "hang"):
@@ -182,12 +159,12 @@ class Errors:
             finally:
                 with SCRIPT.lock:
                     SCRIPT.in_flight -= 1
-            return Embedding([1.0], model, self.name)
+            return rt.Embedding([1.0], model, self.name)
         if text == "bug":
             raise RuntimeError("a provider bug")
         raise ERRORS[text]
 
-    async def embed_batch(self, texts: Sequence[str], model: str) -> list[Embedding]:
+    async def embed_batch(self, texts: Sequence[str], model: str) -> list[rt.Embedding]:
         return [await self.embed(t, model) for t in texts]
 
 
@@ -196,16 +173,16 @@ class Metadata:
     priority = 100
     models = None
 
-    async def fetch_metadata(self, model: str) -> ModelMetadata:
-        return ModelMetadata(
-            info=ModelInfo(model, "scripted", ("Chat", "ToolUse"), context_window=8192),
+    async def fetch_metadata(self, model: str) -> rt.ModelMetadata:
+        return rt.ModelMetadata(
+            info=rt.ModelInfo(model, "scripted", ("Chat", "ToolUse"), context_window=8192),
             parameters={
-                ParameterName("temperature"): ParameterAvailability.mutable(ParameterRange(0.0, 2.0, 1.0)),
-                ParameterName("seed"): ParameterAvailability.read_only({"fixed": 7}),
-                ParameterName("top_k"): ParameterAvailability("unsupported"),
-                ParameterName("x_custom"): ParameterAvailability("opaque"),
+                rt.ParameterName("temperature"): rt.ParameterAvailability.mutable(rt.ParameterRange(0.0, 2.0, 1.0)),
+                rt.ParameterName("seed"): rt.ParameterAvailability.read_only({"fixed": 7}),
+                rt.ParameterName("top_k"): rt.ParameterAvailability("unsupported"),
+                rt.ParameterName("x_custom"): rt.ParameterAvailability("opaque"),
             },
-            pricing=PricingInfo(0.5, 1.5),
+            pricing=rt.PricingInfo(0.5, 1.5),
             max_output_tokens=4096,
         )
 

@@ -4,31 +4,7 @@ from __future__ import annotations
 
 import attrs
 import pytest
-from ratatoskr.types import (
-    ChatOptions,
-    ChatResponse,
-    ClassifyResult,
-    DoneEvent,
-    Embedding,
-    GenerateDone,
-    GenerateOptions,
-    GenerateResponse,
-    Message,
-    ModelInfo,
-    ModelMetadata,
-    ModelStatus,
-    NliResult,
-    PresetParameters,
-    ReasoningBlock,
-    ReasoningConfig,
-    ReasoningEvent,
-    ResponseFormat,
-    StanceResult,
-    Token,
-    ToolCall,
-    ToolDefinition,
-    Usage,
-)
+import ratatoskr.types as rt
 from ratatoskr_server._generated import ratatoskr_pb2 as pb
 
 
@@ -42,30 +18,34 @@ def test_generated_code_is_up_to_date() -> None:
 @pytest.mark.parametrize(
     ("cls", "message", "renamed"),
     [
-        (Embedding, pb.Embedding, {}),
-        (Embedding, pb.EmbedResponse, {}),
-        (NliResult, pb.NliResponse, {}),
-        (ClassifyResult, pb.ClassifyResponse, {}),
-        (StanceResult, pb.StanceResponse, {}),
-        (Token, pb.Token, {}),
-        (ModelInfo, pb.ModelInfo, {}),
-        (ModelStatus, pb.ModelStatusResponse, {"kind": "status"}),
-        (ModelMetadata, pb.ProtoModelMetadata, {}),
-        (Usage, pb.Usage, {}),
-        (Message, pb.Message, {}),
-        (ReasoningBlock, pb.ReasoningBlock, {}),
-        (ToolCall, pb.ToolCall, {}),
-        (ToolDefinition, pb.ToolDefinition, {"parameters": "parameters_json", "cache_control": "cache_control_json"}),
-        (ChatOptions, pb.ChatOptions, {}),
-        (ReasoningConfig, pb.ReasoningConfig, {}),
-        (ResponseFormat, pb.ResponseFormat, {"type": "text", "schema": "json_schema"}),
-        (ChatResponse, pb.ChatResponse, {}),
-        (GenerateOptions, pb.GenerateOptions, {"stop": "stop_sequences"}),
-        (GenerateResponse, pb.GenerateResponse, {}),
-        (PresetParameters, pb.ProtoPresetParameters, {}),
-        (ReasoningEvent, pb.ChatEvent, {"text": "reasoning", "hidden": "hidden_reasoning"}),
-        (DoneEvent, pb.ChatEvent, {}),
-        (GenerateDone, pb.GenerateEvent, {}),
+        (rt.Embedding, pb.Embedding, {}),
+        (rt.Embedding, pb.EmbedResponse, {}),
+        (rt.NliResult, pb.NliResponse, {}),
+        (rt.ClassifyResult, pb.ClassifyResponse, {}),
+        (rt.StanceResult, pb.StanceResponse, {}),
+        (rt.Token, pb.Token, {}),
+        (rt.ModelInfo, pb.ModelInfo, {}),
+        (rt.ModelStatus, pb.ModelStatusResponse, {"kind": "status"}),
+        (rt.ModelMetadata, pb.ProtoModelMetadata, {}),
+        (rt.Usage, pb.Usage, {}),
+        (rt.Message, pb.Message, {}),
+        (rt.ReasoningBlock, pb.ReasoningBlock, {}),
+        (rt.ToolCall, pb.ToolCall, {}),
+        (
+            rt.ToolDefinition,
+            pb.ToolDefinition,
+            {"parameters": "parameters_json", "cache_control": "cache_control_json"},
+        ),
+        (rt.ChatOptions, pb.ChatOptions, {}),
+        (rt.ReasoningConfig, pb.ReasoningConfig, {}),
+        (rt.ResponseFormat, pb.ResponseFormat, {"type": "text", "schema": "json_schema"}),
+        (rt.ChatResponse, pb.ChatResponse, {}),
+        (rt.GenerateOptions, pb.GenerateOptions, {"stop": "stop_sequences"}),
+        (rt.GenerateResponse, pb.GenerateResponse, {}),
+        (rt.PresetParameters, pb.ProtoPresetParameters, {}),
+        (rt.ReasoningEvent, pb.ChatEvent, {"text": "reasoning", "hidden": "hidden_reasoning"}),
+        (rt.DoneEvent, pb.ChatEvent, {}),
+        (rt.GenerateDone, pb.GenerateEvent, {}),
     ],
 )
 def test_typed_messages_carry_every_field(cls: type, message: type, renamed: dict[str, str]) -> None:
@@ -80,8 +60,8 @@ def test_decoding_defaults_of_the_original() -> None:
     from ratatoskr_server import _codec_chat as CC
     from ratatoskr_server import _convert as C
 
-    assert CC.chat_event_from_pb(pb.ChatEvent()) == DoneEvent()  # a missing oneof is Done
-    assert CC.generate_event_from_pb(pb.GenerateEvent()) == GenerateDone()
+    assert CC.chat_event_from_pb(pb.ChatEvent()) == rt.DoneEvent()  # a missing oneof is Done
+    assert CC.generate_event_from_pb(pb.GenerateEvent()) == rt.GenerateDone()
     assert CC.message_from_pb(pb.Message(content="x")).role is Role.USER  # UNSPECIFIED is user
     assert C._availability_from_pb(pb.ProtoParameterAvailability()) == ParameterAvailability.opaque()
     assert C.nli_from_pb(pb.NliResponse(label=0)).label is NliLabel.NEUTRAL
@@ -97,7 +77,7 @@ def test_decoding_defaults_of_the_original() -> None:
 def test_hidden_reasoning_shows_nothing_to_an_original_client() -> None:
     from ratatoskr_server import _codec_chat as CC
 
-    event = ReasoningEvent("secret thoughts", signature="sig", hidden=True)
+    event = rt.ReasoningEvent("secret thoughts", signature="sig", hidden=True)
     message = CC.chat_event(event)
     assert message.WhichOneof("event") == "reasoning" and message.reasoning == ""
     assert CC.chat_event_from_pb(message) == event
@@ -107,20 +87,20 @@ def test_float32_options_arrive_as_typed() -> None:
     from ratatoskr_server import _codec_chat as CC
 
     for value in (0.2, 0.7, 1.0, 0.95, 1.3, 0.1234567, 2.0, 0.0):
-        sent = CC.chat_options_to_pb(ChatOptions(model="m", temperature=value, top_p=min(value, 1.0)))
+        sent = CC.chat_options_to_pb(rt.ChatOptions(model="m", temperature=value, top_p=min(value, 1.0)))
         back = CC.chat_options_from_pb(pb.ChatOptions.FromString(sent.SerializeToString()))
         assert back.temperature == value and back.top_p == min(value, 1.0)
 
 
 def test_cost_and_extra_prices_travel() -> None:
-    from ratatoskr.types import Cost, ModelInfo, ModelMetadata, PricingInfo
+    from ratatoskr.types import Cost, PricingInfo
     from ratatoskr_server import _codec_chat as CC
     from ratatoskr_server import _convert
 
-    usage = Usage(10, 5, 15, cost=Cost(0.5, 0.2, 0.3, cached=0.1))
+    usage = rt.Usage(10, 5, 15, cost=Cost(0.5, 0.2, 0.3, cached=0.1))
     assert CC.usage_from_pb(CC.usage_to_pb(usage)) == usage
-    assert CC.usage_from_pb(CC.usage_to_pb(Usage(1, 2, 3))).cost is None
-    meta = ModelMetadata(ModelInfo("m", "p"), pricing=PricingInfo(1.0, 2.0, cached_cost_per_mtok=0.1))
+    assert CC.usage_from_pb(CC.usage_to_pb(rt.Usage(1, 2, 3))).cost is None
+    meta = rt.ModelMetadata(rt.ModelInfo("m", "p"), pricing=PricingInfo(1.0, 2.0, cached_cost_per_mtok=0.1))
     assert _convert.metadata_from_pb_message(_convert.metadata_to_pb(meta)).pricing == meta.pricing
 
 

@@ -7,24 +7,9 @@ from collections.abc import AsyncIterator, Callable, Sequence
 from typing import Any
 
 import pytest
+import ratatoskr.types as rt
 from ratatoskr import hookimpl
 from ratatoskr.plugins import PluginManager, provider_plugin
-from ratatoskr.types import (
-    ChatEvent,
-    ChatOptions,
-    ChatResponse,
-    ContentEvent,
-    DoneEvent,
-    FinishReason,
-    Message,
-    ReasoningEvent,
-    ToolCallDelta,
-    ToolCallEnd,
-    ToolCallStart,
-    ToolDefinition,
-    Usage,
-    UsageEvent,
-)
 
 Run = Callable[..., Any]  # the `cli` fixture (conftest.py)
 
@@ -37,27 +22,27 @@ class Thinker:
     models = frozenset({"thinker-1"})
 
     def __init__(self) -> None:
-        self.seen: list[tuple[list[Message], Sequence[ToolDefinition] | None, ChatOptions]] = []
+        self.seen: list[tuple[list[rt.Message], Sequence[rt.ToolDefinition] | None, rt.ChatOptions]] = []
 
     async def chat(
-        self, messages: Sequence[Message], tools: Sequence[ToolDefinition] | None, options: ChatOptions
-    ) -> ChatResponse:
+        self, messages: Sequence[rt.Message], tools: Sequence[rt.ToolDefinition] | None, options: rt.ChatOptions
+    ) -> rt.ChatResponse:
         raise NotImplementedError
 
     async def chat_stream(
-        self, messages: Sequence[Message], tools: Sequence[ToolDefinition] | None, options: ChatOptions
-    ) -> AsyncIterator[ChatEvent]:
+        self, messages: Sequence[rt.Message], tools: Sequence[rt.ToolDefinition] | None, options: rt.ChatOptions
+    ) -> AsyncIterator[rt.ChatEvent]:
         self.seen.append((list(messages), tools, options))
-        yield ReasoningEvent("Let me ")
-        yield ReasoningEvent("think.")
-        yield ContentEvent("The answer")
-        yield ToolCallStart(0, "call_1", "lookup")
-        yield ToolCallDelta(0, '{"q": ')
-        yield ToolCallDelta(0, '"x"}')
-        yield ToolCallEnd(0)
-        yield ContentEvent(" is 42.")
-        yield UsageEvent(Usage(prompt_tokens=5, completion_tokens=7, total_tokens=12, reasoning_tokens=3))
-        yield DoneEvent(FinishReason.TOOL_CALLS)
+        yield rt.ReasoningEvent("Let me ")
+        yield rt.ReasoningEvent("think.")
+        yield rt.ContentEvent("The answer")
+        yield rt.ToolCallStart(0, "call_1", "lookup")
+        yield rt.ToolCallDelta(0, '{"q": ')
+        yield rt.ToolCallDelta(0, '"x"}')
+        yield rt.ToolCallEnd(0)
+        yield rt.ContentEvent(" is 42.")
+        yield rt.UsageEvent(rt.Usage(prompt_tokens=5, completion_tokens=7, total_tokens=12, reasoning_tokens=3))
+        yield rt.DoneEvent(rt.FinishReason.TOOL_CALLS)
 
 
 @pytest.fixture

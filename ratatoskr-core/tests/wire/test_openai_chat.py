@@ -7,28 +7,10 @@ from collections.abc import AsyncIterator
 from typing import Any
 
 import pytest
+import ratatoskr.types as rt
 from hypothesis import given, settings
 from hypothesis import strategies as st
 from ratatoskr import errors
-from ratatoskr.types import (
-    ChatOptions,
-    ChatResponse,
-    ContentEvent,
-    DoneEvent,
-    FinishReason,
-    Message,
-    ReasoningConfig,
-    ReasoningEvent,
-    ResponseFormat,
-    ToolCall,
-    ToolCallDelta,
-    ToolCallEnd,
-    ToolCallStart,
-    ToolChoice,
-    ToolDefinition,
-    Usage,
-    UsageEvent,
-)
 from ratatoskr.wire.openai_chat import ChunkDecoder, build_request, chat_events, parse_response
 from ratatoskr.wire.openai_server import decode_request, encode_chunks, encode_response
 
@@ -38,17 +20,17 @@ SCHEMA = {
     "required": ["city"],
     "additionalProperties": False,
 }
-TOOL = ToolDefinition("get_weather", "Weather", SCHEMA)
+TOOL = rt.ToolDefinition("get_weather", "Weather", SCHEMA)
 
 
 def test_build_request_forwards_every_option() -> None:
-    options = ChatOptions(
+    options = rt.ChatOptions(
         model="m", temperature=0.2, max_tokens=50, top_p=0.9, top_k=40, stop=["END"], frequency_penalty=0.5,
-        presence_penalty=-0.5, seed=7, tool_choice=ToolChoice.named("get_weather"), parallel_tool_calls=False,
-        response_format=ResponseFormat("json_schema", SCHEMA, "weather", True),
-        reasoning=ReasoningConfig(effort="low"), raw_provider_options={"provider": {"order": ["a"]}, "top_k": 5},
+        presence_penalty=-0.5, seed=7, tool_choice=rt.ToolChoice.named("get_weather"), parallel_tool_calls=False,
+        response_format=rt.ResponseFormat("json_schema", SCHEMA, "weather", True),
+        reasoning=rt.ReasoningConfig(effort="low"), raw_provider_options={"provider": {"order": ["a"]}, "top_k": 5},
     )  # fmt: skip
-    messages = [Message.system("a"), Message.user("q"), Message.system("b")]
+    messages = [rt.Message.system("a"), rt.Message.user("q"), rt.Message.system("b")]
     body = build_request(messages, [TOOL], options, stream=True)
     assert body == {
         "model": "m",
@@ -68,10 +50,10 @@ def test_build_request_forwards_every_option() -> None:
 
 
 def test_tool_history_is_encoded_with_ids() -> None:
-    call = ToolCall("call_1", "get_weather", '{"city":"Paris"}')
+    call = rt.ToolCall("call_1", "get_weather", '{"city":"Paris"}')
     body = build_request(
-        [Message.user("q"), Message.assistant("", [call]), Message.tool_result("call_1", "sunny")],
-        None, ChatOptions(model="m"), stream=False,
+        [rt.Message.user("q"), rt.Message.assistant("", [call]), rt.Message.tool_result("call_1", "sunny")],
+        None, rt.ChatOptions(model="m"), stream=False,
     )  # fmt: skip
     assert body["messages"][1] == {
         "role": "assistant",
@@ -85,27 +67,27 @@ def test_tool_history_is_encoded_with_ids() -> None:
 
 
 def test_reasoning_dialects_and_options() -> None:
-    openrouter = build_request([Message.user("q")], None, ChatOptions(
-        model="m", reasoning=ReasoningConfig(max_tokens=2000, exclude_from_output=True)), stream=False,
+    openrouter = build_request([rt.Message.user("q")], None, rt.ChatOptions(
+        model="m", reasoning=rt.ReasoningConfig(max_tokens=2000, exclude_from_output=True)), stream=False,
         reasoning_dialect="openrouter")  # fmt: skip
     assert openrouter["reasoning"] == {"max_tokens": 2000, "exclude": True}
     enabled = build_request(
-        [Message.user("q")],
+        [rt.Message.user("q")],
         None,
-        ChatOptions(model="m", reasoning=ReasoningConfig()),
+        rt.ChatOptions(model="m", reasoning=rt.ReasoningConfig()),
         stream=False,
         reasoning_dialect="openrouter",
     )
     assert enabled["reasoning"] == {"enabled": True}
     # What a server cannot take its provider declares (validation decides); the codec encodes every part given.
     budget = build_request(
-        [Message.user("q")], None, ChatOptions(model="m", reasoning=ReasoningConfig("low", 9)), stream=False
+        [rt.Message.user("q")], None, rt.ChatOptions(model="m", reasoning=rt.ReasoningConfig("low", 9)), stream=False
     )
     assert (budget["reasoning_effort"], budget["reasoning"]) == ("low", {"max_tokens": 9})
     both = build_request(
-        [Message.user("q")],
+        [rt.Message.user("q")],
         None,
-        ChatOptions(model="m", reasoning=ReasoningConfig("low", 9)),
+        rt.ChatOptions(model="m", reasoning=rt.ReasoningConfig("low", 9)),
         stream=False,
         reasoning_dialect="openrouter",
     )
@@ -114,7 +96,7 @@ def test_reasoning_dialects_and_options() -> None:
 
 def test_every_option_given_is_encoded_validation_is_not_the_codecs() -> None:
     body = build_request(
-        [Message.user("q")], None, ChatOptions(model="m", top_k=3, seed=1, cache_prompt=True), stream=False
+        [rt.Message.user("q")], None, rt.ChatOptions(model="m", top_k=3, seed=1, cache_prompt=True), stream=False
     )
     assert (body["top_k"], body["seed"]) == (3, 1)
     assert body["messages"][0]["content"][0]["cache_control"] == {"type": "ephemeral"}
@@ -122,14 +104,17 @@ def test_every_option_given_is_encoded_validation_is_not_the_codecs() -> None:
 
 def test_cache_prompt_marks_the_last_system_message() -> None:
     body = build_request(
-        [Message.system("long"), Message.user("q")], None, ChatOptions(model="m", cache_prompt=True), stream=False
+        [rt.Message.system("long"), rt.Message.user("q")],
+        None,
+        rt.ChatOptions(model="m", cache_prompt=True),
+        stream=False,
     )
     assert body["messages"][0]["content"] == [{"type": "text", "text": "long", "cache_control": {"type": "ephemeral"}}]
 
 
 def test_max_tokens_field_and_json_object() -> None:
-    body = build_request([Message.user("q")], None, ChatOptions(
-        model="m", max_tokens=9, response_format=ResponseFormat("json_object")), stream=False,
+    body = build_request([rt.Message.user("q")], None, rt.ChatOptions(
+        model="m", max_tokens=9, response_format=rt.ResponseFormat("json_object")), stream=False,
         max_tokens_field="max_completion_tokens")  # fmt: skip
     assert body["max_completion_tokens"] == 9 and "max_tokens" not in body
     assert body["response_format"] == {"type": "json_object"}
@@ -147,22 +132,22 @@ def test_parse_response_reads_everything() -> None:
                   "completion_tokens_details": {"reasoning_tokens": 12}},
     }  # fmt: skip
     got = parse_response(body, provider="p")
-    assert got == ChatResponse("", "think", (ToolCall("call_9", "f", '{"a": 1}'),),
-                               Usage(10, 20, 30, reasoning_tokens=12, cached_tokens=4),
-                               FinishReason.TOOL_CALLS, "gpt-4o-2024-08-06", "p")  # fmt: skip
+    assert got == rt.ChatResponse("", "think", (rt.ToolCall("call_9", "f", '{"a": 1}'),),
+                               rt.Usage(10, 20, 30, reasoning_tokens=12, cached_tokens=4),
+                               rt.FinishReason.TOOL_CALLS, "gpt-4o-2024-08-06", "p")  # fmt: skip
 
 
 @pytest.mark.parametrize(
     ("wire", "ours"),
     [
-        ("stop", FinishReason.STOP),
-        ("length", FinishReason.LENGTH),
-        ("content_filter", FinishReason.CONTENT_FILTER),
-        ("tool_calls", FinishReason.TOOL_CALLS),
-        ("function_call", FinishReason.TOOL_CALLS),
+        ("stop", rt.FinishReason.STOP),
+        ("length", rt.FinishReason.LENGTH),
+        ("content_filter", rt.FinishReason.CONTENT_FILTER),
+        ("tool_calls", rt.FinishReason.TOOL_CALLS),
+        ("function_call", rt.FinishReason.TOOL_CALLS),
     ],
 )
-def test_finish_reasons(wire: str, ours: FinishReason) -> None:
+def test_finish_reasons(wire: str, ours: rt.FinishReason) -> None:
     body = {"model": "m", "choices": [{"message": {"content": "x"}, "finish_reason": wire}]}
     assert parse_response(body, provider="p").finish_reason is ours
 
@@ -206,10 +191,10 @@ def test_decoder_tool_call_with_late_id_and_split_name_starts_once() -> None:
         finish="tool_calls",
     )
     assert events == [
-        ToolCallStart(0, "call_late", "get_weather"),
-        ToolCallDelta(0, '{"city": "Paris"}'),
-        ToolCallEnd(0),
-        DoneEvent(FinishReason.TOOL_CALLS, None, "p"),
+        rt.ToolCallStart(0, "call_late", "get_weather"),
+        rt.ToolCallDelta(0, '{"city": "Paris"}'),
+        rt.ToolCallEnd(0),
+        rt.DoneEvent(rt.FinishReason.TOOL_CALLS, None, "p"),
     ]
 
 
@@ -220,11 +205,11 @@ def test_decoder_separates_calls_reusing_index_zero_and_repeated_names() -> None
         {"tool_calls": [{"index": 0, "id": "b", "function": {"name": "g", "arguments": '{"x"'}}]},
         {"tool_calls": [{"index": 0, "id": "b", "function": {"name": "g", "arguments": ": 1}"}}]},
     )
-    starts = [e for e in events if isinstance(e, ToolCallStart)]
-    assert starts == [ToolCallStart(0, "a", "f"), ToolCallStart(1, "b", "g")]
-    assert "".join(e.arguments for e in events if isinstance(e, ToolCallDelta) and e.index == 1) == '{"x": 1}'
-    assert [e for e in events if isinstance(e, ToolCallEnd)] == [ToolCallEnd(0), ToolCallEnd(1)]
-    assert events[-1] == DoneEvent(FinishReason.TOOL_CALLS, None, "p")
+    starts = [e for e in events if isinstance(e, rt.ToolCallStart)]
+    assert starts == [rt.ToolCallStart(0, "a", "f"), rt.ToolCallStart(1, "b", "g")]
+    assert "".join(e.arguments for e in events if isinstance(e, rt.ToolCallDelta) and e.index == 1) == '{"x": 1}'
+    assert [e for e in events if isinstance(e, rt.ToolCallEnd)] == [rt.ToolCallEnd(0), rt.ToolCallEnd(1)]
+    assert events[-1] == rt.DoneEvent(rt.FinishReason.TOOL_CALLS, None, "p")
 
 
 def test_decoder_call_without_arguments_gets_empty_object() -> None:
@@ -233,7 +218,7 @@ def test_decoder_call_without_arguments_gets_empty_object() -> None:
         {"tool_calls": [{"index": 0, "id": "c", "function": {"name": "now"}}]},
         finish="tool_calls",
     )
-    assert events[:3] == [ToolCallStart(0, "c", "now"), ToolCallDelta(0, "{}"), ToolCallEnd(0)]
+    assert events[:3] == [rt.ToolCallStart(0, "c", "now"), rt.ToolCallDelta(0, "{}"), rt.ToolCallEnd(0)]
 
 
 def test_decoder_reasoning_usage_once_and_done_last() -> None:
@@ -250,8 +235,8 @@ def test_decoder_reasoning_usage_once_and_done_last() -> None:
     events += decoder.feed({"choices": [], "usage": {"prompt_tokens": 3, "completion_tokens": 4, "total_tokens": 7}})
     events += decoder.finish()
     assert decoder.finish() == []
-    assert events == [ReasoningEvent("hm"), ReasoningEvent("m"), ContentEvent("ok"), UsageEvent(Usage(3, 4, 7)),
-                      DoneEvent(FinishReason.LENGTH, "served", "p")]  # fmt: skip
+    assert events == [rt.ReasoningEvent("hm"), rt.ReasoningEvent("m"), rt.ContentEvent("ok"), rt.UsageEvent(rt.Usage(3, 4, 7)),
+                      rt.DoneEvent(rt.FinishReason.LENGTH, "served", "p")]  # fmt: skip
 
 
 def test_decoder_raises_mapped_error_objects() -> None:
@@ -274,7 +259,7 @@ async def test_chat_events_requires_an_end() -> None:
     with pytest.raises(errors.StreamError, match="before it finished"):
         [e async for e in chat_events(_body(chunk), ChunkDecoder(provider="p"))]
     events = [e async for e in chat_events(_body(chunk, "[DONE]", chunk), ChunkDecoder(provider="p"))]
-    assert events == [ContentEvent("par"), DoneEvent(FinishReason.STOP, None, "p")]  # nothing after [DONE]
+    assert events == [rt.ContentEvent("par"), rt.DoneEvent(rt.FinishReason.STOP, None, "p")]  # nothing after [DONE]
     with pytest.raises(errors.ResponseFormatError, match="not JSON"):
         [e async for e in chat_events(_body("{oops"), ChunkDecoder(provider="p"))]
 
@@ -284,15 +269,15 @@ async def test_chat_events_requires_an_end() -> None:
 _text = st.text(max_size=20)
 _id = st.text(alphabet="abcdefghijklmnopqrstuvwxyz0123456789_", min_size=1, max_size=10)
 _args = st.dictionaries(st.text(max_size=5), st.integers() | st.text(max_size=5), max_size=3).map(json.dumps)
-_call = st.builds(ToolCall, _id, _id, _args)
+_call = st.builds(rt.ToolCall, _id, _id, _args)
 _message = st.one_of(
-    st.builds(Message.system, _text),
-    st.builds(Message.user, _text),
-    st.builds(lambda t, calls: Message.assistant(t, calls), _text, st.lists(_call, max_size=3)),
-    st.builds(Message.tool_result, _id, _text),
+    st.builds(rt.Message.system, _text),
+    st.builds(rt.Message.user, _text),
+    st.builds(lambda t, calls: rt.Message.assistant(t, calls), _text, st.lists(_call, max_size=3)),
+    st.builds(rt.Message.tool_result, _id, _text),
 )
 _options = st.builds(
-    ChatOptions,
+    rt.ChatOptions,
     model=_id,
     temperature=st.none() | st.floats(0, 2),
     max_tokens=st.none() | st.integers(1, 10_000),
@@ -301,10 +286,11 @@ _options = st.builds(
     stop=st.none() | st.lists(_text, min_size=1, max_size=3).map(tuple),
     seed=st.none() | st.integers(),
     parallel_tool_calls=st.none() | st.booleans(),
-    tool_choice=st.none() | st.sampled_from([ToolChoice("auto"), ToolChoice("required"), ToolChoice.named("f")]),
+    tool_choice=st.none()
+    | st.sampled_from([rt.ToolChoice("auto"), rt.ToolChoice("required"), rt.ToolChoice.named("f")]),
     response_format=st.none()
-    | st.sampled_from([ResponseFormat("json_object"), ResponseFormat("json_schema", SCHEMA, "n", False)]),
-    reasoning=st.none() | st.builds(ReasoningConfig, st.sampled_from(["low", "high"]), st.none(), st.none()),
+    | st.sampled_from([rt.ResponseFormat("json_object"), rt.ResponseFormat("json_schema", SCHEMA, "n", False)]),
+    reasoning=st.none() | st.builds(rt.ReasoningConfig, st.sampled_from(["low", "high"]), st.none(), st.none()),
 )
 
 
@@ -315,7 +301,7 @@ _options = st.builds(
     _options,
     st.booleans(),
 )
-def test_request_round_trip(messages: list[Message], tools: list[ToolDefinition] | None, options: ChatOptions,
+def test_request_round_trip(messages: list[rt.Message], tools: list[rt.ToolDefinition] | None, options: rt.ChatOptions,
                             stream: bool) -> None:  # fmt: skip
     body = json.loads(json.dumps(build_request(messages, tools, options, stream=stream)))
     got_messages, got_tools, got_options = decode_request(body)
@@ -325,39 +311,39 @@ def test_request_round_trip(messages: list[Message], tools: list[ToolDefinition]
 
 
 _usage = st.builds(
-    lambda p, c, r: Usage(p, c, p + c, r),
+    lambda p, c, r: rt.Usage(p, c, p + c, r),
     st.integers(0, 10**6),
     st.integers(0, 10**6),
     st.none() | st.integers(0, 1000),
 )
 _response = st.builds(
-    lambda content, reasoning, calls, usage, reason: ChatResponse(
+    lambda content, reasoning, calls, usage, reason: rt.ChatResponse(
         content, reasoning or None, tuple({c.id: c for c in calls}.values()), usage,
-        FinishReason.TOOL_CALLS if calls else reason, "served", "p"),
+        rt.FinishReason.TOOL_CALLS if calls else reason, "served", "p"),
     _text, _text, st.lists(_call, max_size=3), st.none() | _usage,
-    st.sampled_from([FinishReason.STOP, FinishReason.LENGTH, FinishReason.CONTENT_FILTER]),
+    st.sampled_from([rt.FinishReason.STOP, rt.FinishReason.LENGTH, rt.FinishReason.CONTENT_FILTER]),
 )  # fmt: skip
 
 
 @settings(max_examples=150)
 @given(_response, st.integers(1, 7), st.sampled_from(["reasoning", "reasoning_content"]))
-def test_response_and_stream_round_trip(response: ChatResponse, piece: int, field: str) -> None:
+def test_response_and_stream_round_trip(response: rt.ChatResponse, piece: int, field: str) -> None:
     body = json.loads(json.dumps(encode_response(response, model="m", reasoning_field=field)))
     assert parse_response(body, provider="p") == response
     decoder = ChunkDecoder(provider="p")
     events = [e for chunk in encode_chunks(response, model="m", piece_size=piece, reasoning_field=field)
               for e in decoder.feed(json.loads(json.dumps(chunk)))] + decoder.finish()  # fmt: skip
-    starts = [e for e in events if isinstance(e, ToolCallStart)]
-    rebuilt = ChatResponse(
-        "".join(e.text for e in events if isinstance(e, ContentEvent)),
-        "".join(e.text for e in events if isinstance(e, ReasoningEvent)) or None,
-        tuple(ToolCall(s.id, s.name, "".join(d.arguments for d in events
-                                             if isinstance(d, ToolCallDelta) and d.index == s.index))
+    starts = [e for e in events if isinstance(e, rt.ToolCallStart)]
+    rebuilt = rt.ChatResponse(
+        "".join(e.text for e in events if isinstance(e, rt.ContentEvent)),
+        "".join(e.text for e in events if isinstance(e, rt.ReasoningEvent)) or None,
+        tuple(rt.ToolCall(s.id, s.name, "".join(d.arguments for d in events
+                                             if isinstance(d, rt.ToolCallDelta) and d.index == s.index))
               for s in starts),
-        next((e.usage for e in events if isinstance(e, UsageEvent)), None),
+        next((e.usage for e in events if isinstance(e, rt.UsageEvent)), None),
         events[-1].finish_reason, events[-1].model, events[-1].provider,
     )  # fmt: skip
-    expected_calls = tuple(ToolCall(c.id, c.name, c.arguments if c.arguments else "{}") for c in response.tool_calls)
-    assert rebuilt == ChatResponse(response.content, response.reasoning, expected_calls, response.usage,
+    expected_calls = tuple(rt.ToolCall(c.id, c.name, c.arguments if c.arguments else "{}") for c in response.tool_calls)
+    assert rebuilt == rt.ChatResponse(response.content, response.reasoning, expected_calls, response.usage,
                                    response.finish_reason, "served", "p")  # fmt: skip
-    assert isinstance(events[-1], DoneEvent) and sum(isinstance(e, DoneEvent) for e in events) == 1
+    assert isinstance(events[-1], rt.DoneEvent) and sum(isinstance(e, rt.DoneEvent) for e in events) == 1
