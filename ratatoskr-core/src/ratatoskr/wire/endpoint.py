@@ -132,11 +132,14 @@ class Endpoint:
         if self._client is None:
             import httpx
 
+            from ratatoskr.wire._pool import PooledClient
+
             connect = min(self.limits.connect_timeout, self.limits.timeout)
             # httpx keeps only 20 idle connections by default: under more concurrent calls than that, every
-            # call past the 20th opened (and then dropped) a fresh connection. Keep as many as we allow.
+            # call past the 20th opened (and then dropped) a fresh connection. Keep as many as we allow; and
+            # not in httpcore's pool, whose cost per request grows with the square of its connections (_pool).
             pool = httpx.Limits(max_connections=POOL_CONNECTIONS, max_keepalive_connections=POOL_CONNECTIONS)
-            self._client = httpx.AsyncClient(timeout=httpx.Timeout(None, connect=connect), limits=pool)
+            self._client = PooledClient(timeout=httpx.Timeout(None, connect=connect), limits=pool)
         return self._client
 
     def url(self, path: str = "") -> str:
