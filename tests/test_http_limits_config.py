@@ -23,7 +23,7 @@ FACTORIES = {
     "openai": (openai, {}, 300.0),
     "openrouter": (openrouter, {}, 300.0),
 }
-LIMITS = {"timeout": 7, "idle_timeout": 2.5, "stream_timeout": 90, "max_response_bytes": 1024}
+LIMITS = {"timeout": 7, "idle_timeout": 2.5, "stream_timeout": 90, "max_response_bytes": 1024, "max_connections": 8}
 
 
 def _provider(name: str, table: dict[str, Any]) -> Any:
@@ -34,8 +34,11 @@ def _provider(name: str, table: dict[str, Any]) -> Any:
 
 @pytest.mark.parametrize("name", sorted(FACTORIES))
 def test_the_limit_keys_reach_the_endpoint(name: str) -> None:
-    limits = _provider(name, LIMITS).endpoint.limits
+    endpoint = _provider(name, LIMITS).endpoint
+    limits = endpoint.limits
     assert (limits.timeout, limits.idle, limits.stream_timeout, limits.max_response_bytes) == (7, 2.5, 90, 1024)
+    assert limits.max_connections == 8
+    assert endpoint.client._transport._pool._max == 8  # the client it creates keeps that many connections
 
 
 @pytest.mark.parametrize("name", sorted(FACTORIES))
@@ -43,9 +46,12 @@ def test_the_defaults(name: str) -> None:
     limits = _provider(name, {}).endpoint.limits
     assert limits.timeout == FACTORIES[name][2] and limits.idle == limits.timeout
     assert limits.stream_timeout is None and limits.max_response_bytes == 64 * 1024 * 1024
+    assert limits.max_connections == 256
 
 
-@pytest.mark.parametrize(("key", "value"), [("idle_timeout", 0), ("stream_timeout", -1), ("max_response_bytes", 0)])
+@pytest.mark.parametrize(
+    ("key", "value"), [("idle_timeout", 0), ("stream_timeout", -1), ("max_response_bytes", 0), ("max_connections", 0)]
+)
 def test_nonsense_is_refused_naming_the_key(key: str, value: float) -> None:
     with pytest.raises(ConfigurationError, match=key):
         _provider("ollama", {key: value})

@@ -62,7 +62,7 @@ DEFAULT_CONNECT_TIMEOUT = 10.0
 DEFAULT_MAX_RESPONSE_BYTES = 64 * 1024 * 1024
 #: The most of an error body that is kept (the rest is read and dropped).
 ERROR_BODY_BYTES = 64 * 1024
-#: Connections a created client opens (and keeps alive) per endpoint; an injected client keeps its own.
+#: Connections a created client opens (and keeps alive) per endpoint by default; an injected client keeps its own.
 POOL_CONNECTIONS = 256
 
 
@@ -74,6 +74,11 @@ def _seconds(_: object, attribute: Any, value: float | None) -> None:
 def _bytes(_: object, attribute: Any, value: int) -> None:
     if isinstance(value, bool) or not isinstance(value, int) or value < 1:
         raise InvalidInput(f"{attribute.name} must be a positive number of bytes, got {value!r}")
+
+
+def _count(_: object, attribute: Any, value: int) -> None:
+    if isinstance(value, bool) or not isinstance(value, int) or value < 1:
+        raise InvalidInput(f"{attribute.name} must be a positive whole number, got {value!r}")
 
 
 @frozen(kw_only=True)
@@ -90,6 +95,8 @@ class Limits:
     stream_timeout: float | None = field(default=None, validator=_seconds)
     #: The largest answer, or stream event, accepted.
     max_response_bytes: int = field(default=DEFAULT_MAX_RESPONSE_BYTES, validator=_bytes)
+    #: Connections a created client opens and keeps alive (more concurrent calls wait for one).
+    max_connections: int = field(default=POOL_CONNECTIONS, validator=_count)
 
     @property
     def idle(self) -> float:
@@ -138,7 +145,8 @@ class Endpoint:
             # httpx keeps only 20 idle connections by default: under more concurrent calls than that, every
             # call past the 20th opened (and then dropped) a fresh connection. Keep as many as we allow; and
             # not in httpcore's pool, whose cost per request grows with the square of its connections (_pool).
-            pool = httpx.Limits(max_connections=POOL_CONNECTIONS, max_keepalive_connections=POOL_CONNECTIONS)
+            size = self.limits.max_connections
+            pool = httpx.Limits(max_connections=size, max_keepalive_connections=size)
             self._client = PooledClient(timeout=httpx.Timeout(None, connect=connect), limits=pool)
         return self._client
 

@@ -41,6 +41,10 @@ class HttpProviderConfig(ProviderConfig):
     max_response_bytes: int = setting(
         DEFAULT_MAX_RESPONSE_BYTES, doc="The largest answer, or stream event, accepted.", validator=at_least(1)
     )
+    max_connections: int = setting(
+        256, doc="Connections kept open to the service (more concurrent requests wait for one).",
+        validator=at_least(1),
+    )  # fmt: skip
 
     def limits(self) -> Limits:
         """These settings as the endpoint's :class:`~ratatoskr.wire.endpoint.Limits`."""
@@ -48,5 +52,5 @@ class HttpProviderConfig(ProviderConfig):
 
         return Limits(
             timeout=self.timeout, idle_timeout=self.idle_timeout, stream_timeout=self.stream_timeout,
-            max_response_bytes=self.max_response_bytes,
+            max_response_bytes=self.max_response_bytes, max_connections=self.max_connections,
         )  # fmt: skip
