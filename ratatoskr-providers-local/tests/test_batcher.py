@@ -107,7 +107,10 @@ async def test_a_cancelled_caller_does_not_break_the_batch(leader: bool) -> None
     gate = threading.Event()
     batcher = _batcher(calls, gate=gate, started=started)
     async with _cancellable_submits(batcher, 6) as (out, scopes):
-        await anyio.sleep(0.05)  # the first batch is running in its thread, held by the gate
+        for _ in range(1000):  # the first batch is running in its thread, held by the gate (waited for, not
+            if started:  # slept on: a loaded machine starts the thread late)
+                break
+            await anyio.sleep(0.01)
         cancel = started[0][0] if leader else started[0][-1]
         scopes[cancel].cancel()
         gate.set()
