@@ -9,14 +9,7 @@ from typing import TYPE_CHECKING, Any
 import numpy as np
 from attrs import define
 
-from ratatoskr_providers_local._runtime import (
-    ModelFilesError,
-    OnnxModel,
-    open_onnx,
-    read_json,
-    truncated,
-    verify_sha256,
-)
+from ratatoskr_providers_local._runtime import ModelFilesError, OnnxModel, open_onnx, read_json, truncated
 
 if TYPE_CHECKING:
     from tokenizers import Encoding
@@ -89,8 +82,6 @@ def _pooling_mode(files: ModelFiles, modules: list[dict[str, Any]]) -> str:
 
 def load_embedding_model(files: ModelFiles, config: LocalConfig) -> EmbeddingModel:
     """Verify, open and configure the model (blocking)."""
-    if files.sha256:
-        verify_sha256(files.onnx, files.sha256)
     modules = _modules(files)
     st_config = read_json(files.directory / "sentence_bert_config.json") or {}
     preferred = st_config.get("max_seq_length")

@@ -13,14 +13,7 @@ from typing import TYPE_CHECKING, Any
 import numpy as np
 from attrs import define
 
-from ratatoskr_providers_local._runtime import (
-    ModelFilesError,
-    OnnxModel,
-    open_onnx,
-    read_json,
-    truncated,
-    verify_sha256,
-)
+from ratatoskr_providers_local._runtime import ModelFilesError, OnnxModel, open_onnx, read_json, truncated
 
 if TYPE_CHECKING:
     from tokenizers import Encoding
@@ -94,8 +87,6 @@ def _columns(files: ModelFiles) -> tuple[tuple[int, int, int], int]:
 
 def load_nli_model(files: ModelFiles, config: LocalConfig) -> NliModel:
     """Verify, open and configure the model (blocking)."""
-    if files.sha256:
-        verify_sha256(files.onnx, files.sha256)
     columns, num_labels = _columns(files)
     base = open_onnx(files, config, _logits_output)
     return NliModel.extend(base, columns=columns, num_labels=num_labels)

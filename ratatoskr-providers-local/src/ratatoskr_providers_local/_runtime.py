@@ -271,8 +271,10 @@ def open_onnx(
     *,
     preferred_length: int | None = None,
 ) -> OnnxModel:
-    """Tokenizer and session for ``files`` (blocking; the caller has verified them), the output named by
-    ``choose_output(session outputs)``, and the memory the session took (at least the files' size)."""
+    """Tokenizer and session for ``files`` (blocking; the ONNX file verified first when its sha256 is known), the
+    output named by ``choose_output(session outputs)``, and the memory the session took (at least the files' size)."""
+    if files.sha256:
+        verify_sha256(files.onnx, files.sha256)
     length = max_length(files.directory, preferred=preferred_length)
     tokenizer = load_tokenizer(find_tokenizer(files.directory), length)
     before = rss_bytes()
