@@ -13,7 +13,7 @@ from __future__ import annotations
 
 import os
 import stat
-from collections.abc import Mapping
+from collections.abc import Iterable, Mapping
 from pathlib import Path
 from typing import Any
 
@@ -28,30 +28,25 @@ def _home() -> Path:
     return Path(os.environ.get("HOME") or Path.home())
 
 
-def find_config_file(env: Mapping[str, str] | None = None) -> Path | None:
+def _find_file(what: str, variable: str, candidates: Iterable[Path], env: Mapping[str, str] | None) -> Path | None:
+    """The file ``variable`` names (which must exist), else the first of ``candidates`` that does, else None."""
     env = os.environ if env is None else env
-    if explicit := env.get("RATATOSKR_CONFIG"):
+    if explicit := env.get(variable):
         path = Path(explicit)
         if not path.is_file():
-            raise ConfigurationError(f"config file not found: {path} (from RATATOSKR_CONFIG)")
+            raise ConfigurationError(f"{what} file not found: {path} (from {variable})")
         return path
-    for candidate in (_home() / ".config/ratatoskr/config.toml", _home() / ".ratatoskr/config.toml"):
-        if candidate.is_file():
-            return candidate
-    return None
+    return next((candidate for candidate in candidates if candidate.is_file()), None)
+
+
+def find_config_file(env: Mapping[str, str] | None = None) -> Path | None:
+    candidates = (_home() / ".config/ratatoskr/config.toml", _home() / ".ratatoskr/config.toml")
+    return _find_file("config", "RATATOSKR_CONFIG", candidates, env)
 
 
 def find_secrets_file(env: Mapping[str, str] | None = None) -> Path | None:
-    env = os.environ if env is None else env
-    if explicit := env.get("RATATOSKR_SECRETS"):
-        path = Path(explicit)
-        if not path.is_file():
-            raise ConfigurationError(f"secrets file not found: {path} (from RATATOSKR_SECRETS)")
-        return path
-    for candidate in (_home() / ".ratatoskr/secrets.toml", Path("/etc/ratatoskr/secrets.toml")):
-        if candidate.is_file():
-            return candidate
-    return None
+    candidates = (_home() / ".ratatoskr/secrets.toml", Path("/etc/ratatoskr/secrets.toml"))
+    return _find_file("secrets", "RATATOSKR_SECRETS", candidates, env)
 
 
 def _read_toml(path: Path) -> dict[str, Any]:
