@@ -105,9 +105,7 @@ def _unary(fn: Handler) -> Callable[..., Awaitable[Any]]:
     @functools.wraps(fn)
     async def handler(self: RatatoskrService, request: Any, context: aio.ServicerContext[Any, Any]) -> Any:
         try:
-            if isinstance(request, Undecodable):
-                raise request.error()
-            await self.authorize(fn.__name__, request, context)
+            await self.admit(fn.__name__, request, context)
             try:
                 async with asyncio.timeout(self.timeout), self.gate.slot():
                     return await fn(self, request)
@@ -123,9 +121,7 @@ def _streaming(fn: StreamHandler) -> Callable[..., AsyncIterator[Any]]:
     @functools.wraps(fn)
     async def handler(self: RatatoskrService, request: Any, context: aio.ServicerContext[Any, Any]) -> Any:
         try:
-            if isinstance(request, Undecodable):
-                raise request.error()
-            await self.authorize(fn.__name__, request, context)
+            await self.admit(fn.__name__, request, context)
             try:
                 # The slot is held for the whole stream; the timeout applies to each wait for an event.
                 async with (
@@ -181,6 +177,12 @@ class RatatoskrService(pb_grpc.RatatoskrServicer):
         self.timeout = timeout
         self.tokens = tokens
         self.batcher = batcher or MicroBatcher(gateway)
+
+    async def admit(self, method: str, request: Any, context: aio.ServicerContext[Any, Any]) -> None:
+        """What every RPC passes before its handler runs: a request that decoded, then :meth:`authorize`."""
+        if isinstance(request, Undecodable):
+            raise request.error()
+        await self.authorize(method, request, context)
 
     async def authorize(self, method: str, request: Any, context: aio.ServicerContext[Any, Any]) -> None:
         """The client token check (a no-op without a token store); raises AuthenticationFailed/PermissionDenied."""
