@@ -17,6 +17,7 @@ import enum
 import json
 import struct
 from collections.abc import Callable
+from functools import partial
 from typing import Any, TypeVar
 
 import attrs
@@ -27,6 +28,7 @@ from ratatoskr_server._generated import ratatoskr_pb2 as pb
 
 _F32 = struct.Struct("f")
 E = TypeVar("E", bound=enum.Enum)
+M = TypeVar("M")
 
 
 def enum_tables(kind: type[E], prefix: str) -> tuple[dict[E, Any], dict[int, E]]:
@@ -50,6 +52,12 @@ def f32(value: float) -> float:
         if _F32.unpack(_F32.pack(short))[0] == value:
             return short
     return value
+
+
+def fields_to_pb(message: Callable[..., M], value: Any, **changes: Any) -> M:
+    """``value``'s attrs fields as the same-named fields of ``message`` (the proto's result messages mirror our
+    types field for field), with ``changes`` for the fields that need converting or that only the proto has."""
+    return message(**{**attrs.asdict(value, recurse=False), **changes})
 
 
 def _opt(message: Any, name: str) -> Any:
@@ -190,15 +198,7 @@ def chat_parts_from_pb(m: Any) -> dict[str, Any]:
 
 
 def usage_to_pb(u: Usage) -> pb.Usage:
-    return pb.Usage(
-        prompt_tokens=u.prompt_tokens,
-        completion_tokens=u.completion_tokens,
-        total_tokens=u.total_tokens,
-        reasoning_tokens=u.reasoning_tokens,
-        cached_tokens=u.cached_tokens,
-        cache_creation_tokens=u.cache_creation_tokens,
-        cost=None if u.cost is None else pb.Cost(**attrs.asdict(u.cost)),
-    )
+    return fields_to_pb(pb.Usage, u, cost=_maybe(u.cost, partial(fields_to_pb, pb.Cost)))
 
 
 def usage_from_pb(m: pb.Usage) -> Usage:

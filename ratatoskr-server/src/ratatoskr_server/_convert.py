@@ -11,6 +11,7 @@ from __future__ import annotations
 import json
 from collections.abc import Iterator, Mapping, Sequence
 from contextlib import contextmanager
+from functools import partial
 from typing import Any
 
 from ratatoskr.errors import RatatoskrError
@@ -20,7 +21,7 @@ from ratatoskr.types.model import ModelInfo, ModelMetadata, ModelStatus, ModelSt
 from ratatoskr.types.parameter import ParameterAvailability, ParameterName, ParameterRange
 from ratatoskr.types.preset import PresetResolution
 
-from ratatoskr_server._codec_base import enum_tables
+from ratatoskr_server._codec_base import _maybe, enum_tables, fields_to_pb
 from ratatoskr_server._codec_chat import _opt, preset_parameters_from_pb, preset_parameters_to_pb
 from ratatoskr_server._generated import ratatoskr_pb2 as pb
 
@@ -55,25 +56,11 @@ def decoding(error: type[RatatoskrError], what: str, **kw: Any) -> Iterator[None
 
 
 def embed_response(e: Embedding) -> pb.EmbedResponse:
-    return pb.EmbedResponse(
-        values=e.values,
-        model=e.model,
-        dimensions=len(e.values),
-        provider=e.provider,
-        truncated=e.truncated,
-        input_tokens=e.input_tokens,
-    )
+    return fields_to_pb(pb.EmbedResponse, e, dimensions=len(e.values))
 
 
 def embedding(e: Embedding) -> pb.Embedding:
-    return pb.Embedding(
-        values=e.values,
-        model=e.model,
-        dimensions=len(e.values),
-        provider=e.provider,
-        truncated=e.truncated,
-        input_tokens=e.input_tokens,
-    )
+    return fields_to_pb(pb.Embedding, e, dimensions=len(e.values))
 
 
 def embedding_from_pb(m: pb.Embedding | pb.EmbedResponse) -> Embedding:
@@ -81,15 +68,7 @@ def embedding_from_pb(m: pb.Embedding | pb.EmbedResponse) -> Embedding:
 
 
 def nli(r: NliResult) -> pb.NliResponse:
-    return pb.NliResponse(
-        entailment=r.entailment,
-        contradiction=r.contradiction,
-        neutral=r.neutral,
-        label=NLI_TO_PB[r.label],
-        model=r.model,
-        provider=r.provider,
-        truncated=r.truncated,
-    )
+    return fields_to_pb(pb.NliResponse, r, label=NLI_TO_PB[r.label])
 
 
 def nli_from_pb(m: pb.NliResponse) -> NliResult:
@@ -100,15 +79,7 @@ def nli_from_pb(m: pb.NliResponse) -> NliResult:
 
 
 def classify(r: ClassifyResult) -> pb.ClassifyResponse:
-    return pb.ClassifyResponse(
-        scores=r.scores,
-        top_label=r.top_label,
-        confidence=r.confidence,
-        model=r.model,
-        provider=r.provider,
-        multi_label=r.multi_label,
-        label_order=list(r.scores),
-    )
+    return fields_to_pb(pb.ClassifyResponse, r, label_order=list(r.scores))
 
 
 def classify_from_pb(m: pb.ClassifyResponse) -> ClassifyResult:
@@ -119,15 +90,7 @@ def classify_from_pb(m: pb.ClassifyResponse) -> ClassifyResult:
 
 
 def stance(r: StanceResult) -> pb.StanceResponse:
-    return pb.StanceResponse(
-        favor=r.favor,
-        against=r.against,
-        neutral=r.neutral,
-        label=STANCE_TO_PB[r.label],
-        target=r.target,
-        model=r.model,
-        provider=r.provider,
-    )
+    return fields_to_pb(pb.StanceResponse, r, label=STANCE_TO_PB[r.label])
 
 
 def stance_from_pb(m: pb.StanceResponse) -> StanceResult:
@@ -156,13 +119,7 @@ def capabilities_from_list(values: Sequence[int]) -> tuple[Capability, ...]:
 
 
 def model_info(info: ModelInfo) -> pb.ModelInfo:
-    return pb.ModelInfo(
-        id=info.id,
-        provider=info.provider,
-        capabilities=capabilities_to_pb(info.capabilities),
-        context_window=info.context_window,
-        dimensions=info.dimensions,
-    )
+    return fields_to_pb(pb.ModelInfo, info, capabilities=capabilities_to_pb(info.capabilities))
 
 
 def model_info_from_pb(m: pb.ModelInfo) -> ModelInfo:
@@ -208,18 +165,10 @@ def _availability_from_pb(m: pb.ProtoParameterAvailability) -> ParameterAvailabi
 
 
 def metadata_to_pb(md: ModelMetadata) -> pb.ProtoModelMetadata:
-    pricing = md.pricing
     return pb.ProtoModelMetadata(
         info=model_info(md.info),
         parameters=[pb.ParameterEntry(name=k, availability=_availability(v)) for k, v in md.parameters.items()],
-        pricing=None
-        if pricing is None
-        else pb.ProtoPricingInfo(
-            prompt_cost_per_mtok=pricing.prompt_cost_per_mtok,
-            completion_cost_per_mtok=pricing.completion_cost_per_mtok,
-            cached_cost_per_mtok=pricing.cached_cost_per_mtok,
-            reasoning_cost_per_mtok=pricing.reasoning_cost_per_mtok,
-        ),
+        pricing=_maybe(md.pricing, partial(fields_to_pb, pb.ProtoPricingInfo)),
         max_output_tokens=md.max_output_tokens,
     )
 
