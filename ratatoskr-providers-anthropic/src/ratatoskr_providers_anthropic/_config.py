@@ -4,7 +4,6 @@ from __future__ import annotations
 
 from attrs import frozen
 from ratatoskr.config_schema import at_least, http_url, no_blanks, positive, setting
-from ratatoskr.provider_factory import models_setting
 from ratatoskr.wire.settings import HttpProviderConfig
 
 __all__ = ["NAME", "AnthropicConfig"]
@@ -22,5 +21,4 @@ class AnthropicConfig(HttpProviderConfig):
         4096, doc="`max_tokens` sent when a request sets none (the API requires one).", validator=at_least(1)
     )
     timeout: float = setting(600.0, doc="Seconds for a whole request.", validator=positive)
-    models: frozenset[str] | None = models_setting()
     betas: tuple[str, ...] = setting((), doc="Beta features sent in the `anthropic-beta` header.", validator=no_blanks)

@@ -27,11 +27,8 @@ def _build(config: AnthropicConfig) -> AnthropicProvider:
         config.api_key,
         base_url=config.base_url,
         default_max_tokens=config.default_max_tokens,
-        timeout=config.timeout,
-        limits=config.limits(),
-        priority=config.priority,
-        models=config.models,
         betas=config.betas,
+        **config.provider_options(),
     )
 
 

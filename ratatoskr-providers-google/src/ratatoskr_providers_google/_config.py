@@ -4,7 +4,6 @@ from __future__ import annotations
 
 from attrs import frozen
 from ratatoskr.config_schema import at_least, http_url, one_of, positive, setting
-from ratatoskr.provider_factory import models_setting
 from ratatoskr.wire.settings import HttpProviderConfig
 
 __all__ = ["EMBED_TASK_TYPES", "NAME", "GoogleConfig"]
@@ -46,4 +45,3 @@ class GoogleConfig(HttpProviderConfig):
         None, doc="`outputDimensionality`: truncate embeddings to this size.", validator=at_least(1)
     )
     embed_batch_size: int = setting(100, doc="Most texts per `batchEmbedContents` request.", validator=at_least(1))
-    models: frozenset[str] | None = models_setting()

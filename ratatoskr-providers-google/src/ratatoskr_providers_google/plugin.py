@@ -25,13 +25,10 @@ def _build(config: GoogleConfig) -> GoogleProvider:
     return GoogleProvider(
         config.api_key,
         base_url=config.base_url,
-        timeout=config.timeout,
-        limits=config.limits(),
-        priority=config.priority,
-        models=config.models,
         embed_task_type=config.embed_task_type,
         embed_dimensions=config.embed_dimensions,
         embed_batch_size=config.embed_batch_size,
+        **config.provider_options(),
     )
 
 

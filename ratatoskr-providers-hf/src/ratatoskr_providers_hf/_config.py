@@ -8,7 +8,6 @@ import attrs
 from attrs import frozen
 from ratatoskr.config_schema import at_least, http_url, positive, setting
 from ratatoskr.errors import ConfigurationError
-from ratatoskr.provider_factory import models_setting
 from ratatoskr.wire.settings import HttpProviderConfig
 
 __all__ = [
@@ -68,7 +67,6 @@ class HFConfig(HttpProviderConfig):
         converter=_url,
     )
     api_key: str | None = setting(None, doc="The HuggingFace token.", secret=True, env=KEY_ENV_VARS)
-    models: frozenset[str] | None = models_setting()
     batch_size: int = setting(
         32, doc="Most texts (or pairs) per request; TEI servers may lower it through `/info`.", validator=at_least(1)
     )

@@ -4,7 +4,6 @@ from __future__ import annotations
 
 from attrs import frozen
 from ratatoskr.config_schema import at_least, http_url, positive, setting
-from ratatoskr.provider_factory import models_setting
 from ratatoskr.wire.settings import HttpProviderConfig
 
 __all__ = ["DEFAULT_PORT", "NAME", "OllamaConfig", "host_to_url"]
@@ -41,4 +40,3 @@ class OllamaConfig(HttpProviderConfig):
     )
     timeout: float = setting(600.0, doc="Seconds for a whole request (model loading included).", validator=positive)
     embed_batch_size: int = setting(64, doc="Most texts per `/api/embed` request.", validator=at_least(1))
-    models: frozenset[str] | None = models_setting()

@@ -26,11 +26,8 @@ def _build(config: OllamaConfig) -> OllamaProvider:
     return OllamaProvider(
         base_url=config.base_url,
         keep_alive=config.keep_alive,
-        timeout=config.timeout,
-        limits=config.limits(),
         embed_batch_size=config.embed_batch_size,
-        priority=config.priority,
-        models=config.models,
+        **config.provider_options(),
     )
 
 

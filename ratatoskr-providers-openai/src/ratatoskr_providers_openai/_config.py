@@ -7,7 +7,6 @@ from typing import TYPE_CHECKING, Any, Literal
 
 from attrs import evolve, frozen
 from ratatoskr.config_schema import at_least, http_url, setting
-from ratatoskr.provider_factory import models_setting
 from ratatoskr.wire.settings import HttpProviderConfig
 
 if TYPE_CHECKING:
@@ -26,7 +25,6 @@ class OpenAIEndpoint(HttpProviderConfig):
     api_key: str | None = setting(None, doc="The API key (none: no `Authorization` header).", secret=True, env=True)
     api_key_env: str | None = setting(None, doc="Read the key from this environment variable instead.")
     name: str | None = setting(None, doc="The provider's name (default: `openai`, or the instance's table name).")
-    models: frozenset[str] | None = models_setting()
     headers: Mapping[str, str] = setting(doc="Extra HTTP headers sent with every request.", factory=dict)
     supported_parameters: frozenset[str] | None = setting(
         None, doc="Narrow the options the server takes (default: what the API documents)."

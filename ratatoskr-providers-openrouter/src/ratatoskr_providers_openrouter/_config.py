@@ -6,7 +6,6 @@ from collections.abc import Mapping
 
 from attrs import frozen
 from ratatoskr.config_schema import http_url, positive, setting
-from ratatoskr.provider_factory import models_setting
 from ratatoskr.wire.settings import HttpProviderConfig
 
 __all__ = ["NAME", "OpenRouterConfig"]
@@ -22,7 +21,6 @@ class OpenRouterConfig(HttpProviderConfig):
         None, doc="The API key (without one, only free models answer).", secret=True, env=True
     )
     base_url: str = setting("https://openrouter.ai/api/v1", doc="The API's URL.", env=True, validator=http_url)
-    models: frozenset[str] | None = models_setting()
     app_url: str | None = setting(None, doc="Sent as `HTTP-Referer` (OpenRouter's app attribution).")
     app_title: str | None = setting("Ratatoskr", doc="Sent as `X-Title` (OpenRouter's app attribution).")
     headers: Mapping[str, str] = setting(doc="Extra HTTP headers sent with every request.", factory=dict)
