@@ -12,21 +12,9 @@ from typing import Any
 
 from conformance_kit import ConformanceCase, Scenario, ValueProblem
 from loopback import RecordedRequest, Reply
-from ratatoskr.types import ReasoningConfig, Usage
+from ratatoskr.types import ReasoningConfig
+from ratatoskr.wire.openai_server import encode_usage
 from ratatoskr_providers_openai.provider import OpenAIProvider
-
-
-def usage_json(usage: Usage) -> dict[str, Any]:
-    out: dict[str, Any] = {
-        "prompt_tokens": usage.prompt_tokens,
-        "completion_tokens": usage.completion_tokens,
-        "total_tokens": usage.total_tokens,
-    }
-    if usage.reasoning_tokens is not None:
-        out["completion_tokens_details"] = {"reasoning_tokens": usage.reasoning_tokens}
-    if usage.cached_tokens is not None:
-        out["prompt_tokens_details"] = {"cached_tokens": usage.cached_tokens}
-    return out
 
 
 def split(text: str, size: int = 3) -> list[str]:
@@ -50,7 +38,7 @@ def render_with(scenario: Scenario, stream: bool, *, model: str, reasoning_key: 
             **head, "object": "chat.completion",
             "choices": [{"index": 0, "message": message, "logprobs": None,
                          "finish_reason": reply.finish_reason.value}],
-            "usage": usage_json(reply.usage),
+            "usage": encode_usage(reply.usage),
         })  # fmt: skip
 
     def chunk(delta: dict[str, Any], finish: str | None = None) -> dict[str, Any]:
@@ -67,7 +55,7 @@ def render_with(scenario: Scenario, stream: bool, *, model: str, reasoning_key: 
                    for piece in split(call.arguments, 5)]  # fmt: skip
     chunks.append(chunk({}, reply.finish_reason.value))
     assert reply.usage is not None
-    chunks.append({**head, "object": "chat.completion.chunk", "choices": [], "usage": usage_json(reply.usage)})
+    chunks.append({**head, "object": "chat.completion.chunk", "choices": [], "usage": encode_usage(reply.usage)})
     return Reply.sse(chunks)
 
 

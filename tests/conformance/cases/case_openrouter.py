@@ -11,10 +11,11 @@ from __future__ import annotations
 
 from typing import Any
 
-from case_openai import split, usage_json
+from case_openai import split
 from conformance_kit import ConformanceCase, Scenario, ValueProblem
 from loopback import RecordedRequest, Reply
 from ratatoskr.types import ReasoningConfig
+from ratatoskr.wire.openai_server import encode_usage
 from ratatoskr_providers_openrouter.provider import OpenRouterProvider
 
 MODEL = "deepseek/deepseek-r1:free"
@@ -39,7 +40,7 @@ def render(scenario: Scenario, stream: bool) -> Reply:
             **head, "object": "chat.completion",
             "choices": [{"logprobs": None, "finish_reason": reply.finish_reason.value,
                          "native_finish_reason": reply.finish_reason.value, "index": 0, "message": message}],
-            "usage": usage_json(reply.usage),
+            "usage": encode_usage(reply.usage),
         })  # fmt: skip
 
     def chunk(delta: dict[str, Any], finish: str | None = None) -> dict[str, Any]:
@@ -75,7 +76,7 @@ def render(scenario: Scenario, stream: bool) -> Reply:
     chunks.append({**head, "object": "chat.completion.chunk",
                    "choices": [{"index": 0, "delta": {"role": "assistant", "content": ""}, "finish_reason": None,
                                 "native_finish_reason": None, "logprobs": None}],
-                   "usage": usage_json(reply.usage)})  # fmt: skip
+                   "usage": encode_usage(reply.usage)})  # fmt: skip
     return Reply.sse(chunks, comments=["OPENROUTER PROCESSING", "OPENROUTER PROCESSING"])
 
 
