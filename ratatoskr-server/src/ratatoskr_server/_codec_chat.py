@@ -1,13 +1,7 @@
 """Chat and generate types ⇄ the original's typed protobuf messages (``ratatoskr.v1``), both directions.
 
-Decoding follows the original's defaults (see the proto's header): role UNSPECIFIED is user, a ChatEvent without
-its oneof is Done, an unknown finish reason is stop, an empty stop list is none, a ToolChoice without its oneof
-is auto, a ResponseFormat without its oneof is text. Where the original silently replaced malformed JSON (a tool's
-``parameters_json``, ``raw_provider_options``, a ``json_schema``) with a default, this side raises ``ValueError``,
-which the caller maps to ``InvalidInput`` (daemon) or ``ResponseFormatError`` (client): nothing is dropped.
-
-32-bit float options (temperature, top_p, penalties) are decoded to the shortest decimal that round-trips through
-float32, so ``temperature=0.2`` arrives as 0.2, not 0.20000000298023224.
+Decoding follows the original's defaults, and raises where the original silently replaced malformed JSON: see
+:mod:`ratatoskr_server._codec_base`, which holds the rules and the pieces both directions share.
 """
 
 from __future__ import annotations
