@@ -8,12 +8,11 @@ from typing import TYPE_CHECKING, Annotated, TypeVar
 from cyclopts import Parameter
 
 from ratatoskr.cli.context import Ctx
-from ratatoskr.cli.options import JsonFlag, ModelOption
+from ratatoskr.cli.options import JsonFlag, ModelOption, TextArgument
 from ratatoskr.errors import InvalidInput
 
 if TYPE_CHECKING:
-    from ratatoskr.protocol import ModelGateway
-    from ratatoskr.types import ClassifyResult, Embedding, NliResult, StanceResult, Token
+    from ratatoskr.types import ClassifyResult, Embedding, NliResult, StanceResult
 
 __all__ = ["classify", "embed", "nli", "stance", "tokens"]
 
@@ -42,7 +41,7 @@ def _print_scores(result: object, names: tuple[str, ...]) -> None:
 
 
 def embed(
-    text: str | None = None,
+    text: TextArgument = None,
     /,
     *,
     model: ModelOption = None,
@@ -54,8 +53,6 @@ def embed(
 
     Parameters
     ----------
-    text
-        The text (also read from stdin when piped).
     lines
         Embed each non-blank line as its own text, in one batch; prints one line per text (--json: a list).
     """
@@ -64,14 +61,7 @@ def embed(
     if lines:
         return _embed_lines([line for line in body.splitlines() if line.strip()], chosen, as_json, ctx)
 
-    async def run(gateway: ModelGateway) -> Embedding:
-        return await gateway.embed(body, chosen)
-
-    def human(result: Embedding) -> None:
-        print(f"dimensions: {result.dimensions}" + (" (input truncated)" if result.truncated else ""))
-        print(f"values: {_values(result)}")
-
-    return _show(ctx.call(run), as_json, human)
+    return _show(ctx.call(lambda gateway: gateway.embed(body, chosen)), as_json, _print_embedding)
 
 
 def _values(result: Embedding) -> str:
@@ -84,10 +74,7 @@ def _embed_lines(texts: list[str], model: str, as_json: bool, ctx: Ctx) -> int:
     """``embed --lines``: one ``embed_batch`` call (Ctrl-C stops it between the provider's runs, exit 130)."""
     from ratatoskr.cli._output import print_json, print_source
 
-    async def run(gateway: ModelGateway) -> list[Embedding]:
-        return await gateway.embed_batch(texts, model)
-
-    results = ctx.call(run)
+    results = ctx.call(lambda gateway: gateway.embed_batch(texts, model))
     if as_json:
         print_json(results)
         return 0
@@ -130,18 +117,12 @@ def nli(
             f"nli takes PREMISE and HYPOTHESIS (or HYPOTHESIS with the premise on stdin), got {len(texts)} arguments"
         )
 
-    async def run(gateway: ModelGateway) -> NliResult:
-        return await gateway.infer_nli(premise, hypothesis, model or ctx.default_model("nli"))
-
-    def human(result: NliResult) -> None:
-        print(f"label: {result.label.value}")
-        _print_scores(result, ("entailment", "contradiction", "neutral"))
-
-    return _show(ctx.call(run), as_json, human)
+    chosen = model or ctx.default_model("nli")
+    return _show(ctx.call(lambda gateway: gateway.infer_nli(premise, hypothesis, chosen)), as_json, _print_nli)
 
 
 def classify(
-    text: str | None = None,
+    text: TextArgument = None,
     /,
     *,
     label: Annotated[list[str] | None, Parameter(name=["--label", "-l"], negative="")] = None,
@@ -155,8 +136,6 @@ def classify(
 
     Parameters
     ----------
-    text
-        The text (also read from stdin when piped).
     label
         A candidate label (repeat: --label sports --label politics).
     multi_label
@@ -164,32 +143,21 @@ def classify(
     template
         Hypothesis template with {} where the label goes, e.g. "This text is about {}.".
     """
-    from ratatoskr.cli._output import fmt_float, print_table
-
     body = ctx.text("classify", text)
     labels = list(label or [])
     if not labels:
         raise InvalidInput("classify needs at least one --label")
-
-    async def run(gateway: ModelGateway) -> ClassifyResult:
-        return await gateway.classify_zero_shot(
-            body,
-            labels,
-            model or ctx.default_model("classify"),
-            multi_label=multi_label,
-            hypothesis_template=template,
+    chosen = model or ctx.default_model("classify")
+    result = ctx.call(
+        lambda gateway: gateway.classify_zero_shot(
+            body, labels, chosen, multi_label=multi_label, hypothesis_template=template
         )
-
-    def human(result: ClassifyResult) -> None:
-        ranked = sorted(result.scores.items(), key=lambda kv: kv[1], reverse=True)
-        print(f"top label: {result.top_label} ({fmt_float(result.confidence)})")
-        print_table(("label", "score"), ((name, fmt_float(score)) for name, score in ranked))
-
-    return _show(ctx.call(run), as_json, human)
+    )
+    return _show(result, as_json, _print_classification)
 
 
 def stance(
-    text: str | None = None,
+    text: TextArgument = None,
     /,
     *,
     target: Annotated[str, Parameter(name=["--target", "-t"])],
@@ -201,25 +169,17 @@ def stance(
 
     Parameters
     ----------
-    text
-        The text (also read from stdin when piped).
     target
         What the stance is about, e.g. "nuclear power".
     """
     body = ctx.text("stance", text)
 
-    async def run(gateway: ModelGateway) -> StanceResult:
-        return await gateway.classify_stance(body, target, model or ctx.default_model("stance"))
-
-    def human(result: StanceResult) -> None:
-        print(f"label: {result.label.value} (target: {result.target})")
-        _print_scores(result, ("favor", "against", "neutral"))
-
-    return _show(ctx.call(run), as_json, human)
+    chosen = model or ctx.default_model("stance")
+    return _show(ctx.call(lambda gateway: gateway.classify_stance(body, target, chosen)), as_json, _print_stance)
 
 
 def tokens(
-    text: str | None = None,
+    text: TextArgument = None,
     /,
     *,
     show: Annotated[bool, Parameter(negative="")] = False,
@@ -231,8 +191,6 @@ def tokens(
 
     Parameters
     ----------
-    text
-        The text (also read from stdin when piped).
     show
         List every token: id, text and UTF-8 byte offsets (start, end).
     """
@@ -240,22 +198,16 @@ def tokens(
 
     body = ctx.text("tokens", text)
 
+    chosen = model or ctx.default_model("tokenize")
     if not show:
-
-        async def count(gateway: ModelGateway) -> int:
-            return await gateway.count_tokens(body, model or ctx.default_model("tokenize"))
-
-        n = ctx.call(count)
+        n = ctx.call(lambda gateway: gateway.count_tokens(body, chosen))
         if as_json:
             print_json({"count": n})
         else:
             print(f"{n} tokens")
         return 0
 
-    async def split(gateway: ModelGateway) -> list[Token]:
-        return await gateway.tokenize(body, model or ctx.default_model("tokenize"))
-
-    found = ctx.call(split)
+    found = ctx.call(lambda gateway: gateway.tokenize(body, chosen))
     if as_json:
         print_json({"count": len(found), "tokens": found})
         return 0
@@ -264,3 +216,29 @@ def tokens(
     )
     print(f"{len(found)} tokens")
     return 0
+
+
+# ---- how each result prints without --json ------------------------------------------------------------------
+
+
+def _print_embedding(result: Embedding) -> None:
+    print(f"dimensions: {result.dimensions}" + (" (input truncated)" if result.truncated else ""))
+    print(f"values: {_values(result)}")
+
+
+def _print_nli(result: NliResult) -> None:
+    print(f"label: {result.label.value}")
+    _print_scores(result, ("entailment", "contradiction", "neutral"))
+
+
+def _print_classification(result: ClassifyResult) -> None:
+    from ratatoskr.cli._output import fmt_float, print_table
+
+    ranked = sorted(result.scores.items(), key=lambda kv: kv[1], reverse=True)
+    print(f"top label: {result.top_label} ({fmt_float(result.confidence)})")
+    print_table(("label", "score"), ((name, fmt_float(score)) for name, score in ranked))
+
+
+def _print_stance(result: StanceResult) -> None:
+    print(f"label: {result.label.value} (target: {result.target})")
+    _print_scores(result, ("favor", "against", "neutral"))

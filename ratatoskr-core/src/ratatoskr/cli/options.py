@@ -10,7 +10,7 @@ from typing import Annotated
 
 from cyclopts import Parameter
 
-__all__ = ["JsonFlag", "ModelOption"]
+__all__ = ["JsonFlag", "ModelOption", "TextArgument"]
 
 ModelOption = Annotated[
     str | None,
@@ -20,4 +20,6 @@ ModelOption = Annotated[
         "(default: [defaults] in the config, else the built-in default).",
     ),
 ]
+#: The positional text of a command that reads it from stdin when none is given (``ctx.text(command, text)``).
+TextArgument = Annotated[str | None, Parameter(help="The text (also read from stdin when piped).")]
 JsonFlag = Annotated[bool, Parameter(name="--json", negative="", show_default=False, help="Print JSON for scripts.")]
