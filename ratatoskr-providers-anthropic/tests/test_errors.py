@@ -12,9 +12,7 @@ from ratatoskr.errors import (
     RateLimited,
     ResponseFormatError,
     StreamError,
-    TransportError,
 )
-from ratatoskr.testing import closed_port_url
 from ratatoskr.types import ChatOptions, Message
 from ratatoskr_providers_anthropic.provider import AnthropicProvider
 
@@ -79,15 +77,3 @@ async def test_malformed_event_inside_a_stream(provider, cassette) -> None:  # t
 async def test_stream_cut_before_message_stop(provider, cassette) -> None:  # type: ignore[no-untyped-def]
     with cassette("stream_errors"), pytest.raises(StreamError, match="before message_stop"):
         await _drain(provider, "truncated")
-
-
-async def test_connection_refused_is_a_transient_transport_error() -> None:
-    provider = AnthropicProvider("sk-ant-test-key", base_url=closed_port_url())
-    try:
-        with pytest.raises(TransportError) as caught:
-            await provider.chat([Message.user("hi")], None, _options())
-        assert caught.value.is_transient
-        with pytest.raises(TransportError):
-            await _drain(provider, "hi")
-    finally:
-        await provider.aclose()

@@ -75,14 +75,10 @@ async def test_stream_cut_before_done(provider, cassette) -> None:  # type: igno
         await _stream(provider, "truncated")
 
 
-async def test_connection_refused() -> None:
+async def test_connection_refused_for_embed_and_status() -> None:
+    """(chat and its stream: tests/faults/test_connection_refused.py, for every HTTP chat provider)"""
     provider = OllamaProvider(base_url=closed_port_url())
     try:
-        with pytest.raises(TransportError) as caught:
-            await _chat(provider, "hi")
-        assert caught.value.is_transient
-        with pytest.raises(TransportError):
-            await _stream(provider, "hi")
         with pytest.raises(TransportError):
             await provider.embed("hi", "all-minilm")
         status = await provider.model_status("llama3")
