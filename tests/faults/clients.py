@@ -2,9 +2,10 @@
 
 from __future__ import annotations
 
-from collections.abc import Sequence
+from collections.abc import Callable, Sequence
 from typing import Any
 
+import anyio
 import pytest
 from attrs import frozen
 from faultserver import Behaviour, FaultServer
@@ -64,6 +65,11 @@ async def chat_stream(gw: EmbeddedGateway, model: str = "m") -> str:
     return "".join(texts)
 
 
+async def call(gw: EmbeddedGateway, mode: str, model: str = "m") -> str:
+    """:func:`chat` or :func:`chat_stream`, by the test's mode."""
+    return await (chat(gw, model) if mode == "chat" else chat_stream(gw, model))
+
+
 def underlying(exc: BaseException) -> Sequence[BaseException]:
     """The error itself, or the per-provider errors of an exhausted-chain error that carries ``.attempts``."""
     attempts = getattr(exc, "attempts", None)
@@ -92,6 +98,21 @@ class Case:
     @property
     def limits(self) -> Limits:
         return Limits(timeout=self.timeout)
+
+
+async def ends_in_typed_error(case: Case, mode: str, provider: Callable[[FaultServer], Any]) -> BaseException:
+    """Run ``case`` against ``provider(server)`` through a gateway: it must end in ``case.error`` after
+    ``case.attempts`` requests, within ``case.bound``. Returns the error the last provider attempt raised."""
+    async with FaultServer(case.fault) as server, gateway(provider(server)) as gw:
+        start = anyio.current_time()
+        with pytest.raises(Exception) as info:  # noqa: PT011 (checked just below, unwrapped)
+            await call(gw, mode)
+        elapsed = anyio.current_time() - start
+    error = underlying(info.value)[-1]
+    assert isinstance(error, case.error), f"{case.id}: got {info.value!r}"
+    assert len(server.requests) == case.attempts
+    assert elapsed < case.bound
+    return error
 
 
 def params(cases: list[Case]) -> list[Any]:

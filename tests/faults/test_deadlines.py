@@ -12,7 +12,7 @@ from functools import partial
 
 import anyio
 import pytest
-from clients import FAST_RETRY, MESSAGES, SHORT, TIMEOUT, chat, chat_stream, gateway, openai_provider
+from clients import FAST_RETRY, MESSAGES, SHORT, TIMEOUT, call, chat_stream, gateway, openai_provider
 from faultserver import (
     Behaviour,
     Conn,
@@ -46,17 +46,13 @@ def _drip(mode: str, interval: float) -> object:
 PINNED = "openai:m"
 
 
-async def _call(gw: object, mode: str) -> str:
-    return await (chat(gw, PINNED) if mode == "chat" else chat_stream(gw, PINNED))  # type: ignore[arg-type]
-
-
 @pytest.mark.parametrize("mode", ["chat", "stream"])
 async def test_a_drip_fed_answer_is_cut_at_the_deadline(mode: str) -> None:
     short = Limits(timeout=SHORT)
     async with FaultServer(_drip(mode, 0.02)) as server, gateway(openai_provider(server, limits=short)) as gw:
         start = anyio.current_time()
         with pytest.raises(RequestTimeout):
-            await _call(gw, mode)
+            await call(gw, mode, PINNED)
         elapsed = anyio.current_time() - start
     assert len(server.requests) == RETRIES
     assert RETRIES * SHORT * 0.9 < elapsed < RETRIES * SHORT + SLACK
@@ -107,7 +103,7 @@ async def test_an_answer_over_the_size_cap_is_refused_typed(mode: str) -> None:
     limits = Limits(timeout=5, max_response_bytes=1024 * 1024)
     async with FaultServer(answer) as server, gateway(openai_provider(server, limits=limits)) as gw:
         with pytest.raises(ResponseTooLarge):
-            await _call(gw, mode)
+            await call(gw, mode, PINNED)
     assert len(server.requests) == 1  # not transient: asking again would get the same answer
 
 
@@ -117,7 +113,7 @@ async def test_an_answer_under_the_size_cap_passes(mode: str) -> None:
     answer = json_reply(chat_completion(text)) if mode == "chat" else sse_chat(text)
     limits = Limits(timeout=5, max_response_bytes=1024 * 1024)
     async with FaultServer(answer) as server, gateway(openai_provider(server, limits=limits)) as gw:
-        assert await _call(gw, mode) == text
+        assert await call(gw, mode, PINNED) == text
 
 
 async def _must_show(outcomes: dict[str, tuple[BaseException | None, float, int]], backend: str) -> None:
@@ -132,7 +128,7 @@ async def _must_show(outcomes: dict[str, tuple[BaseException | None, float, int]
             start = anyio.current_time()
             error: BaseException | None = None
             try:
-                await _call(gw, mode)
+                await call(gw, mode, PINNED)
             except RequestTimeout as exc:
                 error = exc
             outcomes[f"{backend} {name}"] = (error, anyio.current_time() - start, len(server.requests))
@@ -176,7 +172,7 @@ async def test_cancelling_the_callers_scope_stops_the_request_and_closes_the_con
     limits = Limits(timeout=60)
     async with FaultServer(hang_and_notice) as server, gateway(openai_provider(server, limits=limits)) as gw:
         async with anyio.create_task_group() as group:
-            group.start_soon(_call, gw, mode)
+            group.start_soon(call, gw, mode, PINNED)
             with anyio.fail_after(SLACK):
                 await arrived.wait()
             start = anyio.current_time()

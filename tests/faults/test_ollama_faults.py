@@ -10,11 +10,10 @@ import json
 
 import anyio
 import pytest
-from clients import FAST_RETRY, SHORT, Case, gateway, ollama_provider, params, underlying
+from clients import FAST_RETRY, SHORT, Case, call, ends_in_typed_error, gateway, ollama_provider, params
 from faultserver import Behaviour, Conn, FaultServer, Request, drip, hang, json_reply, ndjson, raw_body, reset, status
-from ratatoskr import ChatOptions, EmbeddedGateway, Message
+from ratatoskr import Message
 from ratatoskr.errors import Overloaded, RequestTimeout, ResponseFormatError, StreamError, TransportError
-from ratatoskr.types import ContentEvent, DoneEvent
 
 RETRIES = FAST_RETRY.max_attempts
 MESSAGES = [Message.user("hi")]
@@ -44,19 +43,6 @@ def reset_after(objects: list[object]) -> Behaviour:
         return False
 
     return behave
-
-
-async def call(gw: EmbeddedGateway, mode: str) -> str:
-    options = ChatOptions(model="m")
-    if mode == "chat":
-        return (await gw.chat(MESSAGES, options=options)).content or ""
-    texts, done = [], 0
-    async for event in gw.chat_stream(MESSAGES, options=options):
-        if isinstance(event, ContentEvent):
-            texts.append(event.text)
-        done += isinstance(event, DoneEvent)
-    assert done == 1
-    return "".join(texts)
 
 
 CASES = [
@@ -103,14 +89,7 @@ CASES = [
 
 @pytest.mark.parametrize(("case", "mode"), params(CASES))
 async def test_fault_ends_in_the_typed_error(case: Case, mode: str) -> None:
-    async with FaultServer(case.fault) as server, gateway(ollama_provider(server, limits=case.limits)) as gw:
-        start = anyio.current_time()
-        with pytest.raises(Exception) as info:  # noqa: PT011 (checked just below, unwrapped)
-            await call(gw, mode)
-        elapsed = anyio.current_time() - start
-    assert isinstance(underlying(info.value)[-1], case.error), f"{case.id}: got {info.value!r}"
-    assert len(server.requests) == case.attempts
-    assert elapsed < case.bound
+    await ends_in_typed_error(case, mode, lambda server: ollama_provider(server, limits=case.limits))
 
 
 @pytest.mark.parametrize("mode", ["chat", "stream"])

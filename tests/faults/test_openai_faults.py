@@ -10,9 +10,8 @@ from __future__ import annotations
 import email.utils
 import time
 
-import anyio
 import pytest
-from clients import FAST_RETRY, MESSAGES, SHORT, Case, chat, chat_stream, gateway, openai_provider, params, underlying
+from clients import FAST_RETRY, MESSAGES, SHORT, Case, call, ends_in_typed_error, gateway, openai_provider, params
 from faultserver import (
     Behaviour,
     FaultServer,
@@ -136,23 +135,11 @@ RECOVERS = [c for c in CASES if c.id in {"429-retry-after-nan", "503", "hang", "
 FALLS_BACK = [c for c in RECOVERS if c.id != "hang"]
 
 
-async def _call(gw: object, mode: str) -> str:
-    return await (chat(gw) if mode == "chat" else chat_stream(gw))  # type: ignore[arg-type]
-
-
 @pytest.mark.parametrize(("case", "mode"), params(CASES))
 async def test_fault_ends_in_the_typed_error(case: Case, mode: str) -> None:
-    async with FaultServer(case.fault) as server, gateway(openai_provider(server, limits=case.limits)) as gw:
-        start = anyio.current_time()
-        with pytest.raises(Exception) as info:  # noqa: PT011 (checked just below, unwrapped)
-            await _call(gw, mode)
-        elapsed = anyio.current_time() - start
-    errors = underlying(info.value)
-    assert isinstance(errors[-1], case.error), f"{case.id}: got {info.value!r}"
-    assert len(server.requests) == case.attempts
-    assert elapsed < case.bound
-    if isinstance(errors[-1], RateLimited):  # what reaches the caller is a wait it can sleep on
-        wait = errors[-1].retry_after
+    error = await ends_in_typed_error(case, mode, lambda server: openai_provider(server, limits=case.limits))
+    if isinstance(error, RateLimited):  # what reaches the caller is a wait it can sleep on
+        wait = error.retry_after
         assert wait is None or 0.0 <= wait <= 3600.0, wait
 
 
@@ -160,7 +147,7 @@ async def test_fault_ends_in_the_typed_error(case: Case, mode: str) -> None:
 async def test_transient_fault_is_retried_then_succeeds(case: Case, mode: str) -> None:
     answer = json_reply(chat_completion("fine")) if mode == "chat" else sse_chat("fine")
     async with FaultServer([case.fault, answer]) as server, gateway(openai_provider(server)) as gw:
-        assert await _call(gw, mode) == "fine"
+        assert await call(gw, mode) == "fine"
     assert len(server.requests) == 2
 
 
@@ -170,7 +157,7 @@ async def test_transient_fault_falls_back_after_its_retries(case: Case, mode: st
     async with FaultServer(case.fault) as broken, FaultServer(answer) as healthy:
         primary = openai_provider(broken, name="primary", priority=60)
         async with gateway(primary, openai_provider(healthy, name="backup", priority=50)) as gw:
-            assert await _call(gw, mode) == "backup"
+            assert await call(gw, mode) == "backup"
     assert (len(broken.requests), len(healthy.requests)) == (RETRIES, 1)
 
 
@@ -180,7 +167,7 @@ async def test_permanent_fault_stops_the_chain(case: Case, mode: str) -> None:
         primary = openai_provider(broken, name="primary", priority=60)
         async with gateway(primary, openai_provider(healthy, name="backup", priority=50)) as gw:
             with pytest.raises(case.error):
-                await _call(gw, mode)
+                await call(gw, mode)
     assert (len(broken.requests), len(healthy.requests)) == (1, 0)
 
 
@@ -188,7 +175,7 @@ async def test_permanent_fault_stops_the_chain(case: Case, mode: str) -> None:
 async def test_missing_done_after_a_finish_reason_is_a_complete_answer(mode: str) -> None:
     answer = json_reply(chat_completion("whole")) if mode == "chat" else sse_chat("whole", done=False)
     async with FaultServer(answer) as server, gateway(openai_provider(server)) as gw:
-        assert await _call(gw, mode) == "whole"
+        assert await call(gw, mode) == "whole"
 
 
 @pytest.mark.parametrize("mode", ["chat", "stream"])
@@ -196,7 +183,7 @@ async def test_a_huge_event_arrives_whole(mode: str) -> None:
     text = "x" * (8 * 1024 * 1024)
     answer = json_reply(chat_completion(text)) if mode == "chat" else sse_chat(text)
     async with FaultServer(answer) as server, gateway(openai_provider(server, limits=Limits(timeout=10))) as gw:
-        assert await _call(gw, mode) == text
+        assert await call(gw, mode) == text
 
 
 async def test_a_stream_cut_mid_way_reaches_the_caller_after_its_first_events() -> None:
