@@ -10,23 +10,10 @@ from pathlib import Path
 
 import httpx
 import pytest
+import ratatoskr.types as rt
 import vcr
 from ratatoskr import errors
 from ratatoskr.testing import RecordingClient
-from ratatoskr.types import (
-    ChatOptions,
-    DoneEvent,
-    FinishReason,
-    GenerateDone,
-    GenerateOptions,
-    Message,
-    TextEvent,
-    ToolCallDelta,
-    ToolCallEnd,
-    ToolCallStart,
-    Usage,
-    UsageEvent,
-)
 from ratatoskr_providers_openai.provider import OpenAIProvider
 
 CASSETTES = Path(__file__).parent / "cassettes"
@@ -45,13 +32,13 @@ async def test_chat_text() -> None:
         async with sent.client as client:
             provider = OpenAIProvider(api_key="sk-test", client=client)
             got = await provider.chat(
-                [Message.system("You are a helpful assistant."), Message.user("Hello!")], None,
-                ChatOptions(model="gpt-4o-mini", temperature=0.2, seed=42, max_tokens=64, stop=["\n\n"]),
+                [rt.Message.system("You are a helpful assistant."), rt.Message.user("Hello!")], None,
+                rt.ChatOptions(model="gpt-4o-mini", temperature=0.2, seed=42, max_tokens=64, stop=["\n\n"]),
             )  # fmt: skip
     assert got.content == "Hello! How can I assist you today?"
-    assert got.finish_reason is FinishReason.STOP
+    assert got.finish_reason is rt.FinishReason.STOP
     assert got.model == "gpt-4o-mini-2024-07-18" and got.provider == "openai"
-    assert got.usage == Usage(19, 10, 29, reasoning_tokens=0, cached_tokens=0)
+    assert got.usage == rt.Usage(19, 10, 29, reasoning_tokens=0, cached_tokens=0)
     (request,) = sent.requests
     assert request.headers["authorization"] == "Bearer sk-test"
     body = sent.body()
@@ -66,17 +53,17 @@ async def test_chat_stream_parallel_tool_calls() -> None:
         async with sent.client as client:
             provider = OpenAIProvider(api_key="sk-test", client=client)
             events = [e async for e in provider.chat_stream(
-                [Message.user("Weather in Paris and Bogotá?")], None, ChatOptions(model="gpt-4o"))]  # fmt: skip
+                [rt.Message.user("Weather in Paris and Bogotá?")], None, rt.ChatOptions(model="gpt-4o"))]  # fmt: skip
     assert events == [
-        ToolCallStart(0, "call_DdmO9pD3xa9XTPNJ32zg2hcA", "get_weather"),
-        ToolCallDelta(0, '{"lo'),
-        ToolCallDelta(0, 'cation": "Paris, France"}'),
-        ToolCallStart(1, "call_ABCfIoWT9bnWpi4xhg3CIDHJ", "get_weather"),
-        ToolCallDelta(1, '{"location": "Bogotá, Colombia"}'),
-        ToolCallEnd(0),
-        ToolCallEnd(1),
-        UsageEvent(Usage(82, 43, 125, reasoning_tokens=0, cached_tokens=64)),
-        DoneEvent(FinishReason.TOOL_CALLS, "gpt-4o-2024-08-06", "openai"),
+        rt.ToolCallStart(0, "call_DdmO9pD3xa9XTPNJ32zg2hcA", "get_weather"),
+        rt.ToolCallDelta(0, '{"lo'),
+        rt.ToolCallDelta(0, 'cation": "Paris, France"}'),
+        rt.ToolCallStart(1, "call_ABCfIoWT9bnWpi4xhg3CIDHJ", "get_weather"),
+        rt.ToolCallDelta(1, '{"location": "Bogotá, Colombia"}'),
+        rt.ToolCallEnd(0),
+        rt.ToolCallEnd(1),
+        rt.UsageEvent(rt.Usage(82, 43, 125, reasoning_tokens=0, cached_tokens=64)),
+        rt.DoneEvent(rt.FinishReason.TOOL_CALLS, "gpt-4o-2024-08-06", "openai"),
     ]
     body = sent.body()
     assert body["stream"] is True and body["stream_options"] == {"include_usage": True}
@@ -86,7 +73,7 @@ async def test_error_responses_are_mapped() -> None:
     with player.use_cassette("chat_errors.yaml"):
         async with httpx.AsyncClient() as client:
             provider = OpenAIProvider(api_key="sk-test", client=client)
-            messages, options = [Message.user("hi")], ChatOptions(model="gpt-4o")
+            messages, options = [rt.Message.user("hi")], rt.ChatOptions(model="gpt-4o")
             with pytest.raises(errors.RateLimited, match="Rate limit reached") as limited:
                 await provider.chat(messages, None, options)
             # requests are exhausted (remaining 0): their reset decides, not the token one
@@ -98,7 +85,7 @@ async def test_error_responses_are_mapped() -> None:
                 await provider.chat(messages, None, options)
             # an OpenAI-compatible endpoint serves a subset of models: 404 moves the chain on
             with pytest.raises(errors.ModelNotAvailable, match="gpt-5-turbo"):
-                await provider.chat(messages, None, ChatOptions(model="gpt-5-turbo"))
+                await provider.chat(messages, None, rt.ChatOptions(model="gpt-5-turbo"))
 
 
 async def test_embeddings_are_batched_and_kept_in_order() -> None:
@@ -122,18 +109,18 @@ async def test_generate_through_the_completions_endpoint() -> None:
         async with sent.client as client:
             provider = OpenAIProvider(base_url="http://localhost:8000/v1", client=client,
                                       generate_endpoint="completions")  # fmt: skip
-            options = GenerateOptions(model="Qwen/Qwen2.5-0.5B", max_tokens=7, temperature=0)
+            options = rt.GenerateOptions(model="Qwen/Qwen2.5-0.5B", max_tokens=7, temperature=0)
             got = await provider.generate("Say this is a test", options)
             events = [
                 e
                 async for e in provider.generate_stream(
-                    "Say this is a test", GenerateOptions(model="Qwen/Qwen2.5-0.5B")
+                    "Say this is a test", rt.GenerateOptions(model="Qwen/Qwen2.5-0.5B")
                 )
             ]
-    assert got.text == "\n\nThis is indeed a test" and got.finish_reason is FinishReason.LENGTH
-    assert got.usage == Usage(5, 7, 12)
-    assert events == [TextEvent("This"), TextEvent(" is a test."),
-                      GenerateDone(FinishReason.STOP, Usage(5, 5, 10), "Qwen/Qwen2.5-0.5B", "openai")]  # fmt: skip
+    assert got.text == "\n\nThis is indeed a test" and got.finish_reason is rt.FinishReason.LENGTH
+    assert got.usage == rt.Usage(5, 7, 12)
+    assert events == [rt.TextEvent("This"), rt.TextEvent(" is a test."),
+                      rt.GenerateDone(rt.FinishReason.STOP, rt.Usage(5, 5, 10), "Qwen/Qwen2.5-0.5B", "openai")]  # fmt: skip
     assert "authorization" not in sent.requests[0].headers  # a local server: no key, no header
     assert sent.body() == {"model": "Qwen/Qwen2.5-0.5B", "prompt": "Say this is a test",
                                                      "max_tokens": 7, "temperature": 0}  # fmt: skip

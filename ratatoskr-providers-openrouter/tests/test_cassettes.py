@@ -6,25 +6,10 @@ from pathlib import Path
 
 import httpx
 import pytest
+import ratatoskr.types as rt
 import vcr
 from ratatoskr import errors
 from ratatoskr.testing import RecordingClient
-from ratatoskr.types import (
-    Capability,
-    ChatOptions,
-    ContentEvent,
-    DoneEvent,
-    FinishReason,
-    Message,
-    ParameterAvailability,
-    ParameterName,
-    ParameterRange,
-    PricingInfo,
-    ReasoningConfig,
-    ReasoningEvent,
-    Usage,
-    UsageEvent,
-)
 from ratatoskr_providers_openrouter.provider import OpenRouterProvider
 
 CASSETTES = Path(__file__).parent / "cassettes"
@@ -42,12 +27,12 @@ async def test_keyless_chat_with_reasoning() -> None:
     with player.use_cassette("chat_reasoning.yaml"):
         async with sent.client as client:
             provider = OpenRouterProvider(client=client, app_url="https://example.org/app", app_title="Demo")
-            got = await provider.chat([Message.user("How many r in strawberry?")], None,
-                                      ChatOptions(model=MODEL, reasoning=ReasoningConfig(effort="high")))  # fmt: skip
+            got = await provider.chat([rt.Message.user("How many r in strawberry?")], None,
+                                      rt.ChatOptions(model=MODEL, reasoning=rt.ReasoningConfig(effort="high")))  # fmt: skip
     assert got.content == 'There are 3 r\'s in "strawberry".'
     assert got.reasoning == "s-t-r-a-w-b-e-r-r-y: r at 3, 8 and 9."  # once, not doubled by reasoning_details
-    assert got.usage == Usage(14, 120, 134, reasoning_tokens=104, cached_tokens=0)
-    assert (got.model, got.provider, got.finish_reason) == (MODEL, "openrouter", FinishReason.STOP)
+    assert got.usage == rt.Usage(14, 120, 134, reasoning_tokens=104, cached_tokens=0)
+    assert (got.model, got.provider, got.finish_reason) == (MODEL, "openrouter", rt.FinishReason.STOP)
     request = sent.requests[0]
     assert "authorization" not in request.headers
     assert request.headers["http-referer"] == "https://example.org/app" and request.headers["x-title"] == "Demo"
@@ -59,16 +44,16 @@ async def test_stream_with_keepalive_comments_and_reasoning() -> None:
     with player.use_cassette("chat_stream_reasoning.yaml"):
         async with sent.client as client:
             provider = OpenRouterProvider(api_key="sk-or-v1-test", client=client)
-            options = ChatOptions(
+            options = rt.ChatOptions(
                 model=MODEL, raw_provider_options={"provider": {"order": ["Chutes"], "allow_fallbacks": False}}
             )
-            events = [e async for e in provider.chat_stream([Message.user("2+2?")], None, options)]
+            events = [e async for e in provider.chat_stream([rt.Message.user("2+2?")], None, options)]
     assert events == [
-        ReasoningEvent("Two plus"),
-        ReasoningEvent(" two is four."),
-        ContentEvent("4"),
-        UsageEvent(Usage(9, 12, 21, reasoning_tokens=10, cached_tokens=0)),
-        DoneEvent(FinishReason.STOP, MODEL, "openrouter"),
+        rt.ReasoningEvent("Two plus"),
+        rt.ReasoningEvent(" two is four."),
+        rt.ContentEvent("4"),
+        rt.UsageEvent(rt.Usage(9, 12, 21, reasoning_tokens=10, cached_tokens=0)),
+        rt.DoneEvent(rt.FinishReason.STOP, MODEL, "openrouter"),
     ]
     assert sent.requests[0].headers["authorization"] == "Bearer sk-or-v1-test"
     body = sent.body()
@@ -81,8 +66,10 @@ async def test_reasoning_excluded_from_output_is_sent_as_exclude() -> None:
     with player.use_cassette("chat_reasoning.yaml"):
         async with sent.client as client:
             provider = OpenRouterProvider(client=client)
-            options = ChatOptions(model=MODEL, reasoning=ReasoningConfig(max_tokens=500, exclude_from_output=True))
-            got = await provider.chat([Message.user("How many r in strawberry?")], None, options)
+            options = rt.ChatOptions(
+                model=MODEL, reasoning=rt.ReasoningConfig(max_tokens=500, exclude_from_output=True)
+            )
+            got = await provider.chat([rt.Message.user("How many r in strawberry?")], None, options)
     assert sent.body()["reasoning"] == {"max_tokens": 500, "exclude": True}
     assert got.reasoning is None  # and dropped if a model sends it anyway
 
@@ -91,7 +78,7 @@ async def test_errors_are_mapped_including_mid_stream() -> None:
     with player.use_cassette("errors.yaml"):
         async with httpx.AsyncClient() as client:
             provider = OpenRouterProvider(client=client)
-            messages, options = [Message.user("hi")], ChatOptions(model="openai/gpt-4o")
+            messages, options = [rt.Message.user("hi")], rt.ChatOptions(model="openai/gpt-4o")
             with pytest.raises(errors.PaymentRequired, match="more credits"):
                 await provider.chat(messages, None, options)
             with pytest.raises(errors.ContentFiltered, match="flagged"):
@@ -101,9 +88,9 @@ async def test_errors_are_mapped_including_mid_stream() -> None:
             assert limited.value.retry_after is not None
             seen: list[object] = []
             with pytest.raises(errors.StreamError, match="Provider disconnected"):
-                async for event in provider.chat_stream(messages, None, ChatOptions(model=MODEL)):
+                async for event in provider.chat_stream(messages, None, rt.ChatOptions(model=MODEL)):
                     seen.append(event)
-            assert seen == [ContentEvent("Par")]
+            assert seen == [rt.ContentEvent("Par")]
 
 
 async def test_model_metadata_from_the_live_list_is_cached() -> None:
@@ -121,17 +108,22 @@ async def test_model_metadata_from_the_live_list_is_cached() -> None:
                 await provider.fetch_metadata("llama3")
             # a model the (cached) list does not have is not served here: the chain moves on
             with pytest.raises(errors.ModelNotAvailable):
-                await provider.chat([Message.user("x")], None, ChatOptions(model="nobody/nothing"))
+                await provider.chat([rt.Message.user("x")], None, rt.ChatOptions(model="nobody/nothing"))
     assert len(sent.requests) == 1, "one GET /models for all of it"
     assert mini.info.context_window == 128000 and mini.max_output_tokens == 16384
-    assert mini.pricing == PricingInfo(0.15, 0.6)
-    assert Capability.TOOL_USE in mini.info.capabilities
-    assert mini.parameters[ParameterName("temperature")] == ParameterAvailability.mutable(ParameterRange(0.0, 2.0))
-    assert mini.parameters[ParameterName("response_format")].is_supported
-    assert not mini.parameters[ParameterName("reasoning")].is_supported
-    assert not mini.parameters[ParameterName("top_k")].is_supported
-    assert r1.parameters[ParameterName("reasoning")].is_supported and r1.parameters[ParameterName("top_k")].is_supported
-    assert Capability.TOOL_USE not in r1.info.capabilities
-    assert r1.pricing == PricingInfo(0.0, 0.0)
+    assert mini.pricing == rt.PricingInfo(0.15, 0.6)
+    assert rt.Capability.TOOL_USE in mini.info.capabilities
+    assert mini.parameters[rt.ParameterName("temperature")] == rt.ParameterAvailability.mutable(
+        rt.ParameterRange(0.0, 2.0)
+    )
+    assert mini.parameters[rt.ParameterName("response_format")].is_supported
+    assert not mini.parameters[rt.ParameterName("reasoning")].is_supported
+    assert not mini.parameters[rt.ParameterName("top_k")].is_supported
+    assert (
+        r1.parameters[rt.ParameterName("reasoning")].is_supported
+        and r1.parameters[rt.ParameterName("top_k")].is_supported
+    )
+    assert rt.Capability.TOOL_USE not in r1.info.capabilities
+    assert r1.pricing == rt.PricingInfo(0.0, 0.0)
     assert auto.pricing is None  # "-1": variable pricing
     assert [m.id for m in listed] == ["openai/gpt-4o-mini", MODEL, "openrouter/auto"]
