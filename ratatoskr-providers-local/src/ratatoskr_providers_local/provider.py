@@ -34,12 +34,14 @@ if TYPE_CHECKING:  # these import numpy: loaded with the first model, not with t
     from ratatoskr_providers_local._embedding import EmbeddingModel
     from ratatoskr_providers_local._nli import NliModel
     from ratatoskr_providers_local._runtime import OnnxModel
+    from ratatoskr_providers_local._sources import ModelFiles
 
 __all__ = ["DEFAULT_HYPOTHESIS_TEMPLATE", "LocalProvider"]
 
 NAME = "local"
 DEFAULT_HYPOTHESIS_TEMPLATE = "This example is {}."
 T = TypeVar("T")
+_Model = TypeVar("_Model", bound="OnnxModel")
 EmbedOut = tuple[list[float], bool, int]
 #: (entailment, contradiction, neutral) probabilities and whether the pair was truncated.
 NliOut = tuple[tuple[float, float, float], bool]
@@ -164,28 +166,32 @@ class LocalProvider:
         return found[1]
 
     async def embedding_model(self, model: str) -> EmbeddingModel:
-        source = self._source(model)
-
-        def load(check_fits: Callable[[int], None]) -> EmbeddingModel:
+        def load(files: ModelFiles) -> EmbeddingModel:
             from ratatoskr_providers_local._embedding import load_embedding_model
 
-            files = locate(source, self.config)
-            check_fits(files.size_bytes)
             return load_embedding_model(files, self.config)
 
-        return await self.manager.get(f"embed:{source.id}", load)
+        return await self._loaded("embed", model, load)
 
     async def nli_model(self, model: str) -> NliModel:
-        source = self._source(model)
-
-        def load(check_fits: Callable[[int], None]) -> NliModel:
+        def load(files: ModelFiles) -> NliModel:
             from ratatoskr_providers_local._nli import load_nli_model
 
-            files = locate(source, self.config)
-            check_fits(files.size_bytes)
             return load_nli_model(files, self.config)
 
-        return await self.manager.get(f"nli:{source.id}", load)
+        return await self._loaded("nli", model, load)
+
+    async def _loaded(self, kind: str, model: str, load: Callable[[ModelFiles], _Model]) -> _Model:
+        """The loaded model (the manager's, or ``load``'s on a worker thread once its files are located and the
+        manager has checked that they fit the RAM budget)."""
+        source = self._source(model)
+
+        def locate_and_load(check_fits: Callable[[int], None]) -> _Model:
+            files = locate(source, self.config)
+            check_fits(files.size_bytes)
+            return load(files)
+
+        return await self.manager.get(f"{kind}:{source.id}", locate_and_load)
 
     # ---- embeddings --------------------------------------------------------------------------------------
 
