@@ -17,6 +17,7 @@ from ratatoskr import errors as E
 from ratatoskr.cli import main as cli_main
 from ratatoskr.config import Settings
 from ratatoskr.plugins import PluginManager
+from ratatoskr.types import ChatOptions, DoneEvent, Message
 from ratatoskr_server import ServiceClient
 from ratatoskr_server import plugin as server_plugin
 from ratatoskr_server.config import DEFAULT_ADDRESS, ServerConfig
@@ -59,6 +60,28 @@ async def test_request_timeout_is_applied(gateway_factory: Callable[[], Any], sc
                 await client.embed("x", "errors:hang")
             script.release.set()
             assert (await client.embed("x", "demo:m")).provider == "demo"
+
+
+async def test_request_timeout_bounds_each_wait_for_a_stream_event(
+    gateway_factory: Callable[[], Any], script: Any
+) -> None:
+    """A stream that goes quiet is ended by request_timeout (closing the provider's stream); a client that reads
+    slowly is not: the timeout runs only while the daemon waits for the next event."""
+    config = ServerConfig(address="127.0.0.1:0", request_timeout=0.3)
+    with ServerThread(gateway_factory(), config) as server:
+        async with ServiceClient(server.address, timeout=10) as client:
+            seen = []
+            start = anyio.current_time()
+            with pytest.raises(E.RequestTimeout, match="request_timeout of 0.3 s"):
+                async for event in client.chat_stream([Message.user("go")], None, ChatOptions(model="endless")):
+                    seen.append(event.text)
+            assert seen == ["first"] and anyio.current_time() - start < 5
+            assert await anyio.to_thread.run_sync(script.stream_closed.wait, 10)
+            slow = []
+            async for event in client.chat_stream([Message.user("go")], None, ChatOptions(model="scripted")):
+                slow.append(event)
+                await anyio.sleep(0.15)  # 10 events x 0.15 s: longer than request_timeout in all
+            assert isinstance(slow[-1], DoneEvent)
 
 
 def test_config_reads_server_section() -> None:

@@ -13,7 +13,7 @@ from collections.abc import AsyncGenerator
 import anyio
 import pytest
 from anyio.lowlevel import current_token
-from ratatoskr.wire._deadline import Expired, bounded
+from ratatoskr.wire.deadline import Expired, bounded
 
 
 def _backend() -> object:
@@ -138,3 +138,18 @@ async def test_a_deadline_already_past_cuts_the_first_wait() -> None:
     with pytest.raises(Expired):
         await bounded(waits(), _backend(), start - 1)
     assert anyio.current_time() - start < 0.5
+
+
+async def test_a_timeout_runs_from_when_the_step_first_waits() -> None:
+    async def ready() -> str:
+        return "chunk"
+
+    async def hung() -> None:
+        await anyio.sleep(0.01)
+        await anyio.sleep_forever()
+
+    assert await bounded(ready(), _NoScopes(), timeout=0.01) == "chunk"  # never waited: no clock, no scope
+    start = anyio.current_time()
+    with pytest.raises(Expired):
+        await bounded(hung(), _backend(), timeout=0.1)  # one deadline for all its waits, not one per wait
+    assert 0.09 < anyio.current_time() - start < 3

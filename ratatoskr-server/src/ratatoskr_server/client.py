@@ -20,7 +20,7 @@ import anyio.to_thread
 import attrs
 import grpc
 import sniffio
-from ratatoskr.errors import ConfigurationError, InvalidInput, ModelNotAvailable, ResponseFormatError
+from ratatoskr.errors import ConfigurationError, InvalidInput, ModelNotAvailable, RatatoskrError, ResponseFormatError
 from ratatoskr.types.capability import Capability
 from ratatoskr.types.chat import ChatEvent, ChatOptions, ChatResponse, Message, ToolDefinition
 from ratatoskr.types.generate import GenerateEvent, GenerateOptions, GenerateResponse
@@ -80,6 +80,16 @@ def _encode(fn: Callable[..., T], *args: Any) -> T:
 
 def _response(what: str) -> Any:
     return C.decoding(ResponseFormatError, f"{what} from {DAEMON}", provider=DAEMON)
+
+
+def _event(decode: Callable[[Any], T], item: Any, what: str) -> T:
+    """One stream event decoded; what ``_response`` does, without a context manager per event (the hot path)."""
+    try:
+        return decode(item)
+    except (*C.DECODE_ERRORS, RatatoskrError) as exc:
+        with _response(what):
+            raise exc
+    raise AssertionError("unreachable")
 
 
 class ServiceClient:
@@ -177,12 +187,13 @@ class ServiceClient:
         finally:
             call.cancel()  # no-op once done; frees the worker thread at once if we were cancelled
 
-    async def _stream(self, method: str, request: Any) -> AsyncGenerator[Any, None]:
+    def _stream(self, method: str, request: Any) -> AsyncGenerator[Any, None]:
+        """The RPC's replies: on asyncio grpc.aio's own stream (no layer of ours per event), else via threads."""
         if _on_asyncio():
-            async with aclosing(self._aio.stream(method, request, self._metadata)) as items:
-                async for item in items:
-                    yield item
-            return
+            return self._aio.stream(method, request, self._metadata)
+        return self._threaded_stream(method, request)
+
+    async def _threaded_stream(self, method: str, request: Any) -> AsyncGenerator[Any, None]:
         call = getattr(self._stub, method)(request, metadata=self._metadata)
         try:
             while True:
@@ -216,9 +227,7 @@ class ServiceClient:
         # aclosing: when the consumer stops, the RPC is cancelled now, not whenever the generator is collected.
         async with aclosing(self._stream("ChatStream", _encode(CC.chat_request, messages, tools, options))) as items:
             async for item in items:
-                with _response("ChatEvent"):
-                    event = CC.chat_event_from_pb(item)
-                yield event
+                yield _event(CC.chat_event_from_pb, item, "ChatEvent")
 
     async def generate(self, prompt: str, options: GenerateOptions) -> GenerateResponse:
         reply = await self._unary("Generate", _encode(CC.generate_request, prompt, options))
@@ -228,9 +237,7 @@ class ServiceClient:
     async def generate_stream(self, prompt: str, options: GenerateOptions) -> AsyncGenerator[GenerateEvent, None]:
         async with aclosing(self._stream("GenerateStream", _encode(CC.generate_request, prompt, options))) as items:
             async for item in items:
-                with _response("GenerateEvent"):
-                    event = CC.generate_event_from_pb(item)
-                yield event
+                yield _event(CC.generate_event_from_pb, item, "GenerateEvent")
 
     # ---- analysis -----------------------------------------------------------------------------------------
 

@@ -17,9 +17,12 @@ from contextlib import asynccontextmanager
 from importlib import metadata
 from typing import Any, NoReturn, TypeVar
 
+from anyio.lowlevel import current_token
 from grpc import aio
 from ratatoskr.errors import InvalidInput, RatatoskrError, RequestTimeout
 from ratatoskr.protocol import ModelGateway
+from ratatoskr.types import ChatEvent, GenerateEvent
+from ratatoskr.wire.deadline import Expired, bounded
 
 from ratatoskr_server import _codec_chat as CC
 from ratatoskr_server import _convert as C
@@ -61,21 +64,37 @@ class RequestGate:
             self.waiting += waiting
             self.changed.notify_all()
 
-    @asynccontextmanager
-    async def slot(self) -> AsyncIterator[None]:
-        if self._semaphore is None:  # made on first use, inside the server's event loop
-            self._semaphore = asyncio.Semaphore(self.limit)
+    async def enter(self) -> None:
+        """Take a slot, waiting in line (counted in ``waiting``) only when none is free; pair with :meth:`leave`."""
+        semaphore = self._semaphore
+        if semaphore is None:  # made on first use, inside the server's event loop
+            semaphore = self._semaphore = asyncio.Semaphore(self.limit)
+        if not semaphore.locked():  # a free slot: taken without waiting (one update, not four, per RPC)
+            await semaphore.acquire()
+            self._update(in_flight=1)
+            return
         self._update(waiting=1)
         try:
-            await self._semaphore.acquire()
-        finally:
+            await semaphore.acquire()
+        except BaseException:
             self._update(waiting=-1)
-        self._update(in_flight=1)
+            raise
+        self._update(in_flight=1, waiting=-1)
+
+    def leave(self) -> None:
+        """Give the slot back."""
+        self._update(in_flight=-1)
+        assert self._semaphore is not None
+        self._semaphore.release()
+
+    @asynccontextmanager
+    async def slot(self) -> AsyncIterator[None]:
+        """:meth:`enter` … :meth:`leave` as a context manager."""
+        await self.enter()
         try:
             yield
         finally:
-            self._update(in_flight=-1)
-            self._semaphore.release()
+            self.leave()
 
 
 async def _abort(context: aio.ServicerContext[Any, Any], exc: BaseException) -> NoReturn:
@@ -105,10 +124,16 @@ def _unary(fn: Handler) -> Callable[..., Awaitable[Any]]:
     @functools.wraps(fn)
     async def handler(self: RatatoskrService, request: Any, context: aio.ServicerContext[Any, Any]) -> Any:
         try:
-            await self.admit(fn.__name__, request, context)
+            if isinstance(request, Undecodable):
+                raise request.error()
+            await self.authorize(fn.__name__, request, context)
             try:
-                async with asyncio.timeout(self.timeout), self.gate.slot():
-                    return await fn(self, request)
+                async with asyncio.timeout(self.timeout):
+                    await self.gate.enter()
+                    try:
+                        return await fn(self, request)
+                    finally:
+                        self.gate.leave()
             except TimeoutError as exc:
                 raise _timeout_error(self.timeout) from exc
         except Exception as exc:  # the one boundary: every error leaves as a status (_abort logs the unexpected)
@@ -117,32 +142,48 @@ def _unary(fn: Handler) -> Callable[..., Awaitable[Any]]:
     return handler
 
 
-def _streaming(fn: StreamHandler) -> Callable[..., AsyncIterator[Any]]:
-    @functools.wraps(fn)
-    async def handler(self: RatatoskrService, request: Any, context: aio.ServicerContext[Any, Any]) -> Any:
-        try:
-            await self.admit(fn.__name__, request, context)
-            try:
-                # The slot is held for the whole stream; the timeout applies to each wait for an event.
-                async with (
-                    asyncio.timeout(self.timeout) as deadline,
-                    self.gate.slot(),
-                    _closing(fn(self, request)) as events,
-                ):
-                    while True:
-                        deadline.reschedule(asyncio.get_running_loop().time() + self.timeout)
-                        try:
-                            item = await anext(events)
-                        except StopAsyncIteration:
-                            break
-                        deadline.reschedule(None)
-                        yield item
-            except TimeoutError as exc:
-                raise _timeout_error(self.timeout) from exc
-        except Exception as exc:  # a mid-stream error ends the stream with its status
-            await _abort(context, exc)
+def _streaming(convert: Callable[[Any], Any]) -> Callable[[StreamHandler], Callable[..., AsyncIterator[Any]]]:
+    """An RPC streaming what ``fn`` opens (the gateway's events), each converted by ``convert`` on its way out.
 
-    return handler
+    The slot is held for the whole stream; ``request_timeout`` bounds the wait for a slot and the first event
+    together, then each wait for the next event (not the time the client takes to read one). Per event there
+    is the conversion and nothing else: the wait is bounded by :func:`ratatoskr.wire.deadline.bounded`, which
+    costs a cancel scope only when the next event is not ready at once (rescheduling an asyncio timer twice
+    per event cost more than the conversion)."""
+
+    def decorate(fn: StreamHandler) -> Callable[..., AsyncIterator[Any]]:
+        @functools.wraps(fn)
+        async def handler(self: RatatoskrService, request: Any, context: aio.ServicerContext[Any, Any]) -> Any:
+            try:
+                if isinstance(request, Undecodable):
+                    raise request.error()
+                await self.authorize(fn.__name__, request, context)
+                backend = current_token().backend_class
+                deadline: float | None = backend.current_time() + self.timeout  # a slot, then the first event
+                try:
+                    async with asyncio.timeout_at(deadline):
+                        await self.gate.enter()
+                except TimeoutError as exc:
+                    raise _timeout_error(self.timeout) from exc
+                try:
+                    async with _closing(fn(self, request)) as events:
+                        while True:
+                            try:
+                                item = await bounded(anext(events), backend, deadline, timeout=self.timeout)
+                            except StopAsyncIteration:
+                                break
+                            except Expired:
+                                raise _timeout_error(self.timeout) from None
+                            yield convert(item)
+                            deadline = None  # then each wait for an event: timeout from when it begins
+                finally:
+                    self.gate.leave()
+            except Exception as exc:  # a mid-stream error ends the stream with its status
+                await _abort(context, exc)
+
+        return handler
+
+    return decorate
 
 
 @asynccontextmanager
@@ -186,8 +227,8 @@ class RatatoskrService(pb_grpc.RatatoskrServicer):
 
     async def authorize(self, method: str, request: Any, context: aio.ServicerContext[Any, Any]) -> None:
         """The client token check (a no-op without a token store); raises AuthenticationFailed/PermissionDenied."""
-        if self.tokens is None:
-            return
+        if self.tokens is None or not self.tokens.required():
+            return  # tokens off (no token file): nothing to read off the request
         capability, models_of = MODELS_OF.get(method, (None, lambda r: []))
         with _request(type(request).__name__):
             models = models_of(request)
@@ -201,13 +242,11 @@ class RatatoskrService(pb_grpc.RatatoskrServicer):
             messages, tools, options = CC.chat_args(request)
         return CC.chat_response(await self.gateway.chat(messages, tools, options))
 
-    @_streaming
-    async def ChatStream(self, request: pb.ChatRequest) -> AsyncIterator[pb.ChatEvent]:
+    @_streaming(CC.chat_event)
+    def ChatStream(self, request: pb.ChatRequest) -> AsyncIterator[ChatEvent]:
         with _request("ChatRequest"):
             messages, tools, options = CC.chat_args(request)
-        async with _closing(self.gateway.chat_stream(messages, tools, options)) as events:
-            async for event in events:
-                yield CC.chat_event(event)
+        return self.gateway.chat_stream(messages, tools, options)
 
     @_unary
     async def Generate(self, request: pb.GenerateRequest) -> pb.GenerateResponse:
@@ -215,13 +254,11 @@ class RatatoskrService(pb_grpc.RatatoskrServicer):
             prompt, options = CC.generate_args(request)
         return CC.generate_response(await self.gateway.generate(prompt, options))  # type: ignore[arg-type]
 
-    @_streaming
-    async def GenerateStream(self, request: pb.GenerateRequest) -> AsyncIterator[pb.GenerateEvent]:
+    @_streaming(CC.generate_event)
+    def GenerateStream(self, request: pb.GenerateRequest) -> AsyncIterator[GenerateEvent]:
         with _request("GenerateRequest"):
             prompt, options = CC.generate_args(request)
-        async with _closing(self.gateway.generate_stream(prompt, options)) as events:  # type: ignore[arg-type]
-            async for event in events:
-                yield CC.generate_event(event)
+        return self.gateway.generate_stream(prompt, options)  # type: ignore[arg-type]
 
     # ---- analysis --------------------------------------------------------------------------------------
 

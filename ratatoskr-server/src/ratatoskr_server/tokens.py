@@ -114,6 +114,11 @@ class TokenStore:
         """Authentication is required when the store file exists."""
         return self._stamp is not None
 
+    def required(self) -> bool:
+        """Whether a request needs a token now (the store file is re-read when it changed, as for a check)."""
+        self._maybe_reload()
+        return self.enabled
+
     def grants(self) -> list[Grant]:
         return sorted(self._grants.values(), key=lambda g: g.name)
 

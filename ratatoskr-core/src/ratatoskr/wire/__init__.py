@@ -9,6 +9,8 @@ Modules (import them directly; this package re-exports nothing so that importing
 - :mod:`ratatoskr.wire.endpoint`: ``Endpoint`` (base URL, headers, client, error classifier, deadlines and
   size caps; ``post_json``, ``get_json``, ``stream_sse``, ``stream_ndjson``) and its ``Limits``: every HTTP
   provider talks through one.
+- :mod:`ratatoskr.wire.deadline`: ``bounded``: await a step (a body read, a stream's next event) under a
+  deadline that costs a cancel scope only while the step actually waits; ``Expired`` when it was cut.
 - :mod:`ratatoskr.wire.base`: ``HttpProvider``, the base class of every HTTP provider (name, priority,
   models, base URL, endpoint, ``aclose``).
 - :mod:`ratatoskr.wire.failure`: ``HttpFailure`` (an error answer read once), ``ErrorClassifier`` (what a

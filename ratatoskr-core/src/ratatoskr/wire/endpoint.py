@@ -43,7 +43,7 @@ from attrs import evolve, field, frozen
 
 from ratatoskr.errors import InvalidInput, RatatoskrError, RequestTimeout, ResponseFormatError, ResponseTooLarge
 from ratatoskr.wire._body import Budget, Decoder, close, drain, once
-from ratatoskr.wire._deadline import Expired, bounded
+from ratatoskr.wire.deadline import Expired, bounded
 from ratatoskr.wire.failure import ErrorClassifier, classify, failure_from_object, failure_from_response
 from ratatoskr.wire.http import decode_json, translate_transport_errors
 from ratatoskr.wire.ndjson import NDJSONDecoder
@@ -250,7 +250,7 @@ class Endpoint:
                 budget = Budget(limits.max_response_bytes, self.provider)
                 source = await self._stream_source(response, model, budget)
             # Hot path, per body chunk: the decoder is fed here (no async-generator layer per event), and a read
-            # is bounded by the deadline only if it actually waits (wire/_deadline.py: a cancel scope per read
+            # is bounded by the deadline only if it actually waits (wire/deadline.py: a cancel scope per read
             # cost as much as all the rest per event). The deadline moves on only when a chunk completed an
             # event: keep-alives and comments are not progress. Cost measured by bench/bench_chat.py.
             # The backend is looked up once per stream (anyio.current_time() looks it up on every call).

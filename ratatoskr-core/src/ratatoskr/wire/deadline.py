@@ -1,10 +1,14 @@
-"""A deadline that costs nothing unless the awaited step actually waits (the stream read loop's hot path).
+"""A deadline that costs nothing unless the awaited step actually waits (a stream loop's hot path).
 
 ``await bounded(step, backend, deadline)`` runs ``step`` (one body read) as ``await step`` would, except that
 while it waits it is inside a cancel scope ending at ``deadline``: a wait still going at the deadline is
 cut, and :class:`Expired` is raised. A step that completes without waiting (a stream chunk already
 received, as most are when a server writes faster than we read) enters no cancel scope at all; a cancel
-scope per read cost as much as the rest of the gateway's work per event (``bench/bench_chat.py``).
+scope per read cost as much as the rest of the gateway's work per event (``bench/bench_chat.py``). The
+endpoint's stream loop bounds each body read with it, ratd each wait for a stream's next event.
+
+``backend`` is anyio's backend class of the running loop (``anyio.lowlevel.current_token().backend_class``,
+looked up once per stream: ``anyio.current_time()`` looks it up on every call).
 
 How: a coroutine talks to its event loop (asyncio or trio alike) only through what it yields at a
 suspension and what it is sent or thrown on resumption. This generator-based coroutine stands between the
@@ -20,6 +24,7 @@ Any other cancellation passes through to the step untouched, exactly as if the s
 
 from __future__ import annotations
 
+import math
 import types
 from collections.abc import Awaitable, Generator
 from typing import Any, TypeVar
@@ -38,8 +43,11 @@ class _Cut(BaseException):
 
 
 @types.coroutine
-def bounded(step: Awaitable[T], backend: Any, deadline: float) -> Generator[Any, Any, T]:
-    """Await ``step``; only while it waits is it bounded by ``deadline`` (``backend``'s clock)."""
+def bounded(
+    step: Awaitable[T], backend: Any, deadline: float | None = None, *, timeout: float | None = None
+) -> Generator[Any, Any, T]:
+    """Await ``step``; only while it waits is it bounded: by ``deadline`` (``backend``'s clock), or by ``timeout``
+    seconds from when it first waits (a step that never waits does not even read the clock)."""
     it = step.__await__()
     value: Any = None
     error: BaseException | None = None
@@ -63,6 +71,8 @@ def bounded(step: Awaitable[T], backend: Any, deadline: float) -> Generator[Any,
             except BaseException as exc:  # handed to the step, as the loop would have
                 error = exc
             continue
+        if deadline is None:
+            deadline = backend.current_time() + (timeout if timeout is not None else math.inf)
         scope = backend.create_cancel_scope(deadline=deadline)
         scope.__enter__()
         try:
