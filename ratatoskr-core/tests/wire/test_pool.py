@@ -297,3 +297,37 @@ async def test_https_with_the_clients_ca() -> None:
                 await http.get(server.url)
         tg.cancel_scope.cancel()
     assert server.connections == 1  # the refused handshake never reached the handler
+
+
+async def test_the_short_road_builds_and_sends_what_httpx_would() -> None:
+    """json_request + send_quickly (the endpoint's road on its own client) against build_request + send: the
+    same bytes on the wire but for header order, the same timeouts, cookies kept and sent back."""
+    cookie = b"HTTP/1.1 200 OK\r\nset-cookie: jar=full; Path=/\r\ncontent-length: 2\r\n\r\n{}"
+    async with serving(reply(cookie)) as server, client(timeout=httpx.Timeout(None, connect=3)) as http:
+        url = httpx.URL(server.url + "/v1/x")
+        body, headers = {"text": "é", "n": 1}, {"authorization": "Bearer k", "accept": "application/json"}
+        quick, usual = (
+            http.json_request("POST", url, headers, body),
+            http.build_request("POST", url, json=body, headers=headers),
+        )
+        assert sorted(quick.headers.multi_items()) == sorted(usual.headers.multi_items())
+        assert quick.content == usual.content and quick.extensions == usual.extensions
+        get = http.json_request("GET", url, headers, None)
+        assert sorted(get.headers.multi_items()) == sorted(
+            http.build_request("GET", url, headers=headers).headers.multi_items()
+        )
+        response = await http.send_quickly(quick)
+        assert response.request is quick and (await response.aread()) == b"{}"
+        assert http.cookies["jar"] == "full"
+        again = http.json_request("POST", url, headers, body)  # a cookie to send: httpx's own road
+        assert again.headers["cookie"] == "jar=full"
+        await (await http.send_quickly(again)).aclose()
+    assert b"cookie: jar=full" in server.requests[-1].lower()
+    assert server.connections == 1
+
+
+async def test_a_closed_client_refuses_the_short_road() -> None:
+    http = client()
+    await http.aclose()
+    with pytest.raises(RuntimeError, match="closed"):
+        await http.send_quickly(http.json_request("GET", httpx.URL("http://127.0.0.1:1/"), {}, None))

@@ -18,11 +18,12 @@ httpx's own transports). Loaded only when an endpoint creates its client.
 
 from __future__ import annotations
 
-import contextlib
+import json
+import logging
 import ssl
 import time
 from collections import deque
-from collections.abc import AsyncIterator
+from collections.abc import AsyncIterator, Mapping
 from typing import Any
 
 import anyio
@@ -38,6 +39,8 @@ SWEEP_EVERY = 1.0
 _DEFAULT_PORTS = {b"http": 80, b"https": 443}
 
 _Key = tuple[bytes, bytes, int]
+#: httpx's logger: its client logs every request at INFO level, and so does send_quickly.
+_log = logging.getLogger("httpx")
 
 
 class _Waiter:
@@ -220,8 +223,10 @@ class Pool:
 
 async def _exchange(connection: Connection, request: httpcore.Request) -> Head:
     # A failed write is not the end: the server may have answered (413, 401, ...) before it stopped reading.
-    with contextlib.suppress(httpcore.WriteError):
+    try:  # noqa: SIM105 (a try costs nothing when nothing is raised; suppress() is an object per request)
         await connection.send_request(request)
+    except httpcore.WriteError:
+        pass
     return await connection.read_head(request.method)
 
 
@@ -283,7 +288,14 @@ class PooledTransport(httpx.AsyncHTTPTransport):
 
 class PooledClient(httpx.AsyncClient):
     """An ``httpx.AsyncClient`` whose own transport is a :class:`PooledTransport` (proxies from the environment,
-    TLS settings and everything else as httpx does them)."""
+    TLS settings and everything else as httpx does them), with a short road for the endpoint's requests.
+
+    ``client.build_request`` + ``client.send`` cost about 0.3 ms of CPU per call (merging URLs, headers, cookies
+    and timeouts, the auth and redirect loops, the stream wrappers), half of a whole call to a fast upstream.
+    :meth:`json_request` and :meth:`send_quickly` do what those do for a request the endpoint makes (no auth,
+    no redirects, no event hooks on a client it created): the same headers, body, timeouts, transport (a
+    proxy's when one is mounted for the URL), cookies and log line, without the layers.
+    """
 
     def _init_transport(
         self,
@@ -299,3 +311,34 @@ class PooledClient(httpx.AsyncClient):
             return super()._init_transport(verify, cert, trust_env, http1, http2, limits, transport)
         context = httpx.create_ssl_context(verify=verify, cert=cert, trust_env=trust_env)
         return PooledTransport(ssl_context=context, limits=limits)
+
+    def json_request(self, method: str, url: httpx.URL, headers: Mapping[str, str], body: Any) -> httpx.Request:
+        """What ``build_request(method, url, json=body, headers=headers)`` builds (``url`` absolute)."""
+        if self.cookies or self.params or self.base_url.raw_path != b"/" or not url.is_absolute_url:
+            return self.build_request(method, url, json=body, headers=headers)
+        merged = self.headers.copy()
+        merged.update(headers)
+        content = None
+        if body is not None:
+            content = json.dumps(body, ensure_ascii=False, separators=(",", ":"), allow_nan=False).encode("utf-8")
+            if "content-type" not in merged:
+                merged["Content-Type"] = "application/json"
+        return httpx.Request(method, url, headers=merged, content=content, extensions={"timeout": self._timeouts})
+
+    @property
+    def _timeouts(self) -> dict[str, float | None]:
+        return self.timeout.as_dict()
+
+    async def send_quickly(self, request: httpx.Request) -> httpx.Response:
+        """What ``send(request, stream=True)`` answers, for a request of :meth:`json_request`."""
+        if self.is_closed:
+            raise RuntimeError("Cannot send a request, as the client has been closed.")
+        response = await self._transport_for_url(request.url).handle_async_request(request)
+        response.request = request
+        if "set-cookie" in response.headers:
+            self.cookies.extract_cookies(response)
+        if _log.isEnabledFor(logging.INFO):
+            line = 'HTTP Request: %s %s "%s %d %s"'
+            _log.info(line, request.method, request.url, response.http_version, response.status_code,
+                      response.reason_phrase)  # fmt: skip
+        return response

@@ -35,7 +35,7 @@ import json
 import math
 from collections.abc import AsyncGenerator, Iterator, Mapping
 from contextlib import aclosing, contextmanager
-from typing import TYPE_CHECKING, Any, TypeVar
+from typing import TYPE_CHECKING, Any, TypeVar, cast
 
 import anyio
 from anyio.lowlevel import current_token
@@ -52,6 +52,8 @@ from ratatoskr.wire.sse import ServerSentEvent, SSEDecoder
 
 if TYPE_CHECKING:
     import httpx
+
+    from ratatoskr.wire._pool import PooledClient
 
 __all__ = ["DEFAULT_MAX_RESPONSE_BYTES", "DEFAULT_TIMEOUT", "Endpoint", "Limits"]
 
@@ -107,7 +109,7 @@ class Limits:
 class Endpoint:
     """The HTTP side of a provider: one base URL, its headers, one client, its error classifier and limits."""
 
-    __slots__ = ("_client", "_owned", "base_url", "classifier", "headers", "limits", "provider")
+    __slots__ = ("_client", "_owned", "_urls", "base_url", "classifier", "headers", "limits", "provider")
 
     def __init__(
         self,
@@ -129,6 +131,7 @@ class Endpoint:
         self.limits = evolve(limits, timeout=timeout) if timeout is not None else limits
         self._client = client
         self._owned = client is None
+        self._urls: dict[tuple[str, str], httpx.URL] = {}
 
     def __repr__(self) -> str:
         return f"<Endpoint {self.provider} {self.base_url}>"
@@ -314,9 +317,27 @@ class Endpoint:
         """The request, built before the deadline starts: creating the client on first use (loading the CA
         certificates) is blocking work of ours, not the server's time, and no cancel scope can interrupt it."""
         merged = {**self.headers, **headers} if headers else self.headers
-        return self.client.build_request(method, self.url(path), json=body, headers=merged)
+        client = self.client
+        if self._owned:  # our own PooledClient: its short road (half the CPU of build_request + send)
+            return cast("PooledClient", client).json_request(method, self._url(path), merged, body)
+        return client.build_request(method, self._url(path), json=body, headers=merged)
+
+    def _url(self, path: str) -> httpx.URL:
+        """``url(path)`` parsed once: httpx parses and validates a URL string on every request (~30 us, as much
+        as the rest of building it). Keyed by the base URL too, which a caller may change."""
+        key = (self.base_url, path)
+        url = self._urls.get(key)
+        if url is None:
+            import httpx
+
+            if len(self._urls) >= 256:  # paths carrying model names: keep it bounded
+                self._urls.clear()
+            url = self._urls[key] = httpx.URL(self.url(path))
+        return url
 
     async def _send(self, request: httpx.Request) -> httpx.Response:
+        if self._owned:
+            return await cast("PooledClient", self.client).send_quickly(request)
         return await self.client.send(request, stream=True)
 
     async def _raise_for_status(self, response: httpx.Response, model: str | None) -> None:
