@@ -20,7 +20,7 @@ import threading
 from collections.abc import Callable, Iterator, Sequence
 from contextlib import contextmanager, suppress
 from types import FrameType
-from typing import TYPE_CHECKING, Any, TextIO
+from typing import TYPE_CHECKING, TextIO
 
 import anyio
 import attrs
@@ -107,15 +107,9 @@ class _Turn:
                     self.printer.event(event)
             finally:
                 with anyio.move_on_after(_CLOSE_TIMEOUT_S, shield=True):
-                    await _aclose(events)
+                    await events.aclose()
             return accumulator.response()
         return None
-
-
-async def _aclose(events: Any) -> None:
-    close = getattr(events, "aclose", None)
-    if close is not None:
-        await close()
 
 
 @attrs.define
