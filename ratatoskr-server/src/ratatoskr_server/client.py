@@ -74,16 +74,20 @@ def _read(path: str | Path | None) -> bytes | None:
 
 def _encode(fn: Callable[..., T], *args: Any) -> T:
     """A request message; a value the proto cannot hold (a negative seed, ...) is the caller's ``InvalidInput``."""
-    with C.decoding(InvalidInput, "request"):
+    try:
         return fn(*args)
+    except (*C.DECODE_ERRORS, RatatoskrError) as exc:
+        with C.decoding(InvalidInput, "request"):  # the one mapping, entered only on failure (the hot path)
+            raise exc
+    raise AssertionError("unreachable")
 
 
 def _response(what: str) -> Any:
     return C.decoding(ResponseFormatError, f"{what} from {DAEMON}", provider=DAEMON)
 
 
-def _event(decode: Callable[[Any], T], item: Any, what: str) -> T:
-    """One stream event decoded; what ``_response`` does, without a context manager per event (the hot path)."""
+def _decoded(decode: Callable[[Any], T], item: Any, what: str) -> T:
+    """A reply or stream event decoded; what ``_response`` does, entered only on failure (the hot path)."""
     try:
         return decode(item)
     except (*C.DECODE_ERRORS, RatatoskrError) as exc:
@@ -215,8 +219,7 @@ class ServiceClient:
         options: ChatOptions | None = None,
     ) -> ChatResponse:
         reply = await self._unary("Chat", _encode(CC.chat_request, messages, tools, options))
-        with _response("ChatResponse"):
-            return CC.chat_response_from_pb(reply)
+        return _decoded(CC.chat_response_from_pb, reply, "ChatResponse")
 
     async def chat_stream(
         self,
@@ -227,24 +230,21 @@ class ServiceClient:
         # aclosing: when the consumer stops, the RPC is cancelled now, not whenever the generator is collected.
         async with aclosing(self._stream("ChatStream", _encode(CC.chat_request, messages, tools, options))) as items:
             async for item in items:
-                yield _event(CC.chat_event_from_pb, item, "ChatEvent")
+                yield _decoded(CC.chat_event_from_pb, item, "ChatEvent")
 
     async def generate(self, prompt: str, options: GenerateOptions) -> GenerateResponse:
         reply = await self._unary("Generate", _encode(CC.generate_request, prompt, options))
-        with _response("GenerateResponse"):
-            return CC.generate_response_from_pb(reply)
+        return _decoded(CC.generate_response_from_pb, reply, "GenerateResponse")
 
     async def generate_stream(self, prompt: str, options: GenerateOptions) -> AsyncGenerator[GenerateEvent, None]:
         async with aclosing(self._stream("GenerateStream", _encode(CC.generate_request, prompt, options))) as items:
             async for item in items:
-                yield _event(CC.generate_event_from_pb, item, "GenerateEvent")
+                yield _decoded(CC.generate_event_from_pb, item, "GenerateEvent")
 
     # ---- analysis -----------------------------------------------------------------------------------------
 
     async def _call(self, method: str, request: Any, decode: Callable[[Any], T]) -> T:
-        reply = await self._unary(method, request)
-        with _response(method):
-            return decode(reply)
+        return _decoded(decode, await self._unary(method, request), method)
 
     async def embed(self, text: str, model: str) -> Embedding:
         return await self._call("Embed", pb.EmbedRequest(text=text, model=model), C.embedding_from_pb)

@@ -127,15 +127,10 @@ def _unary(fn: Handler) -> Callable[..., Awaitable[Any]]:
             if isinstance(request, Undecodable):
                 raise request.error()
             await self.authorize(fn.__name__, request, context)
-            try:
-                async with asyncio.timeout(self.timeout):
-                    await self.gate.enter()
-                    try:
-                        return await fn(self, request)
-                    finally:
-                        self.gate.leave()
-            except TimeoutError as exc:
-                raise _timeout_error(self.timeout) from exc
+            try:  # request_timeout bounds the wait for a slot and the call (a cancel scope only if it waits)
+                return await bounded(self.served(fn, request), self.backend(), timeout=self.timeout)
+            except Expired:
+                raise _timeout_error(self.timeout) from None
         except Exception as exc:  # the one boundary: every error leaves as a status (_abort logs the unexpected)
             await _abort(context, exc)
 
@@ -158,7 +153,7 @@ def _streaming(convert: Callable[[Any], Any]) -> Callable[[StreamHandler], Calla
                 if isinstance(request, Undecodable):
                     raise request.error()
                 await self.authorize(fn.__name__, request, context)
-                backend = current_token().backend_class
+                backend = self.backend()
                 deadline: float | None = backend.current_time() + self.timeout  # a slot, then the first event
                 try:
                     async with asyncio.timeout_at(deadline):
@@ -218,12 +213,27 @@ class RatatoskrService(pb_grpc.RatatoskrServicer):
         self.timeout = timeout
         self.tokens = tokens
         self.batcher = batcher or MicroBatcher(gateway)
+        self._backend: Any = None
 
     async def admit(self, method: str, request: Any, context: aio.ServicerContext[Any, Any]) -> None:
         """What every RPC passes before its handler runs: a request that decoded, then :meth:`authorize`."""
         if isinstance(request, Undecodable):
             raise request.error()
         await self.authorize(method, request, context)
+
+    def backend(self) -> Any:
+        """anyio's backend class of the server's loop (for :func:`bounded`), looked up once."""
+        if self._backend is None:
+            self._backend = current_token().backend_class
+        return self._backend
+
+    async def served(self, fn: Handler, request: Any) -> Any:
+        """``fn(self, request)`` in a slot of the request gate."""
+        await self.gate.enter()
+        try:
+            return await fn(self, request)
+        finally:
+            self.gate.leave()
 
     async def authorize(self, method: str, request: Any, context: aio.ServicerContext[Any, Any]) -> None:
         """The client token check (a no-op without a token store); raises AuthenticationFailed/PermissionDenied."""
