@@ -305,13 +305,16 @@ async def test_the_short_road_builds_and_sends_what_httpx_would() -> None:
     cookie = b"HTTP/1.1 200 OK\r\nset-cookie: jar=full; Path=/\r\ncontent-length: 2\r\n\r\n{}"
     async with serving(reply(cookie)) as server, client(timeout=httpx.Timeout(None, connect=3)) as http:
         url = httpx.URL(server.url + "/v1/x")
-        body, headers = {"text": "é", "n": 1}, {"authorization": "Bearer k", "accept": "application/json"}
+        body = {"text": "é", "n": 1}
+        headers = {"authorization": "Bearer k", "accept": "application/json", "Accept-Encoding": "identity"}
         quick, usual = (
             http.json_request("POST", url, headers, body),
             http.build_request("POST", url, json=body, headers=headers),
         )
         assert sorted(quick.headers.multi_items()) == sorted(usual.headers.multi_items())
         assert quick.content == usual.content and quick.extensions == usual.extensions
+        empty = http.json_request("POST", url, headers, None)
+        assert empty.headers["content-length"] == "0" and empty.content == b""
         get = http.json_request("GET", url, headers, None)
         assert sorted(get.headers.multi_items()) == sorted(
             http.build_request("GET", url, headers=headers).headers.multi_items()

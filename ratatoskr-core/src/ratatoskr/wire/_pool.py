@@ -39,6 +39,8 @@ SWEEP_EVERY = 1.0
 _DEFAULT_PORTS = {b"http": 80, b"https": 443}
 
 _Key = tuple[bytes, bytes, int]
+#: Methods for which httpx sends ``Content-Length: 0`` when there is no body.
+_BODIED = frozenset({"POST", "PUT", "PATCH"})
 #: httpx's logger: its client logs every request at INFO level, and so does send_quickly.
 _log = logging.getLogger("httpx")
 
@@ -316,14 +318,25 @@ class PooledClient(httpx.AsyncClient):
         """What ``build_request(method, url, json=body, headers=headers)`` builds (``url`` absolute)."""
         if self.cookies or self.params or self.base_url.raw_path != b"/" or not url.is_absolute_url:
             return self.build_request(method, url, json=body, headers=headers)
-        merged = self.headers.copy()
-        merged.update(headers)
-        content = None
+        # The header list httpx would make (Host, the client's defaults unless the call names them, the call's,
+        # Content-Type and Content-Length), put together once instead of normalised three times over.
+        named = {name.lower() for name in headers}
+        raw: list[tuple[bytes, bytes]] = []
+        if "host" not in named:
+            raw.append((b"Host", url.netloc))
+        raw += [(k, v) for k, v in self.headers.raw if k.lower().decode("latin-1") not in named]
+        raw += [(k.encode("ascii"), v.encode("ascii")) for k, v in headers.items()]  # as httpx encodes them
+        content = b""
         if body is not None:
             content = json.dumps(body, ensure_ascii=False, separators=(",", ":"), allow_nan=False).encode("utf-8")
-            if "content-type" not in merged:
-                merged["Content-Type"] = "application/json"
-        return httpx.Request(method, url, headers=merged, content=content, extensions={"timeout": self._timeouts})
+            if "content-type" not in named:
+                raw.append((b"Content-Type", b"application/json"))
+        if "content-length" not in named and "transfer-encoding" not in named and (content or method in _BODIED):
+            raw.append((b"Content-Length", str(len(content)).encode("ascii")))
+        stream = httpx.ByteStream(content)
+        request = httpx.Request(method, url, headers=raw, stream=stream, extensions={"timeout": self._timeouts})
+        request.read()  # as httpx does for a body at hand: request.content is there for whoever looks
+        return request
 
     @property
     def _timeouts(self) -> dict[str, float | None]:
