@@ -20,7 +20,7 @@ from ratatoskr.dispatch.pricing import Pricing
 from ratatoskr.errors import InvalidInput, ResponseFormatError
 from ratatoskr.metadata.registry import PRESET_SCHEME, ModelRegistry
 from ratatoskr.providers import CHAIN_CAPABILITIES, Kinds, RunsLocally, ToolCalling
-from ratatoskr.streams import normalise_chat_stream, normalise_generate_stream
+from ratatoskr.streams import ChatNormaliser, normalise_generate_stream
 from ratatoskr.types.capability import Capability
 from ratatoskr.types.chat import ChatEvent, ChatOptions, ChatResponse, Message, ToolDefinition
 from ratatoskr.types.generate import GenerateEvent, GenerateOptions, GenerateResponse
@@ -181,9 +181,18 @@ class EmbeddedGateway:
         provider, sent, events = await self.dispatcher.open_stream(
             Kinds.CHAT, "chat_stream", options, lambda p, o: p.chat_stream(messages, tools, o)
         )
-        async with aclosing(normalise_chat_stream(events, provider.name, sent.model)) as normalised:
-            async for event in normalised:
-                yield self.pricing.event(event, provider.name, options.model, sent.model)
+        # normalise_chat_stream, inline (one generator layer per event fewer): the events in between pass as they
+        # are; only the closing ones can carry usage to price.
+        normaliser = ChatNormaliser(provider.name, sent.model)
+        async with aclosing(events):
+            async for event in events:
+                passed = normaliser.event(event)
+                if normaliser.finished:
+                    break
+                if passed is not None:
+                    yield passed
+        for event in normaliser.end():
+            yield self.pricing.event(event, provider.name, options.model, sent.model)
 
     async def generate(self, prompt: str, options: GenerateOptions) -> GenerateResponse:
         _need_text("prompt", prompt)

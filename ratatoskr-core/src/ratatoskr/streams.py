@@ -29,7 +29,7 @@ from ratatoskr.types.chat import (
 )
 from ratatoskr.types.generate import GenerateDone, GenerateEvent, TextEvent
 
-__all__ = ["ChatAccumulator", "normalise_chat_stream", "normalise_generate_stream"]
+__all__ = ["ChatAccumulator", "ChatNormaliser", "normalise_chat_stream", "normalise_generate_stream"]
 
 
 def _merge(old: Usage | None, new: Usage) -> Usage:
@@ -39,35 +39,69 @@ def _merge(old: Usage | None, new: Usage) -> Usage:
     return attrs.evolve(old, **changes)
 
 
+class ChatNormaliser:
+    """:func:`normalise_chat_stream` one event at a time, for a stream loop with no generator layer to spare.
+
+    Give each event to :meth:`event`: it returns the event to pass on, or None (usage is held for the end, an
+    unmatched ``ToolCallEnd`` dropped); once :attr:`finished` (the provider's ``Done`` came) stop reading.
+    Then :meth:`end` gives the closing events: open tool calls ended, the usage, ``Done``.
+    """
+
+    __slots__ = ("_done", "_model", "_open", "_provider", "_usage", "finished")
+
+    def __init__(self, provider: str, model: str) -> None:
+        self._provider = provider
+        self._model = model
+        self._usage: Usage | None = None
+        self._open: dict[int, None] = {}
+        self._done: DoneEvent | None = None
+        #: The provider's ``Done`` came: what follows is not part of the answer.
+        self.finished = False
+
+    def event(self, event: ChatEvent) -> ChatEvent | None:
+        """The event to pass on, or None."""
+        if type(event) is ContentEvent:  # nearly every event: one check, not four
+            return event
+        if isinstance(event, DoneEvent):
+            self._done = event
+            self.finished = True
+            return None
+        if isinstance(event, UsageEvent):
+            self._usage = _merge(self._usage, event.usage)
+            return None
+        if isinstance(event, ToolCallStart):
+            self._open[event.index] = None
+        elif isinstance(event, ToolCallEnd):
+            if event.index not in self._open:
+                return None  # an End for a call never started (or already ended) closes nothing
+            del self._open[event.index]
+        return event
+
+    def end(self) -> list[ChatEvent]:
+        """The closing events: ``ToolCallEnd`` for each open call, the merged usage, then ``Done``."""
+        events: list[ChatEvent] = [ToolCallEnd(index) for index in self._open]
+        if self._usage is not None:
+            events.append(UsageEvent(self._usage))
+        done = self._done or DoneEvent()
+        events.append(attrs.evolve(done, provider=done.provider or self._provider, model=done.model or self._model))
+        return events
+
+
 async def normalise_chat_stream(
     events: AsyncGenerator[ChatEvent, None], provider: str, model: str
 ) -> AsyncGenerator[ChatEvent, None]:
-    usage: Usage | None = None
-    open_calls: dict[int, None] = {}
-    done: DoneEvent | None = None
+    normaliser = ChatNormaliser(provider, model)
     try:
         async for event in events:
-            if isinstance(event, DoneEvent):
-                done = event
+            passed = normaliser.event(event)
+            if normaliser.finished:
                 break
-            if isinstance(event, UsageEvent):
-                usage = _merge(usage, event.usage)
-                continue
-            if isinstance(event, ToolCallStart):
-                open_calls[event.index] = None
-            elif isinstance(event, ToolCallEnd):
-                if event.index not in open_calls:
-                    continue  # an End for a call never started (or already ended) closes nothing
-                del open_calls[event.index]
-            yield event
+            if passed is not None:
+                yield passed
     finally:
         await events.aclose()
-    for index in open_calls:
-        yield ToolCallEnd(index)
-    if usage is not None:
-        yield UsageEvent(usage)
-    done = done or DoneEvent()
-    yield attrs.evolve(done, provider=done.provider or provider, model=done.model or model)
+    for event in normaliser.end():
+        yield event
 
 
 async def normalise_generate_stream(

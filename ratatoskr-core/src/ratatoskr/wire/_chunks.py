@@ -40,7 +40,15 @@ from ratatoskr.wire.failure import ErrorClassifier
 from ratatoskr.wire.http import decode_json, error_from_stream_object
 from ratatoskr.wire.sse import ServerSentEvent, aiter_sse
 
-__all__ = ["ChunkDecoder", "chat_events", "finish_reason", "reasoning_text", "sse_chat_events", "usage_from"]
+__all__ = [
+    "ChunkDecoder",
+    "SSEChatReader",
+    "chat_events",
+    "finish_reason",
+    "reasoning_text",
+    "sse_chat_events",
+    "usage_from",
+]
 
 _FINISH = {
     "stop": FinishReason.STOP,
@@ -265,34 +273,44 @@ async def sse_chat_events(
 ) -> AsyncGenerator[ChatEvent, None]:
     """The chat events of already decoded Server-Sent Events (what an endpoint's ``stream_sse`` yields,
     closed when done); the same rules as :func:`chat_events`."""
-    provider = decoder.provider
-    state = _StreamState()
+    reader = SSEChatReader(decoder)
     async with aclosing(events):
         async for event in events:
-            for item in _chat_items(event, decoder, state):
+            for item in reader.items(event):
                 yield item
-    if not state.complete and decoder.finish_reason is None:
-        raise StreamError(f"{provider}: the stream ended before it finished", provider=provider)
-    for item in decoder.finish():
+    for item in reader.finish():
         yield item
 
 
-class _StreamState:
-    __slots__ = ("complete",)
+class SSEChatReader:
+    """:func:`sse_chat_events` one event at a time, for a stream loop that has no generator layer to spare:
+    :meth:`items` for each Server-Sent Event, then :meth:`finish` once the body ended."""
 
-    def __init__(self) -> None:
+    __slots__ = ("complete", "decoder")
+
+    def __init__(self, decoder: ChunkDecoder) -> None:
+        self.decoder = decoder
         self.complete = False
 
+    def items(self, event: ServerSentEvent) -> list[ChatEvent]:
+        """The chat events of one Server-Sent Event (none for ``[DONE]``, pings and what follows ``[DONE]``)."""
+        data = event.data
+        if data == "[DONE]":
+            # Read on to the end of the body rather than stop here (see ratatoskr.wire._body.drain).
+            self.complete = True
+            return []
+        if self.complete or not data or event.event == "ping":
+            return []
+        decoder = self.decoder
+        chunk = decode_json(data, provider=decoder.provider, what="stream chunk")
+        if event.event == "error":
+            raise decoder.error(chunk)
+        return decoder.feed(chunk)
 
-def _chat_items(event: ServerSentEvent, decoder: ChunkDecoder, state: _StreamState) -> list[ChatEvent]:
-    data = event.data
-    if data == "[DONE]":
-        # Read on to the end of the body rather than stop here (see ratatoskr.wire.http._drain).
-        state.complete = True
-        return []
-    if state.complete or not data or event.event == "ping":
-        return []
-    chunk = decode_json(data, provider=decoder.provider, what="stream chunk")
-    if event.event == "error":
-        raise decoder.error(chunk)
-    return decoder.feed(chunk)
+    def finish(self) -> list[ChatEvent]:
+        """The closing events; a body that ended before ``[DONE]`` and without a finish reason broke
+        (:class:`StreamError`)."""
+        decoder = self.decoder
+        if not self.complete and decoder.finish_reason is None:
+            raise StreamError(f"{decoder.provider}: the stream ended before it finished", provider=decoder.provider)
+        return decoder.finish()

@@ -33,7 +33,7 @@ from __future__ import annotations
 
 import json
 import math
-from collections.abc import AsyncGenerator, Iterator, Mapping
+from collections.abc import AsyncGenerator, AsyncIterator, Iterator, Mapping
 from contextlib import aclosing, contextmanager
 from typing import TYPE_CHECKING, Any, TypeVar, cast
 
@@ -56,6 +56,17 @@ if TYPE_CHECKING:
     from ratatoskr.wire._pool import PooledClient
 
 __all__ = ["DEFAULT_MAX_RESPONSE_BYTES", "DEFAULT_TIMEOUT", "Endpoint", "Limits"]
+
+
+def _body_chunks(response: httpx.Response) -> AsyncIterator[bytes]:
+    """The body as received: httpx's raw chunks when there is no content-encoding to undo (one generator layer
+    and a pass-through decoder less per chunk), else its decoded ones (or the body already read, as a mock
+    transport's is)."""
+    encoding = response.headers.get("content-encoding", "identity").strip().lower()
+    if encoding in ("", "identity") and not response.is_stream_consumed:
+        return response.aiter_raw()
+    return response.aiter_bytes()
+
 
 T = TypeVar("T")
 
@@ -251,21 +262,29 @@ class Endpoint:
             with self._deadline(wait, why):
                 await self._raise_for_status(response, model)
                 budget = Budget(limits.max_response_bytes, self.provider)
-                source = await self._stream_source(response, model, budget)
+                source = await self._stream_source(response, model)
             # Hot path, per body chunk: the decoder is fed here (no async-generator layer per event), and a read
             # is bounded by the deadline only if it actually waits (wire/deadline.py: a cancel scope per read
             # cost as much as all the rest per event). The deadline moves on only when a chunk completed an
             # event: keep-alives and comments are not progress. Cost measured by bench/bench_chat.py.
             # The backend is looked up once per stream (anyio.current_time() looks it up on every call).
             backend = current_token().backend_class
+            chunks = source if source is not None else _body_chunks(response)
+            finished = False
             try:
                 while True:
                     try:
-                        chunk = await bounded(source.__anext__(), backend, wait)
+                        chunk = await bounded(chunks.__anext__(), backend, wait)
                     except StopAsyncIteration:
                         break
                     except Expired:
                         raise RequestTimeout(f"{self.provider}: {why}", provider=self.provider) from None
+                    except Exception as exc:  # httpx's, mapped in the one place, entered only on failure
+                        with translate_transport_errors(self.provider, streaming=True):
+                            raise exc
+                        raise
+                    if source is None:
+                        budget.spend(len(chunk))
                     items = decoder.feed(chunk)
                     if not items:
                         continue
@@ -275,19 +294,22 @@ class Endpoint:
                         wait, why = end, end_why
                     for item in items:
                         yield item
+                finished = True
                 for item in decoder.close():
                     yield item
             finally:
-                await source.aclose()
+                if source is not None:
+                    await source.aclose()
+                elif not finished:
+                    await drain(chunks)  # a body left early (see drain)
         finally:
             await close(response)
 
-    async def _stream_source(
-        self, response: httpx.Response, model: str | None, budget: Budget
-    ) -> AsyncGenerator[bytes, None]:
-        """The body chunks; a 200 ``application/json`` answer carrying ``{"error": ...}`` raises it, and an HTML
-        page (a proxy's or captive portal's, a base URL pointing at a website) is a ResponseFormatError, not a
-        stream that "ended before it finished" and is retried."""
+    async def _stream_source(self, response: httpx.Response, model: str | None) -> AsyncGenerator[bytes, None] | None:
+        """None for a stream body (read by the stream loop itself); the whole body of a 200 ``application/json``
+        answer, unless it carries ``{"error": ...}``, which raises; an HTML page (a proxy's or captive portal's, a
+        base URL pointing at a website) is a ResponseFormatError, not a stream that "ended before it finished"
+        and is retried."""
         content_type = response.headers.get("content-type", "").split(";")[0].strip().lower()
         if content_type == "text/html":
             page = await self._read(response, ERROR_BODY_BYTES, keep_going=True)
@@ -296,7 +318,7 @@ class Endpoint:
                 f"{self.provider}: expected a stream, got an HTML page: {shown!r}", provider=self.provider
             )
         if content_type != "application/json":
-            return self._body(response, budget=budget)
+            return None
         content = await self._read(response, self.limits.max_response_bytes)
         obj = self._json(content) if content.strip() else None
         if isinstance(obj, dict) and "error" in obj:

@@ -27,6 +27,7 @@ from ratatoskr.types.chat import (
 )
 from ratatoskr.wire._chunks import (
     ChunkDecoder,
+    SSEChatReader,
     chat_events,
     finish_reason,
     reasoning_text,
@@ -40,6 +41,7 @@ __all__ = [
     "PASSTHROUGH",
     "ChunkDecoder",
     "ReasoningDialect",
+    "SSEChatReader",
     "build_request",
     "chat_events",
     "encode_message",

@@ -28,7 +28,7 @@ from ratatoskr.types.parameter import ParameterProblem
 from ratatoskr.wire.base import HttpProvider
 from ratatoskr.wire.endpoint import Limits
 from ratatoskr.wire.failure import HttpFailure, generic_error
-from ratatoskr.wire.openai_chat import ChunkDecoder, ReasoningDialect, build_request, parse_response, sse_chat_events
+from ratatoskr.wire.openai_chat import ChunkDecoder, ReasoningDialect, SSEChatReader, build_request, parse_response
 from ratatoskr.wire.openai_errors import classify_openai_error
 
 if TYPE_CHECKING:
@@ -154,10 +154,14 @@ class OpenAICompatibleClient(HttpProvider):
             provider=self.name, model=options.model, exclude_reasoning=self._exclude_reasoning(options),
             classifier=self.classify_error,
         )  # fmt: skip
-        server_events = self.endpoint.stream_sse("chat/completions", body, model=options.model)
-        async with aclosing(sse_chat_events(server_events, decoder)) as events:
+        # sse_chat_events, inline: one generator layer per event fewer on the hot path (bench/bench_chat.py).
+        reader = SSEChatReader(decoder)
+        async with aclosing(self.endpoint.stream_sse("chat/completions", body, model=options.model)) as events:
             async for event in events:
-                yield event
+                for item in reader.items(event):
+                    yield item
+        for item in reader.finish():
+            yield item
 
     # generate (through chat completions) ----------------------------------------------------------------
 
