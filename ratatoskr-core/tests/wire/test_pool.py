@@ -334,3 +334,24 @@ async def test_a_closed_client_refuses_the_short_road() -> None:
     await http.aclose()
     with pytest.raises(RuntimeError, match="closed"):
         await http.send_quickly(http.json_request("GET", httpx.URL("http://127.0.0.1:1/"), {}, None))
+
+
+def test_a_socket_past_descriptor_1023_is_still_checked() -> None:
+    """select() refuses descriptors past 1023 (every reuse would then count as expired); poll does not."""
+    import os
+    import socket
+
+    low, high = socket.socketpair()
+    try:
+        moved = os.dup2(low.fileno(), 1500)
+    except OSError:
+        pytest.skip("no descriptor 1500 here")
+    far = socket.socket(fileno=moved)
+    try:
+        assert not _http11._readable(far)
+        high.send(b"x")
+        assert _http11._readable(far)
+    finally:
+        far.close()
+        low.close()
+        high.close()

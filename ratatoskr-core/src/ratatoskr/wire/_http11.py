@@ -85,6 +85,19 @@ def _parse_head(data: bytes, method: bytes) -> Head:
     return head
 
 
+def _readable(sock: socket.socket) -> bool:
+    """Whether reading would not block (data or end of stream): poll, as select() cannot watch a descriptor
+    past 1023, which a busy daemon's sockets reach."""
+    try:
+        if hasattr(select, "poll"):
+            poller = select.poll()
+            poller.register(sock, select.POLLIN)
+            return bool(poller.poll(0))
+        return bool(select.select([sock], [], [], 0)[0])  # pragma: no cover - no poll() (Windows)
+    except (OSError, ValueError):
+        return True
+
+
 class Connection:
     """One connection to one origin; one exchange at a time (the pool sees to that)."""
 
@@ -104,10 +117,7 @@ class Connection:
             return True
         if self._sock is None:
             return False
-        try:
-            return bool(select.select([self._sock], [], [], 0)[0])
-        except (OSError, ValueError):
-            return True
+        return _readable(self._sock)
 
     async def aclose(self) -> None:
         """Close the connection (shielded: a cancelled caller still releases the socket)."""

@@ -281,6 +281,8 @@ class PooledTransport(httpx.AsyncHTTPTransport):
     def __init__(self, *, ssl_context: ssl.SSLContext | None, limits: httpx.Limits) -> None:
         # Not super().__init__(): it builds httpcore's pool only for it to be dropped. The base class reaches
         # its pool only through _pool (httpx 0.28); tests/wire/test_pool.py fails if that changes.
+        if ssl_context is not None:
+            ssl_context.set_alpn_protocols(["http/1.1"])  # what httpcore offers over TLS without HTTP/2
         self._pool = Pool(  # type: ignore[assignment]
             ssl_context=ssl_context,
             max_connections=limits.max_connections or 256,
