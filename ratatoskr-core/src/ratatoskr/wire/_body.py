@@ -46,6 +46,38 @@ class Budget:
             )
 
 
+#: Which deadline of a stream is running: the first event's, the idle limit's, or the whole stream's.
+FIRST, IDLE, END = "first", "idle", "end"
+
+
+class _StreamLimits(Protocol):  # wire.endpoint.Limits
+    @property
+    def timeout(self) -> float: ...
+    @property
+    def stream_timeout(self) -> float | None: ...
+    @property
+    def idle(self) -> float: ...
+
+
+def missed(deadline: str, provider: str, limits: _StreamLimits) -> str:
+    """The message of a missed stream deadline (formatted when one is missed, not once per stream)."""
+    if deadline == FIRST:
+        return f"{provider}: no first event within {limits.timeout:g} s"
+    if deadline == IDLE:
+        return f"{provider}: no stream event for {limits.idle:g} s"
+    return f"{provider}: the stream took longer than {limits.stream_timeout or 0:g} s"
+
+
+def body_chunks(response: httpx.Response) -> AsyncIterator[bytes]:
+    """The body as received: httpx's raw chunks when there is no content-encoding to undo (one generator layer
+    and a pass-through decoder less per chunk), else its decoded ones (or the body already read, as a mock
+    transport's is)."""
+    encoding = response.headers.get("content-encoding", "identity").strip().lower()
+    if encoding in ("", "identity") and not response.is_stream_consumed:
+        return response.aiter_raw()
+    return response.aiter_bytes()
+
+
 async def once(content: bytes) -> AsyncGenerator[bytes, None]:
     yield content
 

@@ -33,7 +33,7 @@ from __future__ import annotations
 
 import json
 import math
-from collections.abc import AsyncGenerator, AsyncIterator, Iterator, Mapping
+from collections.abc import AsyncGenerator, Iterator, Mapping
 from contextlib import aclosing, contextmanager
 from typing import TYPE_CHECKING, Any, TypeVar, cast
 
@@ -42,7 +42,7 @@ from anyio.lowlevel import current_token
 from attrs import evolve, field, frozen
 
 from ratatoskr.errors import InvalidInput, RatatoskrError, RequestTimeout, ResponseFormatError, ResponseTooLarge
-from ratatoskr.wire._body import Budget, Decoder, close, drain, once
+from ratatoskr.wire._body import END, FIRST, IDLE, Budget, Decoder, body_chunks, close, drain, missed, once
 from ratatoskr.wire.deadline import Expired, bounded
 from ratatoskr.wire.failure import ErrorClassifier, classify, failure_from_object, failure_from_response
 from ratatoskr.wire.http import decode_json, translate_transport_errors
@@ -56,16 +56,6 @@ if TYPE_CHECKING:
     from ratatoskr.wire._pool import PooledClient
 
 __all__ = ["DEFAULT_MAX_RESPONSE_BYTES", "DEFAULT_TIMEOUT", "Endpoint", "Limits"]
-
-
-def _body_chunks(response: httpx.Response) -> AsyncIterator[bytes]:
-    """The body as received: httpx's raw chunks when there is no content-encoding to undo (one generator layer
-    and a pass-through decoder less per chunk), else its decoded ones (or the body already read, as a mock
-    transport's is)."""
-    encoding = response.headers.get("content-encoding", "identity").strip().lower()
-    if encoding in ("", "identity") and not response.is_stream_consumed:
-        return response.aiter_raw()
-    return response.aiter_bytes()
 
 
 T = TypeVar("T")
@@ -250,26 +240,30 @@ class Endpoint:
     ) -> AsyncGenerator[T, None]:
         limits = self.limits
         request = self._request("POST", path, body, headers)
-        start = anyio.current_time()
+        backend = current_token().backend_class  # once per stream: anyio.current_time() looks it up on every call
+        start = backend.current_time()
         end = start + limits.stream_timeout if limits.stream_timeout is not None else math.inf
-        # The messages are formatted once per stream, not once per event (this loop is the hot path).
-        idle_why = f"no stream event for {limits.idle:g} s"
-        end_why = f"the stream took longer than {limits.stream_timeout or 0:g} s"
-        wait, why = min(start + limits.timeout, end), f"no first event within {limits.timeout:g} s"
-        with self._deadline(wait, why):
-            response = await self._send(request)
+        wait, why = min(start + limits.timeout, end), FIRST
+        response: httpx.Response | None = None
         try:
-            with self._deadline(wait, why):
-                await self._raise_for_status(response, model)
-                budget = Budget(limits.max_response_bytes, self.provider)
-                source = await self._stream_source(response, model)
+            # Sending, the status and the start of the body: one cancel scope, httpx errors mapped on failure only.
+            with backend.create_cancel_scope(deadline=wait) as scope:
+                try:
+                    response = await self._send(request)
+                    await self._raise_for_status(response, model)
+                    source = await self._stream_source(response, model)
+                except Exception as exc:
+                    with translate_transport_errors(self.provider):
+                        raise exc
+                    raise
+            if scope.cancelled_caught or response is None:
+                raise RequestTimeout(missed(why, self.provider, limits), provider=self.provider)
+            budget = Budget(limits.max_response_bytes, self.provider)
             # Hot path, per body chunk: the decoder is fed here (no async-generator layer per event), and a read
             # is bounded by the deadline only if it actually waits (wire/deadline.py: a cancel scope per read
             # cost as much as all the rest per event). The deadline moves on only when a chunk completed an
             # event: keep-alives and comments are not progress. Cost measured by bench/bench_chat.py.
-            # The backend is looked up once per stream (anyio.current_time() looks it up on every call).
-            backend = current_token().backend_class
-            chunks = source if source is not None else _body_chunks(response)
+            chunks = source if source is not None else body_chunks(response)
             finished = False
             try:
                 while True:
@@ -278,7 +272,7 @@ class Endpoint:
                     except StopAsyncIteration:
                         break
                     except Expired:
-                        raise RequestTimeout(f"{self.provider}: {why}", provider=self.provider) from None
+                        raise RequestTimeout(missed(why, self.provider, limits), provider=self.provider) from None
                     except Exception as exc:  # httpx's, mapped in the one place, entered only on failure
                         with translate_transport_errors(self.provider, streaming=True):
                             raise exc
@@ -289,9 +283,9 @@ class Endpoint:
                     if not items:
                         continue
                     budget.used = 0
-                    wait, why = backend.current_time() + limits.idle, idle_why
+                    wait, why = backend.current_time() + limits.idle, IDLE
                     if end <= wait:
-                        wait, why = end, end_why
+                        wait, why = end, END
                     for item in items:
                         yield item
                 finished = True
@@ -303,7 +297,8 @@ class Endpoint:
                 elif not finished:
                     await drain(chunks)  # a body left early (see drain)
         finally:
-            await close(response)
+            if response is not None:
+                await close(response)
 
     async def _stream_source(self, response: httpx.Response, model: str | None) -> AsyncGenerator[bytes, None] | None:
         """None for a stream body (read by the stream loop itself); the whole body of a 200 ``application/json``
