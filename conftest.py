@@ -1,5 +1,6 @@
 """Repository-wide test setup: every async test runs on asyncio and on trio."""
 
+import os
 import sys
 
 import pytest
@@ -14,7 +15,12 @@ settings.load_profile("shared-machine")
 # imports the whole tree and ~300 assertion-rewritten test modules, and the CLI/server subprocess tests import it
 # again; without __pycache__ each of them compiles everything from source, which cost ~25 CPU-seconds of a ~105 s
 # run on the 2-core dev machine. The caches are build output (gitignored), never read by a test.
+# The variable goes too, for the processes started from here: the xdist workers (spawned after this file is read)
+# otherwise load the pytest plugins (hypothesis, anyio, trio, xdist...) before any conftest, so they re-rewrote
+# their ~145 modules for assertions in every worker of every run without ever keeping the result; and each CLI or
+# ratd subprocess compiled the workspace's sources again (~0.2 CPU-s a start).
 sys.dont_write_bytecode = False
+os.environ.pop("PYTHONDONTWRITEBYTECODE", None)
 
 
 @pytest.fixture(params=["asyncio", "trio"])

@@ -35,6 +35,7 @@ from ratatoskr.types import (
     ToolChoice,
     ToolDefinition,
 )
+from ratatoskr.wire._pool import default_ssl_context
 from ratatoskr_providers_google.provider import GoogleProvider
 
 from .conftest import Answer, Gemini
@@ -78,7 +79,7 @@ SIGNATURE = "CiIBVKhc7oZ8a2Qm1dKqS6gS0pL8p0JrPqkTRt7u"
 
 @asynccontextmanager
 async def provider(server: Gemini, **kw: object) -> AsyncIterator[GoogleProvider]:
-    async with httpx.AsyncClient() as client:
+    async with httpx.AsyncClient(verify=default_ssl_context()) as client:
         yield GoogleProvider("AIza-test", base_url=server.url, client=client, **kw)  # type: ignore[arg-type]
 
 

@@ -18,6 +18,7 @@ import pytest
 import vcr
 from ratatoskr.config_schema import read_table
 from ratatoskr.testing import json_body_matcher
+from ratatoskr.wire._pool import default_ssl_context
 from ratatoskr_providers_hf import HFConfig, HuggingFaceProvider
 from vcr.cassette import Cassette
 
@@ -59,7 +60,7 @@ async def make_provider() -> AsyncIterator[Callable[..., HuggingFaceProvider]]:
         options.setdefault("api_key", "hf_test")
         provider = HuggingFaceProvider(
             read_table(HFConfig, options, where="providers.huggingface"),
-            client=httpx.AsyncClient(timeout=options.get("timeout", 5.0)),
+            client=httpx.AsyncClient(verify=default_ssl_context(), timeout=options.get("timeout", 5.0)),
         )
         made.append(provider)
         return provider

@@ -14,6 +14,7 @@ import ratatoskr.types as rt
 import vcr
 from ratatoskr import errors
 from ratatoskr.testing import RecordingClient
+from ratatoskr.wire._pool import default_ssl_context
 from ratatoskr_providers_openai.provider import OpenAIProvider
 
 CASSETTES = Path(__file__).parent / "cassettes"
@@ -71,7 +72,7 @@ async def test_chat_stream_parallel_tool_calls() -> None:
 
 async def test_error_responses_are_mapped() -> None:
     with player.use_cassette("chat_errors.yaml"):
-        async with httpx.AsyncClient() as client:
+        async with httpx.AsyncClient(verify=default_ssl_context()) as client:
             provider = OpenAIProvider(api_key="sk-test", client=client)
             messages, options = [rt.Message.user("hi")], rt.ChatOptions(model="gpt-4o")
             with pytest.raises(errors.RateLimited, match="Rate limit reached") as limited:

@@ -10,6 +10,7 @@ import ratatoskr.types as rt
 import vcr
 from ratatoskr import errors
 from ratatoskr.testing import RecordingClient
+from ratatoskr.wire._pool import default_ssl_context
 from ratatoskr_providers_openrouter.provider import OpenRouterProvider
 
 CASSETTES = Path(__file__).parent / "cassettes"
@@ -76,7 +77,7 @@ async def test_reasoning_excluded_from_output_is_sent_as_exclude() -> None:
 
 async def test_errors_are_mapped_including_mid_stream() -> None:
     with player.use_cassette("errors.yaml"):
-        async with httpx.AsyncClient() as client:
+        async with httpx.AsyncClient(verify=default_ssl_context()) as client:
             provider = OpenRouterProvider(client=client)
             messages, options = [rt.Message.user("hi")], rt.ChatOptions(model="openai/gpt-4o")
             with pytest.raises(errors.PaymentRequired, match="more credits"):

@@ -16,6 +16,7 @@ from ratatoskr.config import Settings
 from ratatoskr.gateway import EmbeddedGateway
 from ratatoskr.plugins import PluginManager, hookimpl
 from ratatoskr.types import ChatOptions, Embedding, Message, ToolDefinition
+from ratatoskr.wire._pool import default_ssl_context
 from ratatoskr_server import ServiceClient
 from ratatoskr_server.config import ServerConfig
 from ratatoskr_server.errors import from_rpc_error, to_status
@@ -165,7 +166,9 @@ async def test_long_attempts_are_shortened_not_lost(daemon: ServerThread, direct
 
 
 async def test_http_error_body_lists_the_attempts(daemon: ServerThread) -> None:
-    async with httpx.AsyncClient(base_url=f"http://{daemon.http_address}", timeout=10) as web:
+    async with httpx.AsyncClient(
+        verify=default_ssl_context(), base_url=f"http://{daemon.http_address}", timeout=10
+    ) as web:
         reply = await web.post("/v1/embeddings", json={"model": MODEL, "input": "text"})
         chat = await web.post(
             "/v1/chat/completions", json={"model": MODEL, "messages": [{"role": "user", "content": "hi"}]}

@@ -16,6 +16,7 @@ import pytest
 from opentelemetry.sdk.metrics import MeterProvider
 from opentelemetry.sdk.metrics.export import InMemoryMetricReader
 from prometheus_client.parser import text_string_to_metric_families
+from ratatoskr.wire._pool import default_ssl_context
 from ratatoskr_server import ServiceClient
 from ratatoskr_server._prometheus import metric_name, render
 from ratatoskr_server.config import ServerConfig
@@ -100,7 +101,9 @@ def chat_count(text: str, model: str) -> float:
 async def test_a_chat_through_the_http_api_shows_in_metrics(daemon: ServerThread) -> None:
     model = f"probe-{uuid.uuid4().hex[:8]}"  # a series no other test (or backend run) records into
     body = {"model": f"demo:{model}", "messages": [{"role": "user", "content": "count me"}]}
-    async with httpx.AsyncClient(base_url=f"http://{daemon.http_address}", timeout=10) as web:
+    async with httpx.AsyncClient(
+        verify=default_ssl_context(), base_url=f"http://{daemon.http_address}", timeout=10
+    ) as web:
         before = (await web.get("/metrics")).text
         assert (await web.post("/v1/chat/completions", json=body)).status_code == 200
         reply = await web.get("/metrics")
@@ -134,7 +137,9 @@ async def test_grpc_requests_in_flight_is_a_live_gauge(daemon: ServerThread, scr
     """While a gRPC request waits in a provider, the gauge counts it; when it is answered, no longer."""
 
     async def scrape() -> float:
-        async with httpx.AsyncClient(base_url=f"http://{daemon.http_address}", timeout=10) as web:
+        async with httpx.AsyncClient(
+            verify=default_ssl_context(), base_url=f"http://{daemon.http_address}", timeout=10
+        ) as web:
             return samples((await web.get("/metrics")).text, "ratd_grpc_requests_in_flight")[()]
 
     gate = daemon.gate

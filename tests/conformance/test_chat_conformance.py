@@ -9,6 +9,7 @@ import pytest
 from conformance_kit import ConformanceCase, Scenario, assemble, check_stream_invariants
 from loopback import LoopbackServer
 from ratatoskr.types import ChatResponse
+from ratatoskr.wire._pool import default_ssl_context
 
 
 def _skip_unless_expressible(case: ConformanceCase, scenario: Scenario) -> None:
@@ -44,7 +45,7 @@ def _assert_same_answer(case: ConformanceCase, got: ChatResponse, want: ChatResp
 async def test_chat(case: ConformanceCase, scenario: Scenario, loopback: LoopbackServer) -> None:
     _skip_unless_expressible(case, scenario)
     loopback.handler = lambda request: case.render(scenario, False)
-    async with httpx.AsyncClient() as client:
+    async with httpx.AsyncClient(verify=default_ssl_context()) as client:
         provider = case.make_provider(loopback.url, client)
         got = await provider.chat(scenario.messages, scenario.tools, scenario.chat_options(case.model))
     _assert_same_answer(case, got, scenario.reply)
@@ -56,7 +57,7 @@ async def test_chat(case: ConformanceCase, scenario: Scenario, loopback: Loopbac
 async def test_chat_stream(case: ConformanceCase, scenario: Scenario, loopback: LoopbackServer) -> None:
     _skip_unless_expressible(case, scenario)
     loopback.handler = lambda request: case.render(scenario, True)
-    async with httpx.AsyncClient() as client:
+    async with httpx.AsyncClient(verify=default_ssl_context()) as client:
         provider = case.make_provider(loopback.url, client)
         events = [
             e async for e in provider.chat_stream(scenario.messages, scenario.tools, scenario.chat_options(case.model))

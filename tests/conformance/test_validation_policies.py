@@ -22,6 +22,7 @@ from loopback import LoopbackServer
 from ratatoskr import EmbeddedGateway, RetryPolicy, UnsupportedParameter, UnsupportedParameterWarning
 from ratatoskr.dispatch.validation import supported_parameters
 from ratatoskr.types import CHAT_PARAMETERS, ChatOptions, ResponseFormat
+from ratatoskr.wire._pool import default_ssl_context
 
 TEXT = SCENARIOS[0]  # a plain text answer
 #: Options tried in this order, with values whose encoding is visible in any request body.
@@ -49,7 +50,7 @@ async def _send(
 ) -> dict[str, Any]:
     loopback.reset()
     loopback.handler = lambda request: case.render(TEXT, False)
-    async with httpx.AsyncClient() as client:
+    async with httpx.AsyncClient(verify=default_ssl_context()) as client:
         provider = case.make_provider(loopback.url, client)
         gateway = (
             EmbeddedGateway.builder().provider(provider, "chat").validation(policy).retry(RetryPolicy.disabled())
@@ -66,7 +67,7 @@ async def _send(
 async def test_every_policy_against_every_provider(
     case: ConformanceCase, policy: str, loopback: LoopbackServer
 ) -> None:
-    async with httpx.AsyncClient() as client:
+    async with httpx.AsyncClient(verify=default_ssl_context()) as client:
         name = _undeclared(case.make_provider(loopback.url, client), case.model)
     baseline = await _send(case, loopback, policy)
     if name is None:  # it declares every option we try: all are sent under every policy

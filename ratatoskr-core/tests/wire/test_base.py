@@ -5,6 +5,7 @@ from __future__ import annotations
 import httpx
 import pytest
 from ratatoskr import errors
+from ratatoskr.wire._pool import default_ssl_context
 from ratatoskr.wire.base import HttpProvider
 from ratatoskr.wire.endpoint import Limits
 
@@ -14,7 +15,7 @@ class Acme(HttpProvider):
 
 
 async def test_the_common_parts() -> None:
-    async with httpx.AsyncClient() as client:
+    async with httpx.AsyncClient(verify=default_ssl_context()) as client:
         acme = Acme("https://api.acme.ai/", headers={"k": "v"}, client=client, timeout=9, models=["a"], priority=7)
         assert (acme.name, acme.priority, acme.models, acme.base_url) == (
             "acme",

@@ -18,6 +18,7 @@ import httpx
 import pytest
 from ratatoskr import errors
 from ratatoskr.testing import closed_port_url
+from ratatoskr.wire._pool import default_ssl_context
 from ratatoskr.wire.endpoint import Endpoint, Limits
 from ratatoskr.wire.failure import HttpFailure
 
@@ -316,7 +317,7 @@ async def test_a_created_client_is_closed_and_recreated_on_next_use() -> None:
 
 
 async def test_an_injected_client_is_never_closed_by_the_endpoint() -> None:
-    async with httpx.AsyncClient() as injected:
+    async with httpx.AsyncClient(verify=default_ssl_context()) as injected:
         endpoint = Endpoint("http://x", provider="p", client=injected)
         assert endpoint.client is injected
         await endpoint.aclose()

@@ -38,10 +38,11 @@ async def fetch_registry(url: str, *, client: httpx.AsyncClient | None = None) -
     """Download a registry payload and check it loads (version, every entry) before anyone saves it."""
     import httpx
 
+    from ratatoskr.wire._pool import default_ssl_context
     from ratatoskr.wire.endpoint import Endpoint
 
     own = client is None
-    client = client or httpx.AsyncClient(timeout=FETCH_TIMEOUT, follow_redirects=True)
+    client = client or httpx.AsyncClient(timeout=FETCH_TIMEOUT, follow_redirects=True, verify=default_ssl_context())
     try:
         payload = await Endpoint(url, provider="registry", client=client, timeout=FETCH_TIMEOUT).get_json()
     finally:

@@ -44,8 +44,10 @@ class RecordingClient:
     def __init__(self) -> None:
         import httpx
 
+        from ratatoskr.wire._pool import default_ssl_context
+
         self.requests: list[httpx.Request] = []
-        self.client = httpx.AsyncClient(event_hooks={"request": [self._keep]})
+        self.client = httpx.AsyncClient(event_hooks={"request": [self._keep]}, verify=default_ssl_context())
 
     async def _keep(self, request: httpx.Request) -> None:
         self.requests.append(request)

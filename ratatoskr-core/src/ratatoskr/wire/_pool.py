@@ -18,8 +18,10 @@ httpx's own transports). Loaded only when an endpoint creates its client.
 
 from __future__ import annotations
 
+import functools
 import json
 import logging
+import os
 import ssl
 import time
 from collections import deque
@@ -32,7 +34,7 @@ import httpx
 
 from ratatoskr.wire._http11 import Connection, Head
 
-__all__ = ["Pool", "PooledClient", "PooledTransport"]
+__all__ = ["Pool", "PooledClient", "PooledTransport", "default_ssl_context"]
 
 #: How often idle connections at the bottom of a stack are checked for expiry (seconds).
 SWEEP_EVERY = 1.0
@@ -290,6 +292,24 @@ class PooledTransport(httpx.AsyncHTTPTransport):
         )
 
 
+def default_ssl_context(*, trust_env: bool = True) -> ssl.SSLContext:
+    """The TLS context ``httpx.create_ssl_context(verify=True, trust_env=trust_env)`` makes (certifi's roots, or
+    ``SSL_CERT_FILE`` / ``SSL_CERT_DIR`` when ``trust_env``), made once per process and those variables' values.
+
+    Making one loads and parses the whole CA bundle: about 25 ms of CPU, which every client paid at creation,
+    even one that only ever speaks plain HTTP. A context is safe to share between clients and connections.
+    """
+    if not trust_env:
+        return _default_ssl_context(False, None, None)
+    return _default_ssl_context(True, os.environ.get("SSL_CERT_FILE"), os.environ.get("SSL_CERT_DIR"))
+
+
+@functools.cache
+def _default_ssl_context(trust_env: bool, cert_file: str | None, cert_dir: str | None) -> ssl.SSLContext:
+    # cert_file and cert_dir only key the cache: httpx reads the same variables itself.
+    return httpx.create_ssl_context(verify=True, trust_env=trust_env)
+
+
 class PooledClient(httpx.AsyncClient):
     """An ``httpx.AsyncClient`` whose own transport is a :class:`PooledTransport` (proxies from the environment,
     TLS settings and everything else as httpx does them), with a short road for the endpoint's requests.
@@ -313,7 +333,10 @@ class PooledClient(httpx.AsyncClient):
     ) -> httpx.AsyncBaseTransport:
         if transport is not None or http2 or not http1:
             return super()._init_transport(verify, cert, trust_env, http1, http2, limits, transport)
-        context = httpx.create_ssl_context(verify=verify, cert=cert, trust_env=trust_env)
+        if verify is True and cert is None:
+            context = default_ssl_context(trust_env=trust_env)
+        else:
+            context = httpx.create_ssl_context(verify=verify, cert=cert, trust_env=trust_env)
         return PooledTransport(ssl_context=context, limits=limits)
 
     def json_request(self, method: str, url: httpx.URL, headers: Mapping[str, str], body: Any) -> httpx.Request:
