@@ -55,6 +55,9 @@ class StreamSpan:
         self._span = None
 
 
+_NO_SPAN: contextlib.nullcontext[None] = contextlib.nullcontext()
+
+
 class Telemetry:
     """Spans and metrics of the dispatch road; every method is a no-op until an OpenTelemetry SDK is configured."""
 
@@ -65,18 +68,27 @@ class Telemetry:
         self._meter_state: Any = None
         self._metrics: Any = None
         self._meter_proxy: type | None = None
+        # OpenTelemetry installs its global providers once and for good: once one is seen, no need to look again
+        # (each look is a lookup in os.environ, on every call).
+        self._traced = False
+        self._measured = False
 
     def _enabled(self) -> bool:
+        if self._traced:
+            return True
         if self._proxy is None:
             from opentelemetry import trace
 
             self._trace = trace
             self._proxy = trace.ProxyTracerProvider
         # The proxy provider means no SDK was configured: spans would be non-recording.
-        return not isinstance(self._trace.get_tracer_provider(), self._proxy)
+        self._traced = not isinstance(self._trace.get_tracer_provider(), self._proxy)
+        return self._traced
 
     def _metered(self) -> bool:
         """Whether a meter provider (an SDK's) is installed: until then the instruments would record nothing."""
+        if self._measured:
+            return True
         if self._meter_proxy is None:
             from opentelemetry import metrics
 
@@ -87,19 +99,21 @@ class Telemetry:
                 self._meter_proxy = _ProxyMeterProvider
             except ImportError:  # pragma: no cover - another opentelemetry-api layout: always record
                 self._meter_proxy = type("_Never", (), {})
-        return not isinstance(self._metrics.get_meter_provider(), self._meter_proxy)
+        self._measured = not isinstance(self._metrics.get_meter_provider(), self._meter_proxy)
+        return self._measured
 
     def _get_tracer(self) -> Any:
         if self._tracer is None:
             self._tracer = self._trace.get_tracer(_INSTRUMENTATION)
         return self._tracer
 
+    def span(self, operation: str, provider: str, model: str) -> contextlib.AbstractContextManager[Any]:
+        """A span around one provider call (errors are recorded on it by OpenTelemetry); without a tracer provider,
+        a shared no-op context (no generator per call)."""
+        return self._span(operation, provider, model) if self._enabled() else _NO_SPAN
+
     @contextlib.contextmanager
-    def span(self, operation: str, provider: str, model: str) -> Iterator[Any]:
-        """A span around one provider call (errors are recorded on it by OpenTelemetry)."""
-        if not self._enabled():
-            yield None
-            return
+    def _span(self, operation: str, provider: str, model: str) -> Iterator[Any]:
         attributes = _attributes(operation, provider, model)
         with self._get_tracer().start_as_current_span(f"{operation} {model}", attributes=attributes) as span:
             yield span
