@@ -367,8 +367,13 @@ class Endpoint:
     async def _read(self, response: httpx.Response, limit: int, *, keep_going: bool = False) -> bytes:
         """The whole body, at most ``limit`` bytes (``keep_going``: read the rest and drop it)."""
         declared = response.headers.get("content-length", "")
-        if not keep_going and declared.isdigit() and int(declared) > limit:
-            raise self._too_large(limit)
+        if not keep_going and declared.isdigit():
+            if int(declared) > limit:
+                raise self._too_large(limit)
+            if response.headers.get("content-encoding", "identity").strip().lower() in ("", "identity"):
+                # The common answer: its length is known and within the limit, nothing to decode (which could
+                # grow it), so no size counting and no generator layer; every caller maps transport errors.
+                return b"".join([chunk async for chunk in body_chunks(response)])
         parts: list[bytes] = []
         size = 0
         async with aclosing(self._body(response, streaming=False)) as chunks:
