@@ -39,13 +39,14 @@ from typing import TYPE_CHECKING, Any, TypeVar, cast
 
 import anyio
 from anyio.lowlevel import current_token
-from attrs import evolve, field, frozen
+from attrs import evolve
 
-from ratatoskr.errors import InvalidInput, RatatoskrError, RequestTimeout, ResponseFormatError, ResponseTooLarge
+from ratatoskr.errors import RatatoskrError, RequestTimeout, ResponseFormatError, ResponseTooLarge
 from ratatoskr.wire._body import END, FIRST, IDLE, Budget, Decoder, body_chunks, close, drain, missed, once
 from ratatoskr.wire.deadline import Expired, bounded
 from ratatoskr.wire.failure import ErrorClassifier, classify, failure_from_object, failure_from_response
 from ratatoskr.wire.http import decode_json, translate_transport_errors
+from ratatoskr.wire.limits import DEFAULT_MAX_RESPONSE_BYTES, DEFAULT_TIMEOUT, Limits
 from ratatoskr.wire.ndjson import NDJSONDecoder
 from ratatoskr.wire.redact import redact, secrets_in
 from ratatoskr.wire.sse import ServerSentEvent, SSEDecoder
@@ -60,51 +61,8 @@ __all__ = ["DEFAULT_MAX_RESPONSE_BYTES", "DEFAULT_TIMEOUT", "Endpoint", "Limits"
 
 T = TypeVar("T")
 
-DEFAULT_TIMEOUT = 300.0
-DEFAULT_CONNECT_TIMEOUT = 10.0
-DEFAULT_MAX_RESPONSE_BYTES = 64 * 1024 * 1024
 #: The most of an error body that is kept (the rest is read and dropped).
 ERROR_BODY_BYTES = 64 * 1024
-#: Connections a created client opens (and keeps alive) per endpoint by default; an injected client keeps its own.
-POOL_CONNECTIONS = 256
-
-
-def _seconds(_: object, attribute: Any, value: float | None) -> None:
-    if value is not None and (isinstance(value, bool) or not (0 < value < math.inf)):
-        raise InvalidInput(f"{attribute.name} must be a positive number of seconds, got {value!r}")
-
-
-def _bytes(_: object, attribute: Any, value: int) -> None:
-    if isinstance(value, bool) or not isinstance(value, int) or value < 1:
-        raise InvalidInput(f"{attribute.name} must be a positive number of bytes, got {value!r}")
-
-
-def _count(_: object, attribute: Any, value: int) -> None:
-    if isinstance(value, bool) or not isinstance(value, int) or value < 1:
-        raise InvalidInput(f"{attribute.name} must be a positive whole number, got {value!r}")
-
-
-@frozen(kw_only=True)
-class Limits:
-    """How long and how large one exchange may be."""
-
-    #: Seconds for a whole JSON exchange; for a stream, until its first event.
-    timeout: float = field(default=DEFAULT_TIMEOUT, validator=_seconds)
-    #: Seconds to establish the connection (never more than ``timeout``).
-    connect_timeout: float = field(default=DEFAULT_CONNECT_TIMEOUT, validator=_seconds)
-    #: Seconds a stream may go without an event once it started; None: the same as ``timeout``.
-    idle_timeout: float | None = field(default=None, validator=_seconds)
-    #: Seconds a whole stream may take; None: no total limit (the idle limit still applies).
-    stream_timeout: float | None = field(default=None, validator=_seconds)
-    #: The largest answer, or stream event, accepted.
-    max_response_bytes: int = field(default=DEFAULT_MAX_RESPONSE_BYTES, validator=_bytes)
-    #: Connections a created client opens and keeps alive (more concurrent calls wait for one).
-    max_connections: int = field(default=POOL_CONNECTIONS, validator=_count)
-
-    @property
-    def idle(self) -> float:
-        """The idle limit in effect."""
-        return self.idle_timeout if self.idle_timeout is not None else self.timeout
 
 
 class Endpoint:

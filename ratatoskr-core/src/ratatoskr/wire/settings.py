@@ -16,7 +16,7 @@ from ratatoskr.config_schema import at_least, positive, setting
 from ratatoskr.provider_factory import ProviderConfig, models_setting
 
 if TYPE_CHECKING:
-    from ratatoskr.wire.endpoint import Limits
+    from ratatoskr.wire.limits import Limits
 
 __all__ = ["DEFAULT_MAX_RESPONSE_BYTES", "HttpProviderConfig", "HttpProviderOptions"]
 
@@ -64,7 +64,7 @@ class HttpProviderConfig(ProviderConfig):
 
     def limits(self) -> Limits:
         """These settings as the endpoint's :class:`~ratatoskr.wire.endpoint.Limits`."""
-        from ratatoskr.wire.endpoint import Limits
+        from ratatoskr.wire.limits import Limits
 
         return Limits(
             timeout=self.timeout, idle_timeout=self.idle_timeout, stream_timeout=self.stream_timeout,
