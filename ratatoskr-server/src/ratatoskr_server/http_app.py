@@ -12,7 +12,7 @@ import json
 import logging
 import math
 import time
-from collections.abc import AsyncIterator, Awaitable, Callable
+from collections.abc import AsyncGenerator, Awaitable, Callable
 from typing import Any
 
 from ratatoskr import errors as E
@@ -164,7 +164,7 @@ class Stream:
 
     __slots__ = ("events",)
 
-    def __init__(self, events: AsyncIterator[bytes]) -> None:
+    def __init__(self, events: AsyncGenerator[bytes, None]) -> None:
         self.events = events
 
 
@@ -260,9 +260,7 @@ class OpenAIApp:
             _, error, _ = error_status(exc)
             await send({"type": "http.response.body", "body": b"data: " + dumps(error) + b"\n\n", "more_body": True})
         finally:
-            aclose = getattr(stream.events, "aclose", None)
-            if aclose is not None:
-                await aclose()
+            await stream.events.aclose()
         await send({"type": "http.response.body", "body": b"data: [DONE]\n\n", "more_body": False})
 
 

@@ -14,7 +14,7 @@ import sys
 import time
 import uuid
 from array import array
-from collections.abc import AsyncIterator
+from collections.abc import AsyncGenerator
 from typing import Any
 
 from ratatoskr.types.chat import (
@@ -36,19 +36,17 @@ __all__ = ["ROUTES", "primed"]
 REASONING = "reasoning_content"
 
 
-async def primed(events: AsyncIterator[bytes]) -> Stream:
+async def primed(events: AsyncGenerator[bytes, None]) -> Stream:
     """A stream whose first item is already made, so a failure before it is an ordinary error response."""
     try:
         first = await anext(events)
     except StopAsyncIteration:
         first = None
     except BaseException:
-        aclose = getattr(events, "aclose", None)
-        if aclose is not None:
-            await aclose()
+        await events.aclose()
         raise
 
-    async def chained() -> AsyncIterator[bytes]:
+    async def chained() -> AsyncGenerator[bytes, None]:
         if first is not None:
             yield first
         async for item in events:
@@ -100,7 +98,9 @@ async def chat_completions(request: Request) -> Any:
     return await primed(_chat_chunks(events, options.model, _include_usage(body)))
 
 
-async def _chat_chunks(events: AsyncIterator[Any], model: str, include_usage: bool) -> AsyncIterator[bytes]:
+async def _chat_chunks(
+    events: AsyncGenerator[Any, None], model: str, include_usage: bool
+) -> AsyncGenerator[bytes, None]:
     cid, created = _ids("chatcmpl")
     head = dumps({"id": cid, "object": "chat.completion.chunk", "created": created, "model": model})[:-1]
     open_ = head + b',"choices":[{"index":0,"delta":'
@@ -134,9 +134,7 @@ async def _chat_chunks(events: AsyncIterator[Any], model: str, include_usage: bo
         if include_usage and usage is not None:
             yield head + b',"choices":[],"usage":' + dumps(encode_usage(usage)) + b"}"
     finally:
-        aclose = getattr(events, "aclose", None)
-        if aclose is not None:
-            await aclose()
+        await events.aclose()
 
 
 # ---- completions ------------------------------------------------------------------------------------------
@@ -191,7 +189,9 @@ async def completions(request: Request) -> Any:
     return await primed(_completion_chunks(events, options.model, _include_usage(request.body)))
 
 
-async def _completion_chunks(events: AsyncIterator[Any], model: str, include_usage: bool) -> AsyncIterator[bytes]:
+async def _completion_chunks(
+    events: AsyncGenerator[Any, None], model: str, include_usage: bool
+) -> AsyncGenerator[bytes, None]:
     cid, created = _ids("cmpl")
     head = dumps({"id": cid, "object": "text_completion", "created": created, "model": model})[:-1]
     try:
@@ -206,9 +206,7 @@ async def _completion_chunks(events: AsyncIterator[Any], model: str, include_usa
                 if include_usage and event.usage is not None:
                     yield head + b',"choices":[],"usage":' + dumps(encode_usage(event.usage)) + b"}"
     finally:
-        aclose = getattr(events, "aclose", None)
-        if aclose is not None:
-            await aclose()
+        await events.aclose()
 
 
 # ---- embeddings and models --------------------------------------------------------------------------------
