@@ -12,8 +12,8 @@ import asyncio
 import functools
 import logging
 import threading
-from collections.abc import AsyncIterator, Awaitable, Callable
-from contextlib import asynccontextmanager
+from collections.abc import AsyncGenerator, AsyncIterator, Awaitable, Callable
+from contextlib import aclosing, asynccontextmanager
 from importlib import metadata
 from typing import Any, NoReturn, TypeVar
 
@@ -110,7 +110,7 @@ def _timeout_error(seconds: float) -> RequestTimeout:
 
 
 Handler = Callable[["RatatoskrService", Any], Awaitable[Any]]
-StreamHandler = Callable[["RatatoskrService", Any], AsyncIterator[Any]]
+StreamHandler = Callable[["RatatoskrService", Any], AsyncGenerator[Any, None]]
 
 
 def _authorization(context: aio.ServicerContext[Any, Any]) -> str | None:
@@ -124,9 +124,7 @@ def _unary(fn: Handler) -> Callable[..., Awaitable[Any]]:
     @functools.wraps(fn)
     async def handler(self: RatatoskrService, request: Any, context: aio.ServicerContext[Any, Any]) -> Any:
         try:
-            if isinstance(request, Undecodable):
-                raise request.error()
-            await self.authorize(fn.__name__, request, context)
+            await self.admit(fn.__name__, request, context)
             try:  # request_timeout bounds the wait for a slot and the call (a cancel scope only if it waits)
                 return await bounded(self.served(fn, request), self.backend(), timeout=self.timeout)
             except Expired:
@@ -150,9 +148,7 @@ def _streaming(convert: Callable[[Any], Any]) -> Callable[[StreamHandler], Calla
         @functools.wraps(fn)
         async def handler(self: RatatoskrService, request: Any, context: aio.ServicerContext[Any, Any]) -> Any:
             try:
-                if isinstance(request, Undecodable):
-                    raise request.error()
-                await self.authorize(fn.__name__, request, context)
+                await self.admit(fn.__name__, request, context)
                 backend = self.backend()
                 deadline: float | None = backend.current_time() + self.timeout  # a slot, then the first event
                 try:
@@ -161,7 +157,7 @@ def _streaming(convert: Callable[[Any], Any]) -> Callable[[StreamHandler], Calla
                 except TimeoutError as exc:
                     raise _timeout_error(self.timeout) from exc
                 try:
-                    async with _closing(fn(self, request)) as events:
+                    async with aclosing(fn(self, request)) as events:
                         while True:
                             try:
                                 item = await bounded(anext(events), backend, deadline, timeout=self.timeout)
@@ -179,17 +175,6 @@ def _streaming(convert: Callable[[Any], Any]) -> Callable[[StreamHandler], Calla
         return handler
 
     return decorate
-
-
-@asynccontextmanager
-async def _closing(events: AsyncIterator[R]) -> AsyncIterator[AsyncIterator[R]]:
-    """Close a stream (the gateway's, the provider's) as soon as the RPC ends, finished, failed or cancelled."""
-    try:
-        yield events
-    finally:
-        aclose = getattr(events, "aclose", None)
-        if aclose is not None:
-            await aclose()
 
 
 def _request(what: str) -> Any:
@@ -253,7 +238,7 @@ class RatatoskrService(pb_grpc.RatatoskrServicer):
         return CC.chat_response(await self.gateway.chat(messages, tools, options))
 
     @_streaming(CC.chat_event)
-    def ChatStream(self, request: pb.ChatRequest) -> AsyncIterator[ChatEvent]:
+    def ChatStream(self, request: pb.ChatRequest) -> AsyncGenerator[ChatEvent, None]:
         with _request("ChatRequest"):
             messages, tools, options = CC.chat_args(request)
         return self.gateway.chat_stream(messages, tools, options)
@@ -265,7 +250,7 @@ class RatatoskrService(pb_grpc.RatatoskrServicer):
         return CC.generate_response(await self.gateway.generate(prompt, options))  # type: ignore[arg-type]
 
     @_streaming(CC.generate_event)
-    def GenerateStream(self, request: pb.GenerateRequest) -> AsyncIterator[GenerateEvent]:
+    def GenerateStream(self, request: pb.GenerateRequest) -> AsyncGenerator[GenerateEvent, None]:
         with _request("GenerateRequest"):
             prompt, options = CC.generate_args(request)
         return self.gateway.generate_stream(prompt, options)  # type: ignore[arg-type]
