@@ -14,6 +14,7 @@ float32, so ``temperature=0.2`` arrives as 0.2, not 0.20000000298023224.
 from __future__ import annotations
 
 import enum
+import functools
 import json
 import struct
 from collections.abc import Callable
@@ -54,10 +55,20 @@ def f32(value: float) -> float:
     return value
 
 
+@functools.cache
+def _field_names(cls: type) -> tuple[str, ...]:
+    return tuple(a.name for a in attrs.fields(cls))
+
+
 def fields_to_pb(message: Callable[..., M], value: Any, **changes: Any) -> M:
     """``value``'s attrs fields as the same-named fields of ``message`` (the proto's result messages mirror our
-    types field for field), with ``changes`` for the fields that need converting or that only the proto has."""
-    return message(**{**attrs.asdict(value, recurse=False), **changes})
+    types field for field), with ``changes`` for the fields that need converting or that only the proto has.
+
+    What ``attrs.asdict(value, recurse=False)`` gives, from the field names looked up once per class (asdict walks
+    the fields and their filters on every call: a third of the cost of a reply's usage)."""
+    fields = {name: getattr(value, name) for name in _field_names(value.__class__)}
+    fields.update(changes)
+    return message(**fields)
 
 
 def _opt(message: Any, name: str) -> Any:
