@@ -92,6 +92,36 @@ def test_float32_options_arrive_as_typed() -> None:
         assert back.temperature == value and back.top_p == min(value, 1.0)
 
 
+def test_chat_options_decode_only_what_is_set_and_every_field_round_trips() -> None:
+    from ratatoskr_server import _codec_chat as CC
+
+    assert set(CC._CHAT_OPTION_FIELDS) == set(pb.ChatOptions.DESCRIPTOR.fields_by_name)  # a new field needs a decoder
+    full = rt.ChatOptions(
+        model="m",
+        temperature=0.5,
+        max_tokens=7,
+        top_p=0.25,
+        top_k=3,
+        stop=["x", "y"],
+        frequency_penalty=-1.5,
+        presence_penalty=1.0,
+        seed=0,
+        reasoning=rt.ReasoningConfig(rt.ReasoningEffort.HIGH, 100, True),
+        raw_provider_options={"a": [1]},
+        tool_choice=rt.ToolChoice.named("f"),
+        parallel_tool_calls=False,
+        response_format=rt.ResponseFormat("json_schema", {"type": "object"}, "s", True),
+        cache_prompt=False,
+    )
+    assert all(getattr(full, a.name) is not None for a in attrs.fields(rt.ChatOptions))
+    for options in (full, rt.ChatOptions(model="m"), rt.ChatOptions(model="m", seed=0, cache_prompt=False)):
+        sent = CC.chat_options_to_pb(options).SerializeToString()
+        assert CC.chat_options_from_pb(pb.ChatOptions.FromString(sent)) == options
+    with pytest.raises(ValueError, match="raw_provider_options"):  # the first undecodable field is the one named
+        bad = pb.ChatOptions(model="m", raw_provider_options="{", response_format=pb.ResponseFormat(json_schema="nope"))
+        CC.chat_options_from_pb(bad)
+
+
 def test_cost_and_extra_prices_travel() -> None:
     from ratatoskr.types import Cost, PricingInfo
     from ratatoskr_server import _codec_chat as CC

@@ -93,7 +93,6 @@ from ratatoskr_server._codec_base import (
     _part,
     _raw,
     _raw_from,
-    chat_parts_from_pb,
     chat_parts_to_pb,
     f32,
     finish_from_pb,
@@ -101,7 +100,6 @@ from ratatoskr_server._codec_base import (
     reasoning_to_pb,
     response_format_from_pb,
     response_format_to_pb,
-    sampling_from_pb,
     sampling_to_pb,
     tool_choice_from_pb,
     tool_choice_to_pb,
@@ -183,8 +181,39 @@ def chat_options_to_pb(o: ChatOptions) -> pb.ChatOptions:
     return pb.ChatOptions(model=o.model, stop=o.stop or (), **sampling_to_pb(o), **chat_parts_to_pb(o))
 
 
+def _same(value: Any) -> Any:
+    return value
+
+
+#: How each field of a ``pb.ChatOptions`` becomes its ``ChatOptions`` argument (``sampling_from_pb`` and
+#: ``chat_parts_from_pb``, field by field, in their order: the first undecodable field is the one reported).
+_CHAT_OPTION_FIELDS: dict[str, Callable[[Any], Any]] = {
+    "model": _same,
+    "stop": lambda v: list(v) or None,
+    "temperature": f32,
+    "max_tokens": _same,
+    "top_p": f32,
+    "top_k": _same,
+    "frequency_penalty": f32,
+    "presence_penalty": f32,
+    "seed": _same,
+    "reasoning": reasoning_from_pb,
+    "raw_provider_options": lambda v: _json(v, "raw_provider_options"),
+    "tool_choice": tool_choice_from_pb,
+    "parallel_tool_calls": _same,
+    "response_format": response_format_from_pb,
+    "cache_prompt": _same,
+}
+
+
 def chat_options_from_pb(m: pb.ChatOptions) -> ChatOptions:
-    return ChatOptions(model=m.model, stop=list(m.stop) or None, **sampling_from_pb(m), **chat_parts_from_pb(m))
+    """The options a request sets (``ListFields``: the fields present), each decoded; the others keep their
+    default, None, as ``sampling_from_pb``/``chat_parts_from_pb`` give for an absent field. A request sets few
+    options: this skips a presence check and a decoder call per option it leaves out."""
+    present = {field.name: value for field, value in m.ListFields()}
+    fields = {name: decode(present[name]) for name, decode in _CHAT_OPTION_FIELDS.items() if name in present}
+    fields["model"] = m.model  # required: an empty one is ChatOptions' to refuse
+    return ChatOptions(**fields)
 
 
 def chat_request(
