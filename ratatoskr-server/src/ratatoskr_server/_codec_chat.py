@@ -120,22 +120,33 @@ from ratatoskr_server._codec_generate import (
 )
 from ratatoskr_server._generated import ratatoskr_pb2 as pb
 
+# Most messages and answers have no tool calls and no reasoning blocks: the four helpers below return at once
+# for an empty sequence (a comprehension or generator costs a frame even when it yields nothing).
+
 
 def _blocks_to_pb(blocks: Sequence[ReasoningBlock]) -> list[pb.ReasoningBlock]:
+    if not blocks:
+        return []
     return [
         pb.ReasoningBlock(text=b.text, signature=b.signature, redacted=b.redacted, provider=b.provider) for b in blocks
     ]
 
 
 def _blocks_from_pb(blocks: Sequence[pb.ReasoningBlock]) -> tuple[ReasoningBlock, ...]:
+    if not blocks:
+        return ()
     return tuple(ReasoningBlock(b.text, _opt(b, "signature"), _opt(b, "redacted"), _opt(b, "provider")) for b in blocks)
 
 
 def _calls_to_pb(calls: Sequence[ToolCall]) -> list[pb.ToolCall]:
+    if not calls:
+        return []
     return [pb.ToolCall(id=c.id, name=c.name, arguments=c.arguments) for c in calls]
 
 
 def _calls_from_pb(calls: Sequence[pb.ToolCall]) -> tuple[ToolCall, ...]:
+    if not calls:
+        return ()
     return tuple(ToolCall(c.id, c.name, c.arguments) for c in calls)
 
 
