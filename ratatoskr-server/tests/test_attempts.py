@@ -198,12 +198,8 @@ async def test_http_error_body_lists_the_attempts(daemon: ServerThread) -> None:
     assert [a["provider"] for a in chat.json()["error"]["attempts"]] == ["shy", "busy", "broken"]
 
 
-@pytest.mark.parametrize("count", [1, 30, 400])
-def test_any_chain_fits_grpcs_metadata_limit(count: int) -> None:
-    """However many providers failed, and however much each said, the status stays under gRPC's 8 KiB; the
-    classes of the attempts survive while they fit at all."""
-    attempts = [E.ProviderAttempt(f"p{i}", E.Overloaded("busy " * 500, provider=f"p{i}")) for i in range(count)]
-    error = E.AllProvidersFailed("chat", "m", attempts)
+def through_status(error: E.RatatoskrError) -> E.RatatoskrError:
+    """``error`` as a gRPC status (checked to fit gRPC's 8 KiB metadata limit) and back, as ServiceClient reads it."""
     code, details, metadata = to_status(error)
     assert len(details.encode()) + sum(len(k) + len(v) for k, v in metadata) < 8000
 
@@ -217,7 +213,16 @@ def test_any_chain_fits_grpcs_metadata_limit(count: int) -> None:
         def trailing_metadata(self) -> Any:
             return metadata
 
-    back = from_rpc_error(Status(), "Chat")
+    return from_rpc_error(Status(), "Chat")
+
+
+@pytest.mark.parametrize("count", [1, 30, 400])
+def test_any_chain_fits_grpcs_metadata_limit(count: int) -> None:
+    """However many providers failed, and however much each said, the status stays under gRPC's 8 KiB; the
+    classes of the attempts survive while they fit at all."""
+    attempts = [E.ProviderAttempt(f"p{i}", E.Overloaded("busy " * 500, provider=f"p{i}")) for i in range(count)]
+    error = E.AllProvidersFailed("chat", "m", attempts)
+    back = through_status(error)
     assert type(back) is E.AllProvidersFailed and back.headline == "no provider served chat model 'm'"
     if count <= 30:
         assert [(a.provider, type(a.error)) for a in back.attempts] == [(f"p{i}", E.Overloaded) for i in range(count)]
@@ -244,19 +249,6 @@ def test_http_status_of_an_exhausted_chain(attempts: list[E.ProviderAttempt], st
 def test_one_long_error_fits_too() -> None:
     """Not only chains: one error with a 40 KB message (an upstream's whole error page) keeps its class and fields
     within the limit, where its metadata used to make gRPC drop the reply."""
-    code, details, metadata = to_status(E.ApiError("page " * 8000, provider="p", status=502))
-    assert len(details.encode()) + sum(len(k) + len(v) for k, v in metadata) < 8000
-
-    class Status(grpc.RpcError):
-        def code(self) -> grpc.StatusCode:
-            return code
-
-        def details(self) -> str:
-            return details
-
-        def trailing_metadata(self) -> Any:
-            return metadata
-
-    back = from_rpc_error(Status(), "Chat")
+    back = through_status(E.ApiError("page " * 8000, provider="p", status=502))
     assert type(back) is E.ApiError and back.status == 502 and back.provider == "p"  # type: ignore[attr-defined]
     assert str(back).startswith("page page") and len(str(back)) < 2100
